@@ -1,0 +1,1 @@
+"""Speed measurements, printed as tables beside plain sqlite3 where that applies."""

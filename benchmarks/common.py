@@ -1,0 +1,30 @@
+"""Timing helpers and a table printer shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def measure(fn: Callable[[], object], repeat: int = 20, warmup: int = 2) -> float:
+    """Median wall time in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def print_table(title: str, rows: list[tuple[str, float, float | None, str]]) -> None:
+    """rows: (workload, encrypted ms, plain ms or None, target)."""
+    print(f"\n## {title}\n")
+    print(f"| {'workload':<44} | {'SQLCipher ms':>12} | {'sqlite3 ms':>10} | {'ratio':>6} | target |")
+    print(f"|{'-' * 46}|{'-' * 14}|{'-' * 12}|{'-' * 8}|--------|")
+    for name, encrypted, plain, target in rows:
+        plain_text = f"{plain:10.2f}" if plain is not None else f"{'—':>10}"
+        ratio = f"{encrypted / plain:6.2f}" if plain else f"{'—':>6}"
+        print(f"| {name:<44} | {encrypted:12.2f} | {plain_text} | {ratio} | {target} |")

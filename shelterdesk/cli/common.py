@@ -1,0 +1,77 @@
+"""What every sub-command shares: the data directory, passphrases, output and errors."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.i18n import N_, _
+from shelterdesk.store.vault import Session, Vault
+
+PASSPHRASE_ENV = "SHELTERDESK_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "SHELTERDESK_NEW_PASSPHRASE"
+USER_ENV = "SHELTERDESK_USER"
+
+
+class CliError(UserFacingError):
+    """A problem with how a command was called."""
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ShelterDesk", appauthor=False, roaming=False))
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    given = getattr(args, "data_dir", None)
+    return Path(given).expanduser() if given else default_data_dir()
+
+
+def read_secret(env_name: str, prompt: str, *, confirm: bool = False) -> str:
+    """A passphrase from the environment (scripts) or the terminal, never from arguments."""
+    value = os.environ.get(env_name)
+    if value is not None:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(N_("No passphrase given: set {variable} or run in a terminal."),
+                       variable=env_name)
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Repeat: ")) != first:
+        from shelterdesk.domain.accounts import PassphraseMismatch
+
+        raise PassphraseMismatch()
+    return first
+
+
+def acting_user(args: argparse.Namespace) -> str:
+    user = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not user:
+        raise CliError(N_("Name the user with --user (or set {variable})."), variable=USER_ENV)
+    return user
+
+
+def unlock(args: argparse.Namespace) -> Session:
+    vault = Vault(data_dir(args))
+    if not vault.exists():
+        from shelterdesk.store.errors import NotAVault
+
+        raise NotAVault(path=str(vault.directory))
+    user = acting_user(args)
+    passphrase = read_secret(PASSPHRASE_ENV, _("Passphrase for {user}: ").format(user=user))
+    return vault.unlock(user, passphrase)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def say(text: str) -> None:
+    print(text)

@@ -1,0 +1,1 @@
+"""Records, rules and vocabularies: pure Python, no Qt, no SQL."""

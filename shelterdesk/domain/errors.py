@@ -1,0 +1,47 @@
+"""Errors a person may see: each carries a translatable message and its parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shelterdesk.i18n import N_, _
+
+
+class UserFacingError(Exception):
+    """An error whose message is shown to people, translated when shown.
+
+    Subclasses set ``message`` with ``N_()``; named ``{placeholders}`` are
+    filled from keyword arguments, so translators can reorder them.
+    """
+
+    message: str = N_("Something went wrong.")
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        if message is not None:
+            self.message = message
+        self.params = params
+        super().__init__(self.message)
+
+    def user_message(self) -> str:
+        text = _(self.message)
+        try:
+            return text.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return self.message.format(**self.params)
+
+    def __str__(self) -> str:
+        return self.user_message()
+
+
+class ValidationFailed(UserFacingError):
+    """A record failed validation; ``problems`` lists every field at once."""
+
+    message = N_("The record has {count} problem(s): {details}")
+
+    def __init__(self, problems: list[Any]) -> None:
+        self.problems = problems
+        super().__init__(count=len(problems), details="; ".join(str(p) for p in problems))
+
+
+class PermissionDenied(UserFacingError):
+    message = N_("You do not have permission to {action}.")

@@ -1,0 +1,48 @@
+"""Finding and loading the gettext catalogs, compiled or straight from the .po source."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+
+DOMAIN = "shelterdesk"
+
+
+def catalog_root() -> Path:
+    """Where the catalogs live: bundled beside the package, or the source tree."""
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "_translations", package_dir.parent / "translations"):
+        if candidate.is_dir():
+            return candidate
+    return package_dir.parent / "translations"
+
+
+def load_translations(language: str) -> gettext.NullTranslations:
+    """The compiled .mo when it is up to date, else the .po compiled in memory.
+
+    Compiling in memory keeps a source checkout correct without a build step;
+    installed bundles carry .mo files produced at build time.
+    """
+    root = catalog_root()
+    po_path = root / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo_path = root / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo_path.is_file() and (not po_path.is_file()
+                              or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        with mo_path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po_path.is_file():
+        return _compile_in_memory(po_path, language)
+    return gettext.NullTranslations()
+
+
+def _compile_in_memory(po_path: Path, language: str) -> gettext.NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

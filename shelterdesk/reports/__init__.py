@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): referral forms, anonymized sheets, statistics. No Qt here."""

@@ -1,0 +1,134 @@
+"""Opening the SQLCipher database with a raw key and the pragmas the security model asks for."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from shelterdesk.store.errors import DatabaseDamaged, PlainDatabaseRefused
+
+DatabaseError = sqlcipher.DatabaseError
+IntegrityError = sqlcipher.IntegrityError
+OperationalError = sqlcipher.OperationalError
+Connection = sqlcipher.Connection
+Row = sqlcipher.Row
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+CACHE_PAGES = 20_000  # 80 MiB of 4 KiB pages: the working set of a large vault.
+
+_process_settings_done = False
+_process_lock = threading.Lock()
+
+
+def _process_settings() -> None:
+    """Settings SQLCipher keeps for the whole process: memory wiping on, its log off."""
+    global _process_settings_done
+    with _process_lock:
+        if _process_settings_done:
+            return
+        scratch = sqlcipher.connect(":memory:")
+        try:
+            scratch.execute("PRAGMA cipher_log_level = NONE")
+            scratch.execute("PRAGMA cipher_memory_security = ON")
+        finally:
+            scratch.close()
+        _process_settings_done = True
+
+
+def raw_key_spec(key: bytes | bytearray) -> bytearray:
+    """SQLCipher's raw-key form x'…' in a buffer we can wipe afterwards."""
+    return bytearray(b"x'") + bytearray(bytes(key).hex().encode("ascii")) + bytearray(b"'")
+
+
+def wipe(buffer: bytearray) -> None:
+    for index in range(len(buffer)):
+        buffer[index] = 0
+
+
+def looks_like_plain_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def open_database(path: Path, key: bytes | bytearray, *, create: bool = False) -> Connection:
+    """An open, keyed, verified connection; DatabaseDamaged if the key fits but the file does not.
+
+    The path is never treated as a URI, and extension loading stays off.
+    """
+    _process_settings()
+    if not create and looks_like_plain_sqlite(path):
+        raise PlainDatabaseRefused()
+    if not create and (not path.is_file() or path.stat().st_size == 0):
+        raise DatabaseDamaged(detail="missing or empty file")
+    connection = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=False)
+    spec = raw_key_spec(key)
+    try:
+        connection.set_key(spec)
+    finally:
+        wipe(spec)
+    try:
+        connection.execute("PRAGMA cipher_compatibility = 4")
+        # PRAGMA key answers "ok" for any key; reading the schema proves it.
+        connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        version = connection.execute("PRAGMA cipher_version").fetchone()[0]
+        if not str(version).startswith("4."):
+            raise DatabaseDamaged(detail=f"SQLCipher {version}")
+        for pragma in (
+            "PRAGMA temp_store = MEMORY",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA secure_delete = ON",
+            "PRAGMA trusted_schema = OFF",
+            f"PRAGMA cache_size = {CACHE_PAGES}",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            connection.execute(pragma).fetchall()
+    except DatabaseError as exc:
+        connection.close()
+        raise DatabaseDamaged(detail=_describe(exc)) from None
+    except DatabaseDamaged:
+        connection.close()
+        raise
+    return connection
+
+
+def check_integrity(path: Path, key: bytes | bytearray) -> None:
+    """Page HMACs and b-tree structure, on a connection of its own (a bad page poisons one)."""
+    connection = open_database(path, key)
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")]
+        if problems:
+            raise DatabaseDamaged(detail=problems[0])
+        result = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise DatabaseDamaged(detail=str(result))
+    except DatabaseError as exc:
+        raise DatabaseDamaged(detail=_describe(exc)) from None
+    finally:
+        connection.close()
+
+
+def _describe(exc: Exception) -> str:
+    # SQLite's messages carry no values (every statement is parameterised).
+    return str(exc).split("\n")[0][:120]
+
+
+@contextlib.contextmanager
+def transaction(connection: Connection) -> Iterator[Connection]:
+    """One write transaction: committed whole or rolled back whole."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    else:
+        connection.execute("COMMIT")

@@ -1,0 +1,374 @@
+"""A vault directory: create it, unlock it (passphrase or recovery key), and the open session.
+
+Unlocking checks the passphrase on the wrapped key before the database is
+touched, so a wrong passphrase and a damaged database are told apart, and a
+failure changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shelterdesk.domain.accounts import check_passphrase, check_username, normalize_username
+from shelterdesk.domain.errors import PermissionDenied, UserFacingError
+from shelterdesk.domain.roles import Role
+from shelterdesk.i18n import N_
+from shelterdesk.store import audit, recovery
+from shelterdesk.store.connection import (
+    Connection,
+    DatabaseError,
+    check_integrity,
+    looks_like_plain_sqlite,
+    open_database,
+    transaction,
+    wipe,
+)
+from shelterdesk.store.errors import (
+    DatabaseDamaged,
+    NotAVault,
+    PlainDatabaseRefused,
+    SessionClosed,
+    SlotFileCorrupted,
+    TooManyAttempts,
+    UnknownUser,
+    UserDisabled,
+    VaultAlreadyExists,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate
+from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
+
+DATABASE_NAME = "vault.db"
+SLOTS_NAME = "keyslots.bin"
+_PREFIX = re.compile(r"^[A-Z0-9]{2,6}$")
+
+
+class InvalidPrefix(UserFacingError):
+    message = N_("Case-code prefix “{prefix}” is not valid: use 2 to 6 Latin capitals or digits.")
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    roles: tuple[Role, ...]
+    disabled: bool = False
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+@dataclass(frozen=True)
+class CreatedVault:
+    vault_id: str
+    recovery_key: str  # shown once, never stored in clear
+
+
+@dataclass
+class AttemptThrottle:
+    """A growing delay after repeated failures (in this process; Argon2id is the real brake)."""
+
+    failures: int = 0
+    not_before: float = 0.0
+    failed_at: list[str] = field(default_factory=list)
+
+    def delay_for(self, failures: int) -> float:
+        return 0.0 if failures < 3 else float(min(2 ** (failures - 2), 300))
+
+    def check(self) -> None:
+        remaining = self.not_before - time.monotonic()
+        if remaining > 0:
+            raise TooManyAttempts(seconds=int(remaining + 0.999))
+
+    def seconds_remaining(self) -> float:
+        return max(0.0, self.not_before - time.monotonic())
+
+    def failed(self) -> None:
+        self.failures += 1
+        self.failed_at.append(audit.now_iso())
+        self.not_before = time.monotonic() + self.delay_for(self.failures)
+
+    def succeeded(self) -> list[str]:
+        pending, self.failed_at = self.failed_at, []
+        self.failures, self.not_before = 0, 0.0
+        return pending
+
+
+class Vault:
+    """One vault directory. Cheap to construct; nothing is read until unlock."""
+
+    def __init__(self, directory: Path | str, migrations: list[Migration] | None = None) -> None:
+        self.directory = Path(directory)
+        self.migrations = migrations if migrations is not None else bundled_migrations()
+        self.throttle = AttemptThrottle()
+        self._lock = threading.Lock()
+
+    @property
+    def database_path(self) -> Path:
+        return self.directory / DATABASE_NAME
+
+    @property
+    def slots_path(self) -> Path:
+        return self.directory / SLOTS_NAME
+
+    def exists(self) -> bool:
+        return self.slots_path.is_file() or self.database_path.is_file()
+
+    # --- creation -----------------------------------------------------------------
+    def create(self, admin: str, passphrase: str, *, org_name: str = "",
+               prefix: str = "SD", kdf: KdfParams | None = None) -> CreatedVault:
+        """A new vault with its first coordinator; returns the recovery key (shown once)."""
+        username = check_username(admin)
+        check_passphrase(passphrase)
+        prefix = prefix.strip().upper()
+        if not _PREFIX.match(prefix):
+            raise InvalidPrefix(prefix=prefix)
+        if self.exists():
+            raise VaultAlreadyExists(path=str(self.directory))
+        created_dir = not self.directory.exists()
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        vault_key = bytearray(secrets.token_bytes(32))
+        vault_id = uuid.uuid4().hex
+        recovery_secret, recovery_text = recovery.generate()
+        params = kdf or calibrate()
+        try:
+            # Created empty with owner-only rights; SQLite gives -wal and -shm the same.
+            descriptor = os.open(self.database_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(descriptor)
+            connection = open_database(self.database_path, vault_key, create=True)
+            try:
+                apply_migrations(connection, self.migrations)
+                user_id = str(uuid.uuid4())
+                with transaction(connection):
+                    now = audit.now_iso()
+                    connection.executemany(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        [("vault_id", vault_id), ("org_name", org_name.strip()),
+                         ("case_prefix", prefix), ("created_at", now)])
+                    connection.execute(
+                        "INSERT INTO users (id, username, roles, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (user_id, username, Role.COORDINATOR.value, now, now))
+                    audit.append(connection, user_id, "vault.create", "vault", vault_id)
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                connection.close()
+            slots = SlotFile.new(vault_id)
+            slots.put_user(username, passphrase, vault_key, params)
+            slots.put_recovery(recovery_secret, vault_key)
+            slots.save(self.slots_path, vault_key)
+        except BaseException:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.database_path) + suffix).unlink(missing_ok=True)
+            self.slots_path.unlink(missing_ok=True)
+            if created_dir:
+                shutil.rmtree(self.directory, ignore_errors=True)
+            raise
+        finally:
+            wipe(vault_key)
+        return CreatedVault(vault_id, recovery_text)
+
+    # --- unlocking ----------------------------------------------------------------
+    def load_slots(self) -> SlotFile:
+        if not self.slots_path.is_file():
+            if looks_like_plain_sqlite(self.database_path):
+                raise PlainDatabaseRefused()
+            raise NotAVault(path=str(self.directory))
+        try:
+            return SlotFile.load(self.slots_path)
+        except OSError:
+            raise SlotFileCorrupted() from None
+
+    def unlock(self, username: str, passphrase: str) -> Session:
+        """An open session for the user; a distinct VaultError for each way it can fail."""
+        with self._lock:
+            self.throttle.check()
+            slots = self.load_slots()
+            name = normalize_username(username)
+            slot = slots.find(slots.slot_id_for(name))
+            if slot is None:
+                self.throttle.failed()
+                raise UnknownUser(name=name)
+            if slot.kind == "disabled":
+                self.throttle.failed()
+                raise UserDisabled(name=name)
+            vault_key = slots.unwrap_user(slot, passphrase)
+            if vault_key is None:
+                self.throttle.failed()
+                raise WrongPassphrase()
+            return self._open_session(slots, vault_key, name, "login")
+
+    def unlock_with_recovery(self, recovery_text: str, username: str,
+                             new_passphrase: str) -> Session:
+        """Recovery: the printed key opens the vault and sets a new passphrase for a user."""
+        with self._lock:
+            self.throttle.check()
+            secret = recovery.parse(recovery_text)
+            check_passphrase(new_passphrase)
+            slots = self.load_slots()
+            vault_key = slots.unwrap_recovery(secret)
+            if vault_key is None:
+                self.throttle.failed()
+                raise WrongRecoveryKey()
+            name = normalize_username(username)
+            slot = slots.find(slots.slot_id_for(name))
+            if slot is None:
+                wipe(vault_key)
+                raise UnknownUser(name=name)
+            if slot.kind == "disabled":
+                wipe(vault_key)
+                raise UserDisabled(name=name)
+            session = self._open_session(slots, vault_key, name, "login.recovery")
+            session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
+            return session
+
+    def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
+                      action: str) -> Session:
+        try:
+            if not slots.mac_matches(vault_key):
+                raise SlotFileCorrupted()
+            if looks_like_plain_sqlite(self.database_path):
+                raise PlainDatabaseRefused()
+            if not self.database_path.is_file():
+                raise DatabaseDamaged(detail="database file missing")
+            check_integrity(self.database_path, vault_key)
+            connection = open_database(self.database_path, vault_key)
+        except BaseException:
+            wipe(vault_key)
+            raise
+        try:
+            apply_migrations(connection, self.migrations)
+            stored_id = connection.execute(
+                "SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if stored_id is None or stored_id[0] != slots.vault_id:
+                raise SlotFileCorrupted()
+            user = load_user(connection, name)
+            if user is None:
+                raise UnknownUser(name=name)
+            if user.disabled:
+                raise UserDisabled(name=name)
+            failures = self.throttle.succeeded()
+            with transaction(connection):
+                for failed_at in failures:
+                    audit.append(connection, "", "login.failed", at=failed_at)
+                audit.append(connection, user.id, action)
+        except DatabaseError as exc:
+            connection.close()
+            wipe(vault_key)
+            raise DatabaseDamaged(detail=str(exc)[:120]) from None
+        except BaseException:
+            connection.close()
+            wipe(vault_key)
+            raise
+        return Session(self, connection, user, vault_key)
+
+
+def load_user(connection: Connection, username: str) -> User | None:
+    row = connection.execute(
+        "SELECT id, username, display_name, roles, disabled FROM users WHERE username = ?",
+        (normalize_username(username),)).fetchone()
+    if row is None:
+        return None
+    return User(row[0], row[1], row[2], tuple(Role(r) for r in row[3].split()), bool(row[4]))
+
+
+class Session:
+    """An unlocked vault for one user. Front ends get every repository from here."""
+
+    def __init__(self, vault: Vault, connection: Connection, user: User,
+                 vault_key: bytearray) -> None:
+        self.vault = vault
+        self._connection: Connection | None = connection
+        self.user = user
+        self._vault_key = vault_key
+        self.lock = threading.RLock()
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise SessionClosed()
+        return self._connection
+
+    @property
+    def is_open(self) -> bool:
+        return self._connection is not None
+
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def require_role(self, *roles: Role, action: str) -> None:
+        """PermissionDenied (and an audit entry) unless the user holds one of the roles."""
+        if self.user.has_role(*roles):
+            return
+        with self.lock, transaction(self.connection):
+            audit.append(self.connection, self.user.id, "permission.denied", attempted=action)
+        raise PermissionDenied(action=action)
+
+    def audit(self, action: str, object_kind: str = "", object_id: str = "", **detail) -> None:
+        with self.lock, transaction(self.connection):
+            audit.append(self.connection, self.user.id, action, object_kind, object_id, **detail)
+
+    def rewrite_slot(self, username: str, passphrase: str, *, action: str | None,
+                     subject_id: str = "") -> None:
+        """Wrap the vault key for one user under a new passphrase (one atomic file write)."""
+        check_passphrase(passphrase)
+        with self.lock:
+            slots = self.vault.load_slots()
+            if not slots.mac_matches(self._vault_key):
+                raise SlotFileCorrupted()
+            slots.put_user(username, passphrase, self._vault_key, calibrate())
+            slots.save(self.vault.slots_path, self._vault_key)
+            if action:
+                self.audit(action, "user", subject_id or self.user.id)
+
+    def remove_slot(self, username: str) -> None:
+        with self.lock:
+            slots = self.vault.load_slots()
+            if not slots.mac_matches(self._vault_key):
+                raise SlotFileCorrupted()
+            slots.disable(username)
+            slots.save(self.vault.slots_path, self._vault_key)
+
+    def verify_passphrase(self, passphrase: str) -> bool:
+        slots = self.vault.load_slots()
+        slot = slots.find(slots.slot_id_for(self.user.username))
+        if slot is None or slot.kind != "user":
+            return False
+        key = slots.unwrap_user(slot, passphrase)
+        if key is None:
+            return False
+        wipe(key)
+        return True
+
+    def close(self, action: str = "logout") -> None:
+        """Lock: audit, checkpoint, close the connection and wipe the key we hold."""
+        with self.lock:
+            if self._connection is None:
+                return
+            try:
+                with transaction(self._connection):
+                    audit.append(self._connection, self.user.id, action)
+                self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DatabaseError:
+                pass
+            finally:
+                self._connection.close()
+                self._connection = None
+                wipe(self._vault_key)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Replication between an organisation's laptops: change capture, merge, envelopes, transports."""
