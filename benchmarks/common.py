@@ -22,7 +22,8 @@ def measure(fn: Callable[[], object], repeat: int = 20, warmup: int = 2) -> floa
 def print_table(title: str, rows: list[tuple[str, float, float | None, str]]) -> None:
     """rows: (workload, encrypted ms, plain ms or None, target)."""
     print(f"\n## {title}\n")
-    print(f"| {'workload':<44} | {'SQLCipher ms':>12} | {'sqlite3 ms':>10} | {'ratio':>6} | target |")
+    header = f"| {'workload':<44} | {'SQLCipher ms':>12} | {'sqlite3 ms':>10} | {'ratio':>6} |"
+    print(header + " target |")
     print(f"|{'-' * 46}|{'-' * 14}|{'-' * 12}|{'-' * 8}|--------|")
     for name, encrypted, plain, target in rows:
         plain_text = f"{plain:10.2f}" if plain is not None else f"{'—':>10}"
