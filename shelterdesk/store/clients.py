@@ -7,8 +7,10 @@ from datetime import date
 
 from shelterdesk.domain import case_codes
 from shelterdesk.domain.clients import Case, Client
+from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Consent
+from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit, search
 from shelterdesk.store.connection import Connection, IntegrityError, transaction
 from shelterdesk.store.consents import insert_consent
@@ -24,6 +26,11 @@ from shelterdesk.store.rows import (
     touch,
 )
 from shelterdesk.store.vault import Session
+
+
+class UnknownCaseCode(UserFacingError):
+    message = N_("There is no case with the code “{code}” in this vault.")
+
 
 CLIENT_COLUMNS = ("id, given_name, family_name, other_names, sex, date_of_birth, age_estimate,"
                   " nationality, languages, phone, email, address, document_number")
@@ -129,7 +136,7 @@ def case_id_for_code(session: Session, code: str) -> str:
         row = session.connection.execute(
             "SELECT id FROM cases WHERE case_code = ?", (case_codes.normalize(code),)).fetchone()
     if row is None:
-        raise NotFound(kind=code)
+        raise UnknownCaseCode(code=code)
     return row[0]
 
 

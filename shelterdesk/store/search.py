@@ -71,6 +71,22 @@ def index_case(connection: Connection, case_id: str) -> None:
                        (case_id, cursor.lastrowid))
 
 
+def index_new_cases(connection: Connection,
+                    rows: list[tuple[str, str, str, str, str, str, str]]) -> None:
+    """Index cases just inserted in bulk: (case_id, given, family, other, phone, code, notes)."""
+    start = connection.execute("SELECT coalesce(max(rowid), 0) FROM search_index").fetchone()[0]
+    entries = []
+    for offset, (case_id, given, family, other, phone, code, notes) in enumerate(rows, 1):
+        compact = code.replace("-", "").lower()
+        entries.append((start + offset, case_id, fold_for_index(given, family, other),
+                        f"{code.lower()} {compact}", phone_digits(phone), fold_for_index(notes)))
+    connection.executemany(
+        "INSERT INTO search_index (rowid, case_id, names, codes, phones, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?)", entries)
+    connection.executemany("INSERT INTO search_map (case_id, fts_rowid) VALUES (?, ?)",
+                           [(e[1], e[0]) for e in entries])
+
+
 def remove_case(connection: Connection, case_id: str) -> None:
     found = connection.execute("SELECT fts_rowid FROM search_map WHERE case_id = ?",
                                (case_id,)).fetchone()
