@@ -56,7 +56,7 @@ def test_event_loop_keeps_turning_while_the_key_is_derived(qtbot, vault: Vault) 
     qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
     timer.stop()
     # The GUI thread kept serving timers while the key was derived elsewhere.
-    assert len(ticks) >= 3, ticks
+    assert len(ticks) >= 5, len(ticks)
     window.close()
 
 
