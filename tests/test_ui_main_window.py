@@ -215,3 +215,18 @@ def test_lock_closes_open_dialogs(qtbot, vault: Vault) -> None:
     assert dialog.isVisible()
     window.lock_now()
     assert not dialog.isVisible()
+
+
+def test_demo_vault_has_demo_data_and_opens(qtbot, tmp_path) -> None:
+    from shelterdesk.store import organisations, shelters
+    from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
+
+    vault = create_demo_vault(tmp_path / "demo", clients=5)
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, DEMO_USER, DEMO_PASSPHRASE)
+    assert window.session is not None
+    assert organisations.list_organisations(window.session)
+    assert shelters.board(window.session)
+    count = window.session.connection.execute("SELECT count(*) FROM clients").fetchone()[0]
+    assert count == 5
+    window.close()

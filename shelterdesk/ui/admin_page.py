@@ -1,4 +1,4 @@
-"""Administration (coordinators): users and the vault-wide settings, as tabs of one page."""
+"""Administration (coordinators): users, organisations, shelters and settings, as tabs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.organisations_page import OrganisationsPage
+from shelterdesk.ui.shelters_page import SheltersPage
 from shelterdesk.ui.users_page import UsersPage
 from shelterdesk.ui.vault_settings_page import VaultSettingsPage
 
@@ -25,21 +27,25 @@ class AdministrationPage(QWidget):
         self.title_label.setObjectName("pageTitle")
         self.tabs = QTabWidget()
         self.users_page = UsersPage(session, busy)
+        self.organisations_page = OrganisationsPage(session, busy)
+        self.shelters_page = SheltersPage(session, busy)
         self.settings_page = VaultSettingsPage(session, busy)
-        self.tabs.addTab(self.users_page, "")
-        self.tabs.addTab(self.settings_page, "")
+        for page in (self.users_page, self.organisations_page, self.shelters_page,
+                     self.settings_page):
+            self.tabs.addTab(page, "")
+            page.status.connect(self.status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.title_label)
         layout.addWidget(self.tabs, 1)
-        self.users_page.status.connect(self.status)
-        self.settings_page.status.connect(self.status)
         self.settings_page.auto_lock_changed.connect(self.auto_lock_changed)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.title_label.setText(_("Administration"))
         self.tabs.setTabText(self.tabs.indexOf(self.users_page), _("Users"))
+        self.tabs.setTabText(self.tabs.indexOf(self.organisations_page), _("Organisations"))
+        self.tabs.setTabText(self.tabs.indexOf(self.shelters_page), _("Shelters"))
         self.tabs.setTabText(self.tabs.indexOf(self.settings_page), _("Settings"))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -48,5 +54,6 @@ class AdministrationPage(QWidget):
         super().changeEvent(event)
 
     def drop_data(self) -> None:
-        self.users_page.drop_data()
-        self.settings_page.drop_data()
+        for page in (self.users_page, self.organisations_page, self.shelters_page,
+                     self.settings_page):
+            page.drop_data()

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from shelterdesk.i18n import _, active_language
+from shelterdesk.store import demo
 from shelterdesk.store.vault import Vault
 from shelterdesk.ui.background import wait_for_background
 from shelterdesk.ui.main_window import MainWindow
@@ -40,11 +41,16 @@ def make_application() -> QApplication:
     return application  # type: ignore[return-value]
 
 
-def create_demo_vault(directory: Path) -> Vault:
-    """A throwaway vault with the demo user (and demo data, once the store can make it)."""
+DEMO_CLIENTS = 60
+
+
+def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS) -> Vault:
+    """A throwaway vault with the demo coordinator and synthetic clients (never real people)."""
     os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
     vault = Vault(directory)
     vault.create(DEMO_USER, DEMO_PASSPHRASE, org_name="Demo", prefix="DEMO")
+    with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
+        demo.generate(session, clients, seed=7)
     return vault
 
 
