@@ -95,6 +95,9 @@ def visible_texts(root: QWidget) -> list[str]:
             model = widget.model()
             texts.extend(str(model.headerData(c, Qt.Orientation.Horizontal))
                          for c in range(model.columnCount()))
+            texts.extend(str(model.index(r, c).data() or "")
+                         for r in range(min(5, model.rowCount()))
+                         for c in range(model.columnCount()))
     return [t.replace("&", "").strip() for t in texts if t and t.strip()]
 
 

@@ -51,12 +51,13 @@ class PassphrasePairFields(QWidget):
         self.repeat_label = QLabel()
         self.passphrase_label.setBuddy(self.passphrase_edit)
         self.repeat_label.setBuddy(self.repeat_edit)
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addRow(self.passphrase_label, self.passphrase_edit)
-        layout.addRow("", self.strength_label)
-        layout.addRow(self.repeat_label, self.repeat_edit)
-        layout.addRow("", self.match_label)
+        # Public, so a form can put its own rows (user name, current passphrase) in line.
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(self.passphrase_label, self.passphrase_edit)
+        self.form.addRow("", self.strength_label)
+        self.form.addRow(self.repeat_label, self.repeat_edit)
+        self.form.addRow("", self.match_label)
         self.passphrase_edit.textChanged.connect(self._update)
         self.repeat_edit.textChanged.connect(self._update)
         self.retranslate_ui()
@@ -118,4 +119,6 @@ class PassphrasePairFields(QWidget):
             self.match_label.setText(_("The two passphrases match."))
         else:
             self.match_label.setText(_("The two passphrases are not the same yet."))
+        for label in (self.strength_label, self.match_label):
+            self.form.setRowVisible(label, bool(label.text()))
         self.changed.emit()

@@ -101,14 +101,15 @@ class UnlockPage(QWidget):
         self.recovery_user_label.setBuddy(self.recovery_user_edit)
         self.recovery_key_label.setBuddy(self.recovery_key_edit)
         recovery = QWidget()
-        recovery_form = QFormLayout(recovery)
-        recovery_form.setContentsMargins(0, 0, 0, 0)
-        recovery_form.addRow(self.recovery_intro_label)
-        recovery_form.addRow(self.recovery_user_label, self.recovery_user_edit)
-        recovery_form.addRow(self.recovery_key_label, self.recovery_key_edit)
-        recovery_form.addRow(self.new_passphrase)
+        recovery_form = self.new_passphrase.form
+        recovery_form.insertRow(0, self.recovery_intro_label)
+        recovery_form.insertRow(1, self.recovery_user_label, self.recovery_user_edit)
+        recovery_form.insertRow(2, self.recovery_key_label, self.recovery_key_edit)
         recovery_form.addRow("", self.recover_button)
         recovery_form.addRow("", self.back_button)
+        recovery_layout = QVBoxLayout(recovery)
+        recovery_layout.setContentsMargins(0, 0, 0, 0)
+        recovery_layout.addWidget(self.new_passphrase)
         self.recovery_form = recovery
 
         self.forms = QStackedWidget()

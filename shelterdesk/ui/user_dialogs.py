@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -53,12 +52,10 @@ class AddUserDialog(QDialog):
         roles_layout = QVBoxLayout(self.roles_group)
         for box in self.role_boxes.values():
             roles_layout.addWidget(box)
-        form = QFormLayout()
-        form.addRow(self.username_label, self.username_edit)
-        form.addRow(self.display_name_label, self.display_name_edit)
+        self.passphrase.form.insertRow(0, self.username_label, self.username_edit)
+        self.passphrase.form.insertRow(1, self.display_name_label, self.display_name_edit)
+        self.passphrase.form.insertRow(2, "", self.roles_group)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.roles_group)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.message_label)
         layout.addWidget(self.busy)

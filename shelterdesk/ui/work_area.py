@@ -33,7 +33,10 @@ class WorkArea(QWidget):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setFixedWidth(220)
+        # Set here rather than in the stylesheet, so the width below can be measured.
+        font = self.sidebar.font()
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.2)
+        self.sidebar.setFont(font)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.page_for: dict[Area, QWidget] = {}
@@ -73,6 +76,12 @@ class WorkArea(QWidget):
             item = self.sidebar.item(row)
             item.setText(area_label(area))
             item.setToolTip(area_label(area))
+        # Wide enough for the longest label in this language (Russian ones run long).
+        metrics = self.sidebar.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.sidebar.item(r).text())
+                      for r in range(self.sidebar.count())), default=0)
+        # icon, item padding and margins, selection border, a little air
+        self.sidebar.setFixedWidth(max(200, min(360, widest + 22 + 28 + 12 + 4 + 36)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
