@@ -83,7 +83,7 @@ def test_forgot_passphrase_through_the_recovery_key(qtbot, created_vault) -> Non
     page = window.unlock_page
     qtbot.keyClicks(page.user_edit, ADMIN)
     qtbot.mouseClick(page.forgot_button, Qt.MouseButton.LeftButton)
-    assert page.forms.currentWidget() is page.recovery_form
+    assert page.current_form() is page.recovery_form and page.recovery_form.isVisible()
     assert page.recovery_user_edit.text() == ADMIN
     qtbot.keyClicks(page.recovery_key_edit, recovery_key.lower())
     qtbot.keyClicks(page.new_passphrase.passphrase_edit, "a brand new passphrase")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from shelterdesk.domain.workspace import Area, area_label
 from shelterdesk.i18n import N_, _
@@ -60,9 +60,15 @@ class ComingSectionPage(QWidget):
         card_layout.addWidget(self.title_label)
         card_layout.addWidget(self.planned_label)
         card_layout.addWidget(self.status_label)
+        # No alignment flags on the card: they would size it by sizeHint and cut the
+        # wrapped text; stretches centre it and keep height-for-width working.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 4)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(1)
         self.retranslate_ui()
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -112,9 +112,14 @@ class UnlockPage(QWidget):
         recovery_layout.addWidget(self.new_passphrase)
         self.recovery_form = recovery
 
-        self.forms = QStackedWidget()
-        self.forms.addWidget(login)
-        self.forms.addWidget(recovery)
+        # Two forms in one column, one hidden: a hidden widget takes no space, so the
+        # message sits right under the visible form and wrapped text keeps its height.
+        self.forms = QWidget()
+        forms_layout = QVBoxLayout(self.forms)
+        forms_layout.setContentsMargins(0, 0, 0, 0)
+        forms_layout.addWidget(login)
+        forms_layout.addWidget(recovery)
+        self._show_form(login)
 
         box = QWidget()
         box.setMaximumWidth(520)
@@ -127,9 +132,15 @@ class UnlockPage(QWidget):
         inner.addWidget(self.forms)
         inner.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
         inner.addWidget(self.message_label)
+        # Centred by stretches, not alignment flags: those would size the box by its
+        # sizeHint and squash the wrapped texts.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
 
         self.unlock_button.clicked.connect(self.try_unlock)
@@ -183,12 +194,20 @@ class UnlockPage(QWidget):
     def show_recovery(self) -> None:
         self.recovery_user_edit.setText(self.user_edit.text())
         self.message_label.clear()
-        self.forms.setCurrentWidget(self.recovery_form)
+        self._show_form(self.recovery_form)
         self.recovery_key_edit.setFocus()
 
     def show_login(self) -> None:
         self.message_label.clear()
-        self.forms.setCurrentWidget(self.login_form)
+        self._show_form(self.login_form)
+
+    def _show_form(self, form: QWidget) -> None:
+        self._current_form = form
+        self.login_form.setVisible(form is self.login_form)
+        self.recovery_form.setVisible(form is self.recovery_form)
+
+    def current_form(self) -> QWidget:
+        return self._current_form
 
     # --- unlocking ------------------------------------------------------------------------
     def try_unlock(self) -> None:
@@ -249,7 +268,7 @@ class UnlockPage(QWidget):
         if self.vault.throttle.seconds_remaining() > 0:
             self._countdown.start()
             self._tick()
-        if self.forms.currentWidget() is self.login_form:
+        if self._current_form is self.login_form:
             self.passphrase_edit.setFocus()
             self.passphrase_edit.selectAll()
 

@@ -54,7 +54,7 @@ class AddUserDialog(QDialog):
             roles_layout.addWidget(box)
         self.passphrase.form.insertRow(0, self.username_label, self.username_edit)
         self.passphrase.form.insertRow(1, self.display_name_label, self.display_name_edit)
-        self.passphrase.form.insertRow(2, "", self.roles_group)
+        self.passphrase.form.insertRow(2, self.roles_group)
         layout = QVBoxLayout(self)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.message_label)
@@ -62,7 +62,7 @@ class AddUserDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
