@@ -19,6 +19,12 @@ SORTS = {
     "risk": "CASE ca.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END {dir},"
             " ca.last_activity_at DESC",
 }
+SELECT_ROW = (
+    "SELECT ca.id, ca.case_code, cl.given_name, cl.family_name, cl.sex, ca.status,"
+    " ca.risk_level, ca.intake_date, ca.last_activity_at, ca.exploitation_types,"
+    " ca.recruitment_channel, ca.assigned_worker_id,"
+    " EXISTS (SELECT 1 FROM stays s WHERE s.case_id = ca.id AND s.discharged_on IS NULL)"
+)
 
 
 @dataclass(frozen=True)
@@ -31,17 +37,31 @@ class CaseFilter:
     open_stay: bool | None = None
 
 
-def _where(session: Session, flt: CaseFilter) -> tuple[str, list, list[str] | None]:
+@dataclass(frozen=True)
+class _Query:
+    source: str
+    where: str
+    params: list
+    ranking: tuple[str, list] | None  # ORDER BY for relevance, with its parameters
+    empty: bool = False
+
+
+def _query(flt: CaseFilter) -> _Query:
     clauses: list[str] = []
     params: list = []
-    ranked: list[str] | None = None
+    source = "cases ca JOIN clients cl ON cl.id = ca.client_id"
+    ranking = None
     if flt.search.strip():
-        with session.lock:
-            ranked = search.matching_case_ids(session.connection, flt.search)
-        if not ranked:
-            return "0", [], []
-        clauses.append(f"ca.id IN ({','.join('?' * len(ranked))})")
-        params.extend(ranked)
+        queries = search.fts_queries(flt.search)
+        if queries is None:
+            return _Query(source, "0", [], None, empty=True)
+        # Driving from the search map keeps a search as cheap as its matches.
+        source = ("search_map m JOIN cases ca ON ca.id = m.case_id"
+                  " JOIN clients cl ON cl.id = ca.client_id")
+        clauses.append(f"m.fts_rowid IN ({search.MATCHING_ROWIDS})")
+        params.append(queries[0])
+        ranking = (f"m.fts_rowid IN ({search.MATCHING_ROWIDS}) DESC, ca.last_activity_at DESC",
+                   [queries[1]])
     if flt.status:
         clauses.append("ca.status = ?")
         params.append(flt.status)
@@ -58,30 +78,24 @@ def _where(session: Session, flt: CaseFilter) -> tuple[str, list, list[str] | No
         clauses.append(("" if flt.open_stay else "NOT ")
                        + "EXISTS (SELECT 1 FROM stays s WHERE s.case_id = ca.id"
                          " AND s.discharged_on IS NULL)")
-    return (" AND ".join(clauses) or "1"), params, ranked
+    return _Query(source, " AND ".join(clauses) or "1", params, ranking)
 
 
 def list_cases(session: Session, flt: CaseFilter | None = None, *, sort: str | None = None,
                descending: bool = True, offset: int = 0, limit: int = 100) -> list[CaseRow]:
     """One page of the list. With a search and no explicit sort, best matches come first."""
     access.require(session, Kind.CLIENT, Action.VIEW)
-    flt = flt or CaseFilter()
-    where, params, ranked = _where(session, flt)
-    if ranked == []:
+    query = _query(flt or CaseFilter())
+    if query.empty:
         return []
-    sort = sort or ("relevance" if ranked else "last_activity")
-    order = SORTS.get(sort, SORTS["last_activity"]).format(dir="DESC" if descending else "ASC")
-    if ranked and sort == "relevance":
-        order = "instr(?, ',' || ca.id || ',')"
-        params = [*params, "," + ",".join(ranked) + ","]
-    sql = (
-        "SELECT ca.id, ca.case_code, cl.given_name, cl.family_name, cl.sex, ca.status,"
-        " ca.risk_level, ca.intake_date, ca.last_activity_at, ca.exploitation_types,"
-        " ca.recruitment_channel, ca.assigned_worker_id,"
-        " EXISTS (SELECT 1 FROM stays s WHERE s.case_id = ca.id AND s.discharged_on IS NULL)"
-        " FROM cases ca JOIN clients cl ON cl.id = ca.client_id"
-        f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-    )
+    params = list(query.params)
+    if query.ranking is not None and sort in (None, "relevance"):
+        order = query.ranking[0]
+        params += query.ranking[1]
+    else:
+        order = SORTS.get(sort or "last_activity", SORTS["last_activity"]).format(
+            dir="DESC" if descending else "ASC")
+    sql = f"{SELECT_ROW} FROM {query.source} WHERE {query.where} ORDER BY {order} LIMIT ? OFFSET ?"
     with session.lock:
         rows = session.connection.execute(sql, (*params, limit, offset)).fetchall()
     return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], loads(r[9]), r[10],
@@ -90,10 +104,9 @@ def list_cases(session: Session, flt: CaseFilter | None = None, *, sort: str | N
 
 def count_cases(session: Session, flt: CaseFilter | None = None) -> int:
     access.require(session, Kind.CLIENT, Action.VIEW)
-    where, params, ranked = _where(session, flt or CaseFilter())
-    if ranked == []:
+    query = _query(flt or CaseFilter())
+    if query.empty:
         return 0
     with session.lock:
         return session.connection.execute(
-            f"SELECT count(*) FROM cases ca JOIN clients cl ON cl.id = ca.client_id WHERE {where}",
-            params).fetchone()[0]
+            f"SELECT count(*) FROM {query.source} WHERE {query.where}", query.params).fetchone()[0]

@@ -95,17 +95,33 @@ def remove_case(connection: Connection, case_id: str) -> None:
         connection.execute("DELETE FROM search_map WHERE case_id = ?", (case_id,))
 
 
-def matching_case_ids(connection: Connection, text: str, limit: int = 500) -> list[str]:
-    """Case ids best match first (bm25, names weighted above notes)."""
+def fts_queries(text: str) -> tuple[str, str] | None:
+    """The FTS5 query for any match, and the one for matches in names, codes or phones."""
     query = build_query(text)
     if query is None:
-        return []
+        return None
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 5 and len(digits) >= len(text.strip()) - 3:
         # A local number carries a trunk 0 the international form lacks: match on its tail.
         tail = digits[-9:] if len(digits) >= 9 else digits
         query = f'({query}) OR phones:"{tail}"*'
+    return query, f"{{names codes phones}}: ({query})"
+
+
+# Matching by FTS rowid and mapping through search_map never reads the index's stored
+# text; ranking is by tier (a name, code or phone match before a note match), then by
+# last activity. (bm25 over thousands of "Məmmədova"s ranks ties, slowly.)
+MATCHING_ROWIDS = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
+
+
+def matching_case_ids(connection: Connection, text: str, limit: int = 500) -> list[str]:
+    """Case ids, name/code/phone matches first, then the most recently active."""
+    queries = fts_queries(text)
+    if queries is None:
+        return []
     rows = connection.execute(
-        "SELECT case_id FROM search_index WHERE search_index MATCH ?"
-        " ORDER BY bm25(search_index, 0.0, 10.0, 8.0, 5.0, 1.0) LIMIT ?", (query, limit))
+        "SELECT m.case_id FROM search_map m JOIN cases ca ON ca.id = m.case_id"
+        f" WHERE m.fts_rowid IN ({MATCHING_ROWIDS})"
+        f" ORDER BY m.fts_rowid IN ({MATCHING_ROWIDS}) DESC, ca.last_activity_at DESC LIMIT ?",
+        (queries[0], queries[1], limit))
     return [r[0] for r in rows]
