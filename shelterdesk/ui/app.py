@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -54,6 +55,17 @@ def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS) -> Vault:
     return vault
 
 
+def _quit_on_signals(application: QApplication) -> None:
+    """Ctrl+C or a polite kill quits through the normal path: lock, close, delete the demo."""
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_args: application.quit())
+    # Python only runs signal handlers when it gets control; Qt's loop is C++.
+    heartbeat = QTimer(application)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(300)
+
+
 def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
     """Open the window (or the first-run wizard); ``language`` '' keeps the one in force."""
     application = make_application()
@@ -79,6 +91,7 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
         wizard.completed.connect(window.open_session)
         wizard.completed.connect(lambda _session: window.show())
         wizard.show()
+    _quit_on_signals(application)
     try:
         return application.exec()
     finally:
