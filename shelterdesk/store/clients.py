@@ -165,36 +165,58 @@ def update_client(session: Session, client: Client, case_id: str) -> None:
     ensure_valid(client.validate())
     with session.lock, transaction(session.connection) as connection:
         stamp = now()
-        cursor = connection.execute(
-            "UPDATE clients SET given_name = ?, family_name = ?, other_names = ?, sex = ?,"
-            " date_of_birth = ?, age_estimate = ?, nationality = ?, languages = ?, phone = ?,"
-            " email = ?, address = ?, document_number = ?, updated_at = ? WHERE id = ?",
-            (*client_values(client), stamp, client.id))
-        if cursor.rowcount != 1:
-            raise NotFound(kind="client")
-        for (other_case,) in connection.execute("SELECT id FROM cases WHERE client_id = ?",
-                                                (client.id,)).fetchall():
-            search.index_case(connection, other_case)
+        _update_client_row(connection, client, stamp)
         touch(connection, case_id, stamp)
         audit.append(connection, session.user.id, "client.edit", "case", case_id)
+
+
+def _update_client_row(connection: Connection, client: Client, stamp: str) -> None:
+    cursor = connection.execute(
+        "UPDATE clients SET given_name = ?, family_name = ?, other_names = ?, sex = ?,"
+        " date_of_birth = ?, age_estimate = ?, nationality = ?, languages = ?, phone = ?,"
+        " email = ?, address = ?, document_number = ?, updated_at = ? WHERE id = ?",
+        (*client_values(client), stamp, client.id))
+    if cursor.rowcount != 1:
+        raise NotFound(kind="client")
+    for (other_case,) in connection.execute("SELECT id FROM cases WHERE client_id = ?",
+                                            (client.id,)).fetchall():
+        search.index_case(connection, other_case)
 
 
 def update_case(session: Session, case: Case) -> None:
     access.require(session, Kind.CLIENT, Action.EDIT, case.id)
     ensure_valid(case.validate())
     with session.lock, transaction(session.connection) as connection:
-        stamp = now()
-        cursor = connection.execute(
-            "UPDATE cases SET status = ?, intake_date = ?, exploitation_types = ?,"
-            " recruitment_channel = ?, recruitment_platform = ?, means_of_control = ?,"
-            " victim_status = ?, status_decision_date = ?, status_authority = ?,"
-            " identified_by = ?, countries_origin = ?, countries_transit = ?,"
-            " countries_destination = ?, vulnerabilities = ?, trafficker_relationship = ?,"
-            " risk_level = ?, interpreter_needed = ?, needs_summary = ?,"
-            " assigned_worker_id = ?, updated_at = ?, last_activity_at = ? WHERE id = ?",
-            (*case_values(case), stamp, stamp, case.id))
-        if cursor.rowcount != 1:
+        _update_case_row(connection, case, now())
+        audit.append(connection, session.user.id, "case.edit", "case", case.id)
+
+
+def _update_case_row(connection: Connection, case: Case, stamp: str) -> None:
+    cursor = connection.execute(
+        "UPDATE cases SET status = ?, intake_date = ?, exploitation_types = ?,"
+        " recruitment_channel = ?, recruitment_platform = ?, means_of_control = ?,"
+        " victim_status = ?, status_decision_date = ?, status_authority = ?,"
+        " identified_by = ?, countries_origin = ?, countries_transit = ?,"
+        " countries_destination = ?, vulnerabilities = ?, trafficker_relationship = ?,"
+        " risk_level = ?, interpreter_needed = ?, needs_summary = ?,"
+        " assigned_worker_id = ?, updated_at = ?, last_activity_at = ? WHERE id = ?",
+        (*case_values(case), stamp, stamp, case.id))
+    if cursor.rowcount != 1:
+        raise NotFound(kind="case")
+
+
+def update_intake(session: Session, client: Client, case: Case) -> None:
+    """Correct the person and the case together (the intake form), all or nothing."""
+    access.require(session, Kind.CLIENT, Action.EDIT, case.id)
+    ensure_valid(client.validate() + case.validate())
+    with session.lock, transaction(session.connection) as connection:
+        owner = connection.execute("SELECT client_id FROM cases WHERE id = ?",
+                                   (case.id,)).fetchone()
+        if owner is None or owner[0] != client.id:
             raise NotFound(kind="case")
+        stamp = now()
+        _update_client_row(connection, client, stamp)
+        _update_case_row(connection, case, stamp)
         audit.append(connection, session.user.id, "case.edit", "case", case.id)
 
 

@@ -93,6 +93,23 @@ def withdraw(session: Session, case_id: str, purpose: str, org_id: str,
     return len(targets)
 
 
+def withdraw_consent(session: Session, consent_id: str, on: date | None = None) -> Consent:
+    """Withdraw one recorded consent (the client's own words: "I take this back")."""
+    consent = get_consent(session, consent_id)
+    access.require(session, Kind.CONSENT, Action.CREATE, consent.case_id)
+    on = on or date.today()
+    if not consent.in_force(on):
+        raise NoConsentToWithdraw()
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute("UPDATE consents SET withdrawn_on = ? WHERE id = ?",
+                           (iso(on), consent_id))
+        touch(connection, consent.case_id)
+        audit.append(connection, session.user.id, "consent.withdraw", "case", consent.case_id,
+                     purpose=consent.purpose, count=1)
+    consent.withdrawn_on = on
+    return consent
+
+
 def get_consent(session: Session, consent_id: str) -> Consent:
     with session.lock:
         row = session.connection.execute(f"SELECT {COLUMNS} FROM consents WHERE id = ?",
