@@ -74,6 +74,15 @@ def test_catalog_translator_answers_qt_strings_only_when_translated(switcher) ->
     switcher.apply("az")
     assert translator.translate("QWizard", "&Next >") == "&İrəli >"
     assert translator.translate("QPlatformTheme", "Cancel") == "Ləğv et"
-    assert translator.translate("QPlatformTheme", "Not a string we know") == ""
+    assert translator.translate("QPlatformTheme", "Not a string we know") is None
     switcher.apply("en")
-    assert translator.translate("QWizard", "&Next >") == ""
+    assert translator.translate("QWizard", "&Next >") is None
+
+
+def test_english_standard_buttons_keep_their_text(qtbot, switcher) -> None:
+    """A null answer lets Qt use its own text; an empty one blanked every Save button."""
+    switcher.apply("en")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                           | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert [b.text() for b in box.buttons()] == ["Save", "Cancel"]

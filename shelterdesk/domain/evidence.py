@@ -47,6 +47,15 @@ class EvidenceItem:
         return check.problems
 
 
+def custody_problems(kind: str, recipient: str) -> list[Problem]:
+    """A custody event names what happened; a hand-over also names who received the item."""
+    check = Checker()
+    check.code("kind", kind, codes.CUSTODY_EVENTS, required=True)
+    if kind.startswith("handed_to"):
+        check.required("recipient", recipient.strip())
+    return check.problems
+
+
 @dataclass(frozen=True)
 class CustodyEvent:
     evidence_id: str

@@ -10,11 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shelterdesk.domain.errors import UserFacingError
-from shelterdesk.domain.evidence import CustodyEvent, EvidenceItem, sha256_hex
+from shelterdesk.domain.evidence import (
+    CustodyEvent,
+    EvidenceItem,
+    custody_problems,
+    sha256_hex,
+)
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
-from shelterdesk.store.codes_check import check_code
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.keyslots import atomic_write
 from shelterdesk.store.rows import NotFound, ensure_valid, iso, new_id, now, to_datetime, touch
@@ -79,7 +83,7 @@ def add_custody_event(session: Session, evidence_id: str, kind: str, recipient: 
                       notes: str = "") -> None:
     case_id = _case_of(session, evidence_id)
     access.require(session, Kind.EVIDENCE, Action.EDIT, case_id)
-    check_code("kind", kind, "custody_events")
+    ensure_valid(custody_problems(kind, recipient))
     with session.lock, transaction(session.connection) as connection:
         stamp = now()
         _append_event(connection, evidence_id, kind, session.user.id, stamp, recipient, notes)

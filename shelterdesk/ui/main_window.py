@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
 
     locked = Signal()
     unlocked = Signal()
+    about_to_lock = Signal()  # the vault is still open: open forms keep their drafts now
 
     def __init__(self, vault: Vault, application: QApplication, *, hint: str = "",
                  language: LanguageSwitcher | None = None,
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.work_area.status.connect(self.show_status)
         self.work_area.language_chosen.connect(self.language.apply)
         self.work_area.auto_lock_changed.connect(self._set_auto_lock_minutes)
+        self.about_to_lock.connect(self.work_area.about_to_lock)
         self.stack.addWidget(self.work_area)
         same_user = session.user.username == self._last_user
         if same_user and self._last_area:
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         """Hide everything at once, then close the vault; safe to call when already locked."""
         if self.session is None:
             return
+        self.about_to_lock.emit()
         session, self.session = self.session, None
         self.inactivity.stop()
         for dialog in self.findChildren(QDialog):

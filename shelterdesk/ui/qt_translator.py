@@ -19,11 +19,13 @@ class CatalogTranslator(QTranslator):
     """Answers Qt's strings from the active gettext catalog; empty when it has none."""
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
+                  n: int = -1) -> str | None:
+        # None (a null QString) means "not mine"; "" would be taken as an empty translation
+        # and blank every Save/Cancel button created while English is active.
         if not source_text or i18n.active_language() == i18n.DEFAULT_LANGUAGE:
-            return ""
+            return None
         translated = pgettext(context, source_text)
-        return "" if translated == source_text else translated
+        return None if translated == source_text else translated
 
     def isEmpty(self) -> bool:
         return False

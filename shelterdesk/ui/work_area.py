@@ -11,6 +11,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.account_page import AccountPage
 from shelterdesk.ui.admin_page import AdministrationPage
 from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.cases.cases_page import CasesPage
 from shelterdesk.ui.coming_page import ComingSectionPage
 from shelterdesk.ui.resources import icon
 
@@ -24,6 +25,7 @@ class WorkArea(QWidget):
     status = Signal(str)
     language_chosen = Signal(str)
     auto_lock_changed = Signal(int)
+    about_to_lock = Signal()  # from the main window, while the vault is still open
 
     def __init__(self, session: Session, busy: BusyIndicator | None = None,
                  parent: QWidget | None = None) -> None:
@@ -68,6 +70,10 @@ class WorkArea(QWidget):
             account.status.connect(self.status)
             account.language_chosen.connect(self.language_chosen)
             return account
+        if area == Area.CASES:
+            cases = CasesPage(session, busy, self.about_to_lock)
+            cases.status.connect(self.status)
+            return cases
         return ComingSectionPage(area)
 
     def retranslate_ui(self) -> None:

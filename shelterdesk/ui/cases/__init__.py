@@ -1,0 +1,1 @@
+"""The Cases section: case list, client file with its tabs, record forms and their drafts."""

@@ -1,0 +1,24 @@
+"""What every screen and form of the Cases section is given: the session and the shell's hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import SignalInstance
+
+from shelterdesk.store.vault import Session
+from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.privacy import REVEAL_MS
+
+DRAFT_INTERVAL_MS = 4_000
+
+
+@dataclass
+class CaseContext:
+    """``about_to_lock`` fires while the vault is still open, before the window locks."""
+
+    session: Session
+    busy: BusyIndicator | None = None
+    about_to_lock: SignalInstance | None = None
+    draft_interval_ms: int = DRAFT_INTERVAL_MS
+    reveal_ms: int = REVEAL_MS

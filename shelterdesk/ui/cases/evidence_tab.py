@@ -1,0 +1,120 @@
+"""The Evidence tab: digital evidence items with their SHA-256 and their chain of custody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from shelterdesk.domain import codes_case
+from shelterdesk.domain import codes_services as codes
+from shelterdesk.domain.evidence import CustodyEvent, EvidenceItem
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.i18n import N_, _, format_number
+from shelterdesk.store import evidence, staff
+from shelterdesk.store.access import can
+from shelterdesk.ui.background import run_in_background
+from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.custody_form import CustodyEventForm
+from shelterdesk.ui.cases.evidence_form import EvidenceForm
+from shelterdesk.ui.cases.records_tab import Column, RecordsTab, TabSpec
+from shelterdesk.ui.cases.tab_specs import lines, moment
+
+
+def _size(item: EvidenceItem) -> str:
+    return _("{size} KB").format(size=format_number(max(1, round(item.size / 1024)))) \
+        if item.size else ""
+
+
+EVIDENCE = TabSpec(
+    "evidence", Kind.EVIDENCE, N_("Evidence"),
+    N_("Files are kept inside the encrypted vault with their SHA-256, so a copy handed to the "
+       "police can be shown to be unchanged."),
+    N_("No digital evidence yet."),
+    (Column(N_("Kind"), lambda i: codes.EVIDENCE_KINDS.label(i.kind)),
+     Column(N_("File or link"), lambda i: i.file_name or i.source_link, stretch=True),
+     Column(N_("Platform"), lambda i: codes_case.PLATFORMS.label(i.platform)
+            if i.platform else ""),
+     Column(N_("Size"), _size),
+     Column(N_("Captured"), lambda i: moment(i.captured_at)),
+     Column(N_("SHA-256"), lambda i: i.sha256[:16] + "…" if i.sha256 else "")),
+    evidence.list_evidence, EvidenceForm, N_("Add evidence…"))
+
+
+class EvidenceTab(RecordsTab):
+    """Selecting an item shows its full hash and custody chain; custody events are added here."""
+
+    def __init__(self, context: CaseContext, case_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(context, case_id, EVIDENCE, parent)
+        self.custody: list[CustodyEvent] = []
+        self._names: dict[str, str] = {}
+        self.custody_button = QPushButton()
+        if not can(context.session, Kind.EVIDENCE, Action.EDIT):
+            self.custody_button.hide()
+        self.custody_button.clicked.connect(lambda: self.open_custody_form())
+        self.layout_box.itemAt(1).layout().insertWidget(1, self.custody_button)
+        self.details_label.show()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        super().retranslate_ui()
+        if hasattr(self, "custody_button"):
+            self.custody_button.setText(_("Record a custody event…"))
+            self._show_details()
+
+    def _on_current(self, *_args: object) -> None:
+        super()._on_current()
+        if not hasattr(self, "custody_button"):
+            return
+        item = self.selected()
+        self.custody_button.setEnabled(item is not None)
+        self.custody = []
+        self._show_details()
+        if item is None:
+            return
+        session, item_id = self.context.session, item.id
+
+        def load() -> tuple[list[CustodyEvent], dict[str, str]]:
+            names = {m.id: m.name for m in staff.list_staff(session)}
+            return evidence.custody_chain(session, item_id), names
+
+        run_in_background(load, lambda found: self._on_chain(item_id, found), self._show_error,
+                          owner=self)
+
+    def _on_chain(self, item_id: str, found: tuple[list[CustodyEvent], dict[str, str]]) -> None:
+        item = self.selected()
+        if item is not None and item.id == item_id:
+            self.custody, self._names = found
+            self._show_details()
+
+    def _show_details(self) -> None:
+        item: Any = self.selected()
+        if item is None:
+            self.details_label.clear()
+            return
+        chain = "\n".join(
+            "  " + " · ".join(p for p in (moment(e.at), codes.CUSTODY_EVENTS.label(e.kind),
+                                         self._names.get(e.actor_id, ""), e.recipient,
+                                         e.notes) if p)
+            for e in self.custody)
+        self.details_label.setText(lines(
+            (_("Description"), item.description), (_("Source link"), item.source_link),
+            (_("SHA-256"), item.sha256)) + ("\n" + _("Chain of custody:") + "\n" + chain
+                                            if chain else ""))
+
+    def open_custody_form(self, *, restore: bool = False) -> CustodyEventForm | None:
+        item = self.selected()
+        if item is None:
+            return None
+        form = CustodyEventForm(self.context, item.id, self.case_id, self)
+        if restore:
+            form.keeper.offered.connect(lambda _draft: form.restore_offered_draft())
+        form.saved.connect(self._on_saved)
+        form.open()
+        return form
+
+    def select_item(self, evidence_id: str) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.record_at(row).id == evidence_id:
+                self.table.selectRow(row)

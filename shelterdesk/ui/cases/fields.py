@@ -1,0 +1,268 @@
+"""Form fields with one interface: ``value()``, ``set_value()``, ``changed`` and draft values.
+
+Every field of a record form is one of these, so a form can read, validate,
+keep as a draft and restore itself without knowing which widget is which.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from shelterdesk.domain.vocabulary import Vocabulary
+from shelterdesk.i18n import N_, _
+
+NOT_RECORDED = N_("Not recorded")
+_UNSET = QDate(1900, 1, 1)
+
+
+def locale_date_format() -> str:
+    """The language's short date format, with four-digit years (birth years stay readable)."""
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in fmt:
+        fmt = fmt.replace("yy", "yyyy")
+    return fmt
+
+
+class TextField(QLineEdit):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.textChanged.connect(self.changed)
+
+    def value(self) -> str:
+        return self.text()
+
+    def set_value(self, value: Any) -> None:
+        self.setText(str(value or ""))
+
+    def draft_value(self) -> Any:
+        return self.value()
+
+    def restore(self, value: Any) -> None:
+        self.set_value(value)
+
+
+class LongTextField(QPlainTextEdit):
+    """Multi-line text; Tab moves on to the next field instead of typing a tab."""
+
+    changed = Signal()
+
+    def __init__(self, lines: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        self.textChanged.connect(self.changed)
+
+    def value(self) -> str:
+        return self.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        self.setPlainText(str(value or ""))
+
+    draft_value = value
+    restore = set_value
+
+
+class CheckField(QCheckBox):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toggled.connect(self.changed)
+
+    def value(self) -> bool:
+        return self.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.setChecked(bool(value))
+
+    draft_value = value
+    restore = set_value
+
+
+class NumberField(QSpinBox):
+    """A whole number, or none ("—") when the field may stay empty."""
+
+    changed = Signal()
+
+    def __init__(self, minimum: int, maximum: int, *, optional: bool = True,
+                 suffix: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._optional = optional
+        self.setRange(minimum - 1 if optional else minimum, maximum)
+        self.setSpecialValueText("—" if optional else "")
+        self._suffix = suffix
+        self.setValue(self.minimum())
+        self.valueChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setSuffix(" " + _(self._suffix) if self._suffix else "")
+
+    def value(self) -> int | None:  # type: ignore[override]
+        number = super().value()
+        return None if self._optional and number == self.minimum() else number
+
+    def set_value(self, value: Any) -> None:
+        self.setValue(self.minimum() if value is None else int(value))
+
+    draft_value = value
+    restore = set_value
+
+
+class DateField(QWidget):
+    """A date with a calendar (weeks start on Monday) in the language's format; may be unset."""
+
+    changed = Signal()
+
+    def __init__(self, *, optional: bool = False, not_after_today: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._optional = optional
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.date_edit.calendarWidget().setGridVisible(True)
+        self.date_edit.setMinimumDate(_UNSET if optional else QDate(1900, 1, 2))
+        if not_after_today:
+            self.date_edit.setMaximumDate(QDate.currentDate())
+        self.clear_button = QToolButton()
+        self.clear_button.setText("×")
+        self.clear_button.setAutoRaise(True)
+        if not optional:
+            self.clear_button.hide()
+        self.clear_button.clicked.connect(lambda: self.set_value(None))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.date_edit)
+        layout.addWidget(self.clear_button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.date_edit)
+        self.date_edit.calendarWidget().installEventFilter(self)
+        self.date_edit.dateChanged.connect(self._on_changed)
+        self.set_value(None if optional else date.today())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.date_edit.setDisplayFormat(locale_date_format())
+        self.date_edit.setSpecialValueText(_("no date") if self._optional else "")
+        self.clear_button.setToolTip(_("Clear the date"))
+        self.clear_button.setAccessibleName(_("Clear the date"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # An unset date opens the calendar on this month, not on January 1900.
+        if event.type() == QEvent.Type.Show and self.value() is None:
+            today = QDate.currentDate()
+            self.date_edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False
+
+    def _on_changed(self) -> None:
+        self.clear_button.setEnabled(self.value() is not None)
+        self.changed.emit()
+
+    def value(self) -> date | None:
+        qdate = self.date_edit.date()
+        if self._optional and qdate == _UNSET:
+            return None
+        return date(qdate.year(), qdate.month(), qdate.day())
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            self.date_edit.setDate(_UNSET if self._optional else QDate.currentDate())
+        else:
+            self.date_edit.setDate(QDate(value.year, value.month, value.day))
+
+    def draft_value(self) -> str | None:
+        value = self.value()
+        return value.isoformat() if value else None
+
+    def restore(self, value: Any) -> None:
+        self.set_value(date.fromisoformat(value) if value else None)
+
+
+class CodePicker(QComboBox):
+    """One code of a vocabulary, shown by its translated label; optional ones start empty."""
+
+    changed = Signal()
+
+    def __init__(self, vocabulary: Vocabulary, *, optional: bool = False,
+                 codes: list[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vocabulary = vocabulary
+        self._optional = optional
+        if optional:
+            self.addItem("", "")
+        for code in codes or vocabulary.codes:
+            self.addItem("", code)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.currentIndexChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for index in range(self.count()):
+            code = self.itemData(index)
+            self.setItemText(index, self.vocabulary.label(code) if code else _(NOT_RECORDED))
+
+    def value(self) -> str:
+        return self.currentData() or ""
+
+    def set_value(self, value: Any) -> None:
+        self.setCurrentIndex(max(0, self.findData(value or "")))
+
+    draft_value = value
+    restore = set_value
+
+
+class CodeChecklist(QWidget):
+    """Several codes of a multi-valued vocabulary, as check boxes in columns."""
+
+    changed = Signal()
+
+    def __init__(self, vocabulary: Vocabulary, columns: int = 2,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vocabulary = vocabulary
+        self.boxes: dict[str, QCheckBox] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        rows = -(-len(vocabulary.codes) // columns)
+        for index, code in enumerate(vocabulary.codes):
+            box = QCheckBox()
+            box.toggled.connect(self.changed)
+            self.boxes[code] = box
+            grid.addWidget(box, index % rows, index // rows)
+        self.setFocusProxy(next(iter(self.boxes.values())))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for code, box in self.boxes.items():
+            box.setText(self.vocabulary.label(code))
+
+    def value(self) -> list[str]:
+        return [code for code, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or [])
+        for code, box in self.boxes.items():
+            box.setChecked(code in chosen)
+
+    draft_value = value
+    restore = set_value

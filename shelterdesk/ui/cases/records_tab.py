@@ -1,0 +1,290 @@
+"""One tab of a client file: the case's records of one kind, their details, and adding one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.i18n import _
+from shelterdesk.store.access import can
+from shelterdesk.store.vault import Session
+from shelterdesk.ui.background import run_in_background
+from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.unlock_page import describe_error
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # N_()
+    value: Callable[[Any], str]
+    stretch: bool = False
+
+
+@dataclass(frozen=True)
+class TabAction:
+    """A button acting on the selected record (withdraw a consent, mark a task done)."""
+
+    text: str  # N_()
+    run: Callable[[Session, Any], Any]  # in the background
+    applies: Callable[[Any], bool]
+    confirm: str = ""  # N_(): asked first when set
+    done: str = ""  # N_(): status message afterwards
+    kind_action: Action = Action.EDIT
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    key: str
+    kind: Kind
+    title: str  # N_()
+    intro: str  # N_()
+    empty: str  # N_()
+    columns: tuple[Column, ...]
+    load: Callable[[Session, str], list[Any]]
+    form: Callable[[CaseContext, str, QWidget], RecordForm] | None = None
+    add_text: str = ""  # N_()
+    details: Callable[[Any], str] | None = None
+    actions: tuple[TabAction, ...] = field(default_factory=tuple)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of any record type, columns described by :class:`Column`."""
+
+    def __init__(self, columns: tuple[Column, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self._records: list[Any] = []
+
+    def set_records(self, records: list[Any]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_records([])
+
+    def record_at(self, row: int) -> Any:
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records) \
+                or not 0 <= index.column() < len(self.columns):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self.columns[index.column()].value(self._records[index.row()])
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text.replace("\n", " ")
+            return text if len(text) > 40 else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.columns)):
+            return _(self.columns[section].header)
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._records) - 1, len(self.columns) - 1))
+
+
+class RecordsTab(QWidget):
+    """Loads when first shown; ``changed`` after a record was added or acted on."""
+
+    changed = Signal()
+    status = Signal(str)
+    loaded = Signal(int)
+
+    def __init__(self, context: CaseContext, case_id: str, spec: TabSpec,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.case_id, self.spec = context, case_id, spec
+        self.is_loaded = False
+        self.model = RecordTableModel(spec.columns, self)
+        self.intro_label = QLabel()
+        self.intro_label.setObjectName("pageIntro")
+        self.intro_label.setWordWrap(True)
+        self.add_button = QPushButton()
+        # hide() only: showing a widget before it has a parent opens it as a window.
+        if spec.form is None or not can(context.session, spec.kind, Action.CREATE):
+            self.add_button.hide()
+        self.action_buttons: list[QPushButton] = []
+        for action in spec.actions:
+            button = QPushButton()
+            if not can(context.session, spec.kind, action.kind_action):
+                button.hide()
+            button.clicked.connect(lambda _checked=False, a=action: self.run_action(a))
+            self.action_buttons.append(button)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(90)
+        for column, spec_column in enumerate(spec.columns):
+            if spec_column.stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("hintLabel")
+        self.empty_label.setWordWrap(True)
+        self.details_label = QLabel()
+        self.details_label.setObjectName("detailsPane")
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        if spec.details is None:
+            self.details_label.hide()
+        self.message_label = QLabel()
+        self.message_label.setObjectName("errorMessage")
+        self.message_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        for button in self.action_buttons:
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.layout_box = QVBoxLayout(self)
+        self.layout_box.addWidget(self.intro_label)
+        self.layout_box.addLayout(buttons)
+        self.layout_box.addWidget(self.table, 3)
+        self.layout_box.addWidget(self.empty_label)
+        self.layout_box.addWidget(self.details_label, 1)
+        self.layout_box.addWidget(self.message_label)
+        self.add_button.clicked.connect(lambda: self.open_form())
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.intro_label.setText(_(self.spec.intro))
+        self.add_button.setText(_(self.spec.add_text) if self.spec.add_text else "")
+        for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
+            button.setText(_(action.text))
+        self.empty_label.setText(_(self.spec.empty))
+        self.table.setAccessibleName(_(self.spec.title))
+        self.model.retranslate()
+        self._on_current()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().showEvent(event)
+        if not self.is_loaded:
+            self.reload()
+
+    # --- records -------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.is_loaded = True
+        session, case_id, load = self.context.session, self.case_id, self.spec.load
+        run_in_background(lambda: load(session, case_id), self._on_loaded, self._show_error,
+                          busy=self.context.busy, owner=self)
+
+    def _on_loaded(self, records: list[Any]) -> None:
+        self.message_label.clear()
+        self.model.set_records(records)
+        self.empty_label.setVisible(not records)
+        self.table.setVisible(bool(records))
+        self.table.resizeColumnsToContents()
+        for column, spec_column in enumerate(self.spec.columns):
+            if not spec_column.stretch:
+                width = self.table.columnWidth(column)
+                self.table.setColumnWidth(column, min(width + 12, 320))
+        if records:
+            self.table.selectRow(0)
+        self._on_current()
+        self.loaded.emit(len(records))
+
+    def _show_error(self, error: BaseException) -> None:
+        self.message_label.setText(describe_error(error))
+
+    def selected(self) -> Any:
+        return self.model.record_at(self.table.currentIndex().row())
+
+    def _on_current(self, *_args: object) -> None:
+        record = self.selected()
+        if self.spec.details is not None:
+            self.details_label.setText(self.spec.details(record) if record is not None else "")
+        for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
+            button.setEnabled(record is not None and action.applies(record))
+
+    # --- adding and acting -----------------------------------------------------------------
+    def open_form(self, *, restore: bool = False) -> RecordForm | None:
+        if self.spec.form is None:
+            return None
+        form = self.spec.form(self.context, self.case_id, self)
+        if restore:
+            form.keeper.offered.connect(lambda _draft: form.restore_offered_draft())
+        form.saved.connect(self._on_saved)
+        form.open()
+        return form
+
+    def _on_saved(self, _record: object) -> None:
+        self.status.emit(_("Saved."))
+        self.reload()
+        self.changed.emit()
+
+    def run_action(self, action: TabAction) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        if action.confirm:
+            answer = QMessageBox.question(self, _(action.text), _(action.confirm))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.perform(action, record)
+
+    def perform(self, action: TabAction, record: Any) -> None:
+        session = self.context.session
+
+        def done(_result: object) -> None:
+            if action.done:
+                self.status.emit(_(action.done))
+            self.reload()
+            self.changed.emit()
+
+        run_in_background(lambda: action.run(session, record), done, self._show_error,
+                          busy=self.context.busy, owner=self)
+
+    def drop_data(self) -> None:
+        self.model.clear()
+        self.details_label.clear()
