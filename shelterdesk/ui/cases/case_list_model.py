@@ -137,11 +137,13 @@ class CaseListModel(QAbstractTableModel):
     def _on_first_page(self, generation: int, page: FirstPage) -> None:
         if generation != self._generation:
             return
-        self._loading = False
+        # Still "loading" while the views hear of the change, so a fetchMore they make
+        # from inside it is refused rather than started at a moving offset.
         self.beginResetModel()
         self._rows = list(page.rows)
         self._exhausted = len(page.rows) < self.page_size
         self.endResetModel()
+        self._loading = False
         self.total = page.total
         self.total_changed.emit(page.total)
         self.page_loaded.emit(len(self._rows))
@@ -167,14 +169,15 @@ class CaseListModel(QAbstractTableModel):
             lambda error: self._on_failed(generation, error), busy=self.busy, owner=self)
 
     def _on_more(self, generation: int, offset: int, rows: list[CaseRow]) -> None:
-        if generation != self._generation or offset != len(self._rows):
+        if generation != self._generation:
             return
+        if offset == len(self._rows):
+            self._exhausted = len(rows) < self.page_size
+            if rows:
+                self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
+                self._rows.extend(rows)
+                self.endInsertRows()
         self._loading = False
-        self._exhausted = len(rows) < self.page_size
-        if rows:
-            self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
         self.page_loaded.emit(len(self._rows))
 
     def clear(self) -> None:

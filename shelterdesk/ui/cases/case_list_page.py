@@ -150,6 +150,23 @@ class CaseListPage(QWidget):
         self.privacy_label.setText(_("Privacy mode: names hidden."))
         self.model.retranslate()
         self._update_count(self.model.total)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Starting widths from the font: codes and dates whole, the rest shared out."""
+        metrics = self.table.fontMetrics()
+        columns = CaseListModel.Columns
+        samples = {columns.CODE: "DEMO-26-7KQ2M4-P", columns.CLIENT: "Aynur Məmmədova",
+                   columns.STATUS: _("In follow-up"), columns.RISK: _("Medium risk"),
+                   columns.CHANNEL: _("Social network"), columns.INTAKE: "00.00.0000",
+                   columns.ACTIVITY: "00.00.0000", columns.STAY: _("In a shelter")}
+        header = self.table.horizontalHeader()
+        for column, sample in samples.items():
+            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            width = max(metrics.horizontalAdvance(sample),
+                        min(metrics.horizontalAdvance(title) + 22, 140))
+            header.resizeSection(column, min(width + 14, 190))
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

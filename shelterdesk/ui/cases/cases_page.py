@@ -15,6 +15,7 @@ from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog
 from shelterdesk.ui.cases.records_tab import RecordsTab
+from shelterdesk.ui.cases.style import CASES_QSS
 
 # Which tab of a client file holds the form a draft belongs to.
 DRAFT_TABS = {"legal": "legal", "medical": "medical", "service": "services",
@@ -42,6 +43,7 @@ class CasesPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self._loaded = False
+        self.setStyleSheet(CASES_QSS)
         self.list_page.open_case.connect(self.show_case)
         self.list_page.new_intake.connect(self.open_intake)
         self.list_page.status.connect(self.status)

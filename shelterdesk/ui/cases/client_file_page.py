@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,53 @@ TAB_ORDER = ("overview", "intake", *ORDER[:6], "evidence", *ORDER[6:])
 FIXED_TITLES = {"overview": N_("Overview"), "intake": N_("Intake"), "evidence": N_("Evidence")}
 TAB_KINDS = {"overview": Kind.CLIENT, "intake": Kind.CLIENT, "evidence": Kind.EVIDENCE,
              **{key: spec.kind for key, spec in SPECS.items()}}
+
+
+class FileTabs(QWidget):
+    """The file's parts as a list beside their pages: twelve tabs fit in any language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.nav = QListWidget()
+        self.nav.setObjectName("fileNav")
+        self.pages = QStackedWidget()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+    def clear(self) -> None:
+        self.nav.clear()
+        while self.pages.count():
+            self.pages.removeWidget(self.pages.widget(0))
+
+    def add(self, key: str, widget: QWidget) -> None:
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.nav.addItem(item)
+        self.pages.addWidget(widget)
+
+    def tab_keys(self) -> list[str]:
+        return [self.nav.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.nav.count())]
+
+    def set_titles(self, titles: dict[str, str]) -> None:
+        for row, key in enumerate(self.tab_keys()):
+            self.nav.item(row).setText(titles.get(key, key))
+        metrics = self.nav.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.nav.item(r).text())
+                      for r in range(self.nav.count())), default=0)
+        self.nav.setFixedWidth(max(150, widest + 44))
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
+
+    def select(self, key: str) -> bool:
+        if key not in self.tab_keys():
+            return False
+        self.nav.setCurrentRow(self.tab_keys().index(key))
+        return True
 
 
 class ClientFilePage(QWidget):
@@ -60,9 +109,7 @@ class ClientFilePage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.setUsesScrollButtons(True)
+        self.tabs = FileTabs()
         self.overview = OverviewTab(self)
         self.intake_tab = IntakeTab(context, self)
         # Parented (so nothing is left ownerless at exit) and hidden until the tabs take them.
@@ -109,13 +156,12 @@ class ClientFilePage(QWidget):
 
     def _update_tab_titles(self) -> None:
         counts = self.view.file.counts if self.view is not None else {}
-        for index in range(self.tabs.count()):
-            key = self.tabs.widget(index).property("tab_key")
+        titles = {}
+        for key in self.tabs.tab_keys():
             title = _(FIXED_TITLES.get(key) or SPECS[key].title)
-            kind = TAB_KINDS[key].value
-            if counts.get(kind):
-                title = f"{title} ({counts[kind]})"
-            self.tabs.setTabText(index, title)
+            count = counts.get(TAB_KINDS[key].value) if key not in ("overview", "intake") else 0
+            titles[key] = f"{title}  ·  {count}" if count else title
+        self.tabs.set_titles(titles)
 
     # --- opening -------------------------------------------------------------------------
     def open_case(self, case_id: str, tab: str = "overview",
@@ -162,8 +208,9 @@ class ClientFilePage(QWidget):
             privacy_mode=privacy, reveal_ms=self.context.reveal_ms,
             audit_reveal=lambda: session.audit("client.reveal", "case", case_id))
         self.name_widget.name_label.setObjectName("clientName")
-        self.name_widget.revealed.connect(lambda: self.intake_tab.set_identity_shown(True))
-        self.name_widget.hidden_again.connect(lambda: self.intake_tab.set_identity_shown(False))
+        self.name_widget.revealed.connect(lambda: self._name_shown(True))
+        self.name_widget.hidden_again.connect(lambda: self._name_shown(False))
+        self.code_label.setVisible(not privacy)
         self.name_row.addWidget(self.name_widget)
         if rebuild:
             self._build_tabs(view)
@@ -172,9 +219,13 @@ class ClientFilePage(QWidget):
         self._update_header()
         self._update_tab_titles()
 
+    def _name_shown(self, shown: bool) -> None:
+        # The masked name already carries the case code; the full name does not.
+        self.code_label.setVisible(shown)
+        self.intake_tab.set_identity_shown(shown)
+
     def _build_tabs(self, view: FileView) -> None:
-        while self.tabs.count():
-            self.tabs.removeTab(0)
+        self.tabs.clear()
         for tab in self.record_tabs.values():
             tab.deleteLater()
         self.record_tabs = {}
@@ -192,8 +243,7 @@ class ClientFilePage(QWidget):
                 tab.status.connect(self.status)
                 self.record_tabs[key] = tab
                 widget = tab
-            widget.setProperty("tab_key", key)
-            self.tabs.addTab(widget, "")
+            self.tabs.add(key, widget)
 
     def _on_changed(self) -> None:
         self.refresh()
@@ -204,18 +254,13 @@ class ClientFilePage(QWidget):
 
     # --- tabs ----------------------------------------------------------------------------
     def tab_keys(self) -> list[str]:
-        return [self.tabs.widget(i).property("tab_key") for i in range(self.tabs.count())]
+        return self.tabs.tab_keys()
 
     def current_tab(self) -> str:
-        widget = self.tabs.currentWidget()
-        return widget.property("tab_key") if widget is not None else "overview"
+        return self.tabs.current_key() or "overview"
 
     def select_tab(self, key: str) -> bool:
-        for index in range(self.tabs.count()):
-            if self.tabs.widget(index).property("tab_key") == key:
-                self.tabs.setCurrentIndex(index)
-                return True
-        return False
+        return self.tabs.select(key)
 
     def tab(self, key: str) -> QWidget | None:
         if key == "overview":

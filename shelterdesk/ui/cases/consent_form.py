@@ -25,7 +25,7 @@ class ConsentForm(RecordForm):
         super().__init__(context, case_id, parent)
         form = QFormLayout()
         self.purpose_picker = self.add_field(form, "purpose",
-                                             CodePicker(CONSENT_PURPOSES, optional=True))
+                                             CodePicker(CONSENT_PURPOSES, choose=True))
         self.org_picker = self.add_field(form, "to_org_id", OrganisationPicker(context.session),
                                          N_("For the organisation"))
         self.scope_edit = self.add_field(form, "scope", LongTextField(3),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import SignalInstance
 
@@ -20,5 +20,6 @@ class CaseContext:
     session: Session
     busy: BusyIndicator | None = None
     about_to_lock: SignalInstance | None = None
-    draft_interval_ms: int = DRAFT_INTERVAL_MS
-    reveal_ms: int = REVEAL_MS
+    # Read when a context is made, so tests can shorten them for the whole section.
+    draft_interval_ms: int = field(default_factory=lambda: DRAFT_INTERVAL_MS)
+    reveal_ms: int = field(default_factory=lambda: REVEAL_MS)

@@ -43,7 +43,7 @@ class CustodyEventForm(RecordForm):
         super().__init__(context, evidence_id, parent)
         form = QFormLayout()
         self.kind_picker = self.add_field(form, "kind", CodePicker(
-            CUSTODY_EVENTS, optional=True, codes=HAND_KINDS), N_("What happened"))
+            CUSTODY_EVENTS, choose=True, codes=HAND_KINDS), N_("What happened"))
         self.recipient_edit = self.add_field(form, "recipient", TextField(), N_("Given to"))
         self.notes_edit = self.add_field(form, "notes", LongTextField(3), N_("Notes"))
         self.body.addLayout(form)

@@ -151,8 +151,7 @@ class EvidenceForm(RecordForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(context, case_id, parent)
         form = QFormLayout()
-        self.kind_picker = self.add_field(form, "kind", CodePicker(EVIDENCE_KINDS,
-                                                                   optional=True))
+        self.kind_picker = self.add_field(form, "kind", CodePicker(EVIDENCE_KINDS, choose=True))
         self.file_field = self.add_field(form, "file", FileDropField(), N_("File"))
         self.link_edit = self.add_field(form, "source_link", TextField())
         self.platform_picker = self.add_field(form, "platform",

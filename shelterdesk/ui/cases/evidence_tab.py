@@ -38,7 +38,8 @@ EVIDENCE = TabSpec(
      Column(N_("Size"), _size),
      Column(N_("Captured"), lambda i: moment(i.captured_at)),
      Column(N_("SHA-256"), lambda i: i.sha256[:16] + "…" if i.sha256 else "")),
-    evidence.list_evidence, EvidenceForm, N_("Add evidence…"))
+    evidence.list_evidence, EvidenceForm, N_("Add evidence…"),
+    details=lambda _item: "")  # EvidenceTab fills it with the hash and the custody chain
 
 
 class EvidenceTab(RecordsTab):
@@ -54,7 +55,6 @@ class EvidenceTab(RecordsTab):
             self.custody_button.hide()
         self.custody_button.clicked.connect(lambda: self.open_custody_form())
         self.layout_box.itemAt(1).layout().insertWidget(1, self.custody_button)
-        self.details_label.show()
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -93,15 +93,12 @@ class EvidenceTab(RecordsTab):
         if item is None:
             self.details_label.clear()
             return
-        chain = "\n".join(
-            "  " + " · ".join(p for p in (moment(e.at), codes.CUSTODY_EVENTS.label(e.kind),
-                                         self._names.get(e.actor_id, ""), e.recipient,
-                                         e.notes) if p)
-            for e in self.custody)
+        chain = [" · ".join(p for p in (moment(e.at), codes.CUSTODY_EVENTS.label(e.kind),
+                                        self._names.get(e.actor_id, ""), e.recipient, e.notes)
+                            if p) for e in self.custody]
         self.details_label.setText(lines(
             (_("Description"), item.description), (_("Source link"), item.source_link),
-            (_("SHA-256"), item.sha256)) + ("\n" + _("Chain of custody:") + "\n" + chain
-                                            if chain else ""))
+            (_("SHA-256"), item.sha256), (_("Chain of custody"), "\n".join(chain))))
 
     def open_custody_form(self, *, restore: bool = False) -> CustodyEventForm | None:
         item = self.selected()

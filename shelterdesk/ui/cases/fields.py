@@ -27,6 +27,7 @@ from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _
 
 NOT_RECORDED = N_("Not recorded")
+CHOOSE = N_("Choose…")
 _UNSET = QDate(1900, 1, 1)
 
 
@@ -63,10 +64,15 @@ class LongTextField(QPlainTextEdit):
 
     changed = Signal()
 
-    def __init__(self, lines: int = 4, parent: QWidget | None = None) -> None:
+    def __init__(self, lines: int = 4, *, grow: bool = False,
+                 parent: QWidget | None = None) -> None:
+        """``grow``: takes the form's spare height (a summary); otherwise ``lines`` high."""
         super().__init__(parent)
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        height = self.fontMetrics().lineSpacing() * lines + 14
+        self.setMinimumHeight(height)
+        if not grow:
+            self.setMaximumHeight(height)
         self.textChanged.connect(self.changed)
 
     def value(self) -> str:
@@ -106,6 +112,7 @@ class NumberField(QSpinBox):
         super().__init__(parent)
         self._optional = optional
         self.setRange(minimum - 1 if optional else minimum, maximum)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0000 min") + 60)
         self.setSpecialValueText("—" if optional else "")
         self._suffix = suffix
         self.setValue(self.minimum())
@@ -201,12 +208,13 @@ class CodePicker(QComboBox):
 
     changed = Signal()
 
-    def __init__(self, vocabulary: Vocabulary, *, optional: bool = False,
+    def __init__(self, vocabulary: Vocabulary, *, optional: bool = False, choose: bool = False,
                  codes: list[str] | None = None, parent: QWidget | None = None) -> None:
+        """``optional``: may stay empty; ``choose``: starts empty but must be chosen."""
         super().__init__(parent)
         self.vocabulary = vocabulary
-        self._optional = optional
-        if optional:
+        self._empty_label = CHOOSE if choose else NOT_RECORDED
+        if optional or choose:
             self.addItem("", "")
         for code in codes or vocabulary.codes:
             self.addItem("", code)
@@ -217,7 +225,7 @@ class CodePicker(QComboBox):
     def retranslate(self) -> None:
         for index in range(self.count()):
             code = self.itemData(index)
-            self.setItemText(index, self.vocabulary.label(code) if code else _(NOT_RECORDED))
+            self.setItemText(index, self.vocabulary.label(code) if code else _(self._empty_label))
 
     def value(self) -> str:
         return self.currentData() or ""

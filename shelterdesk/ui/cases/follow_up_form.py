@@ -24,7 +24,7 @@ class FollowUpForm(RecordForm):
         super().__init__(context, case_id, parent)
         form = QFormLayout()
         self.kind_picker = self.add_field(form, "kind",
-                                          CodePicker(FOLLOW_UP_KINDS, optional=True))
+                                          CodePicker(FOLLOW_UP_KINDS, choose=True))
         self.due_field = self.add_field(form, "due_on", DateField())
         self.due_field.set_value(date.today() + timedelta(days=7))
         self.description_edit = self.add_field(form, "description", LongTextField(3))

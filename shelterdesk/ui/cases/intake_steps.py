@@ -106,7 +106,7 @@ def build_risk(dialog: IntakeDialog, form: QFormLayout) -> None:
         dialog.add_field(form, "status", CodePicker(codes.CASE_STATUS), N_("Case status"))
     dialog.add_field(form, "assigned_worker_id", StaffPicker(dialog.session),
                      N_("Assigned worker"))
-    dialog.add_field(form, "needs_summary", LongTextField(5), N_("Needs and plan"))
+    dialog.add_field(form, "needs_summary", LongTextField(5, grow=True), N_("Needs and plan"))
 
 
 def build_consents(dialog: IntakeDialog, form: QFormLayout) -> None:

@@ -25,7 +25,7 @@ from shelterdesk.i18n.territories import country_name
 from shelterdesk.store.access import can
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.intake_dialog import IntakeEditDialog
-from shelterdesk.ui.cases.tab_specs import lines, yes_no
+from shelterdesk.ui.cases.tab_specs import lines, paragraphs, yes_no
 
 
 def _labels(vocabulary, values: list[str]) -> str:  # noqa: ANN001
@@ -59,7 +59,7 @@ class IntakeTab(QWidget):
             group = QGroupBox()
             label = QLabel()
             label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             QVBoxLayout(group).addWidget(label)
             grid.addWidget(group, index // 2, index % 2)
@@ -120,8 +120,8 @@ class IntakeTab(QWidget):
                 (_("Address"), client.address),
                 (_("Identity document number"), client.document_number))
         else:
-            who = _("Hidden in privacy mode. Show the name at the top to see these details "
-                    "for 30 seconds.")
+            who = paragraphs(_("Hidden in privacy mode. Show the name at the top to see these "
+                               "details for 30 seconds."))
         self.groups["who"][1].setText(who)
         self.groups["identification"][1].setText(lines(
             (field_label("intake_date"), format_date(case.intake_date)),

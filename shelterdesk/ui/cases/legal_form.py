@@ -30,15 +30,14 @@ class LegalConsultationForm(RecordForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(context, case_id, parent)
         form = QFormLayout()
-        self.topic_picker = self.add_field(form, "topic", CodePicker(LEGAL_TOPICS,
-                                                                     optional=True))
+        self.topic_picker = self.add_field(form, "topic", CodePicker(LEGAL_TOPICS, choose=True))
         self.date_field = self.add_field(form, "date", DateField(not_after_today=True))
         self.duration_field = self.add_field(form, "duration_minutes",
                                              NumberField(1, 24 * 60, suffix=N_("min")))
         self.interpreter_check = self.add_field(form, "interpreter_used", CheckField(),
                                                 N_("Interpreter"))
-        self.summary_edit = self.add_field(form, "summary", LongTextField(7))
-        self.outcome_edit = self.add_field(form, "outcome", LongTextField(2))
+        self.summary_edit = self.add_field(form, "summary", LongTextField(7, grow=True))
+        self.outcome_edit = self.add_field(form, "outcome", LongTextField(3))
         self.next_step_edit = self.add_field(form, "next_step", TextField(), N_("Next step"))
         self.next_step_date = self.add_field(form, "next_step_date", DateField(optional=True))
         self.body.addLayout(form)

@@ -23,12 +23,12 @@ class MedicalServiceForm(RecordForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(context, case_id, parent)
         form = QFormLayout()
-        self.kind_picker = self.add_field(form, "kind", CodePicker(MEDICAL_KINDS, optional=True),
+        self.kind_picker = self.add_field(form, "kind", CodePicker(MEDICAL_KINDS, choose=True),
                                           N_("Service"))
         self.date_field = self.add_field(form, "date", DateField(not_after_today=True))
         self.provider_edit = self.add_field(form, "provider", TextField(),
                                             N_("Doctor or clinic"))
-        self.summary_edit = self.add_field(form, "summary", LongTextField(6))
+        self.summary_edit = self.add_field(form, "summary", LongTextField(6, grow=True))
         self.follow_up_date = self.add_field(form, "follow_up_date", DateField(optional=True),
                                              N_("See again on"))
         self.body.addLayout(form)

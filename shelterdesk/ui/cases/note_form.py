@@ -20,7 +20,7 @@ class NoteForm(RecordForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(context, case_id, parent)
         form = QFormLayout()
-        self.body_edit = self.add_field(form, "body", LongTextField(8), N_("Note"))
+        self.body_edit = self.add_field(form, "body", LongTextField(8, grow=True), N_("Note"))
         self.body.addLayout(form)
         self.setMinimumWidth(560)
         self.finish_building()

@@ -16,7 +16,7 @@ from shelterdesk.domain.validation import field_label
 from shelterdesk.i18n import _, format_date, format_datetime, format_list
 from shelterdesk.i18n.territories import country_name, language_name
 from shelterdesk.store.client_file import ClientFile
-from shelterdesk.ui.cases.tab_specs import lines
+from shelterdesk.ui.cases.tab_specs import lines, paragraphs
 
 
 @dataclass
@@ -56,7 +56,7 @@ class OverviewTab(QWidget):
             group = QGroupBox()
             label = QLabel()
             label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             box = QVBoxLayout(group)
@@ -126,23 +126,25 @@ class OverviewTab(QWidget):
                                                      for c in client.languages])),
             (_("Interpreter"), _("needed") if case.interpreter_needed else "")))
         stay = file.open_stay
-        self.sections["stay"][1].setText(
+        self.sections["stay"][1].setText(paragraphs(
             _("In {place} since {date}.").format(place=file.bed_label or _("a shelter"),
                                                 date=_day(stay.admitted_on))
-            if stay else _("Not in a shelter now."))
+            if stay else _("Not in a shelter now.")))
         tasks = [" · ".join(p for p in (_day(t.due_on), codes.FOLLOW_UP_KINDS.label(t.kind),
                                         t.description) if p) for t in file.next_follow_ups]
-        self.sections["follow_ups"][1].setText("\n".join(tasks) or _("Nothing planned."))
+        self.sections["follow_ups"][1].setText(
+            paragraphs("\n".join(tasks) or _("Nothing planned.")))
         consents = [" · ".join(p for p in (
             codes.CONSENT_PURPOSES.label(c.purpose), view.org_names.get(c.to_org_id, ""),
             _("until {date}").format(date=_day(c.expires_on)) if c.expires_on else "") if p)
             for c in file.consents_in_force]
-        self.sections["consents"][1].setText("\n".join(consents) or _(
-            "No consent in force: nothing identifying may leave the organisation."))
+        self.sections["consents"][1].setText(paragraphs("\n".join(consents) or _(
+            "No consent in force: nothing identifying may leave the organisation.")))
         activity = [" · ".join(p for p in (_when(a.at), activity_phrase(a.action),
                                            view.staff_names.get(a.actor_id, "")) if p)
                     for a in file.recent_activity]
-        self.sections["activity"][1].setText("\n".join(activity) or _("No activity yet."))
+        self.sections["activity"][1].setText(
+            paragraphs("\n".join(activity) or _("No activity yet.")))
 
     def drop_data(self) -> None:
         self.view = None

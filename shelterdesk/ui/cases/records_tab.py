@@ -168,7 +168,7 @@ class RecordsTab(QWidget):
         self.details_label = QLabel()
         self.details_label.setObjectName("detailsPane")
         self.details_label.setWordWrap(True)
-        self.details_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_label.setTextFormat(Qt.TextFormat.RichText)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         if spec.details is None:
@@ -224,6 +224,7 @@ class RecordsTab(QWidget):
         self.model.set_records(records)
         self.empty_label.setVisible(not records)
         self.table.setVisible(bool(records))
+        self.details_label.setVisible(bool(records) and self.spec.details is not None)
         self.table.resizeColumnsToContents()
         for column, spec_column in enumerate(self.spec.columns):
             if not spec_column.stretch:

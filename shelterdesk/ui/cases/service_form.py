@@ -25,7 +25,7 @@ class OtherServiceForm(RecordForm):
         super().__init__(context, case_id, parent)
         form = QFormLayout()
         self.kind_picker = self.add_field(form, "kind",
-                                          CodePicker(OTHER_SERVICE_KINDS, optional=True),
+                                          CodePicker(OTHER_SERVICE_KINDS, choose=True),
                                           N_("Service"))
         self.date_field = self.add_field(form, "date", DateField(not_after_today=True))
         self.provider_picker = self.add_field(form, "provider_org_id",

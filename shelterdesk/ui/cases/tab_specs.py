@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from typing import Any
 
 from shelterdesk.domain import codes_case
@@ -54,8 +55,17 @@ def yes_no(value: bool) -> str:
 
 
 def lines(*pairs: tuple[str, str]) -> str:
-    """"Label: value" lines for the details pane; empty values left out."""
-    return "\n".join(f"{label}: {value}" for label, value in pairs if value)
+    """Label and value rows (rich text, every value escaped); empty values left out."""
+    rows = "".join(
+        f"<tr><td style='color:#5b6975; padding-right:14px'>{escape(label)}</td>"
+        f"<td>{escape(value).replace(chr(10), '<br>')}</td></tr>"
+        for label, value in pairs if value)
+    return f"<table cellspacing='0' cellpadding='2'>{rows}</table>" if rows else ""
+
+
+def paragraphs(text: str) -> str:
+    """Free text (a note, a description) as escaped rich text."""
+    return escape(text).replace("\n", "<br>")
 
 
 def _org_names(session: Session) -> dict[str, str]:
@@ -75,7 +85,7 @@ LEGAL = TabSpec(
      Column(N_("Topic"), lambda r: codes.LEGAL_TOPICS.label(r.topic), stretch=True),
      Column(N_("Minutes"), lambda r: str(r.duration_minutes or "")),
      Column(N_("Next step"), lambda r: r.next_step),
-     Column(N_("By"), lambda r: day(r.next_step_date))),
+     Column(N_("Next step date"), lambda r: day(r.next_step_date))),
     care.list_legal_consultations, LegalConsultationForm, N_("Record a consultation…"),
     lambda r: lines((field_label("summary"), r.summary), (field_label("outcome"), r.outcome),
                     (_("Next step"), r.next_step),
@@ -110,7 +120,7 @@ SERVICES = TabSpec(
      Column(N_("Provided by"), lambda n: n.name or _("our organisation")),
      Column(N_("Description"), lambda n: n.record.description, stretch=True)),
     _load_services, OtherServiceForm, N_("Record a service…"),
-    lambda n: n.record.description)
+    lambda n: paragraphs(n.record.description))
 
 # --- stays and referrals (read-only here) ---------------------------------------------------
 STAYS = TabSpec(
@@ -204,9 +214,9 @@ NOTES = TabSpec(
     "notes", Kind.NOTE, N_("Notes"), N_("Notes are found by the case search."),
     N_("No note yet."),
     (Column(N_("Written"), lambda n: moment(n.record.created_at)),
-     Column(N_("By"), lambda n: n.name),
+     Column(N_("Written by"), lambda n: n.name),
      Column(N_("Note"), lambda n: n.record.body, stretch=True)),
-    _load_notes, NoteForm, N_("Add a note…"), lambda n: n.record.body)
+    _load_notes, NoteForm, N_("Add a note…"), lambda n: paragraphs(n.record.body))
 
 
 def task_state(task: Any, today: date | None = None) -> str:
@@ -224,7 +234,7 @@ FOLLOW_UPS = TabSpec(
      Column(N_("Description"), lambda t: t.description, stretch=True),
      Column(N_("State"), task_state)),
     tasks.list_follow_ups, FollowUpForm, N_("Add a follow-up task…"),
-    lambda t: t.description,
+    lambda t: paragraphs(t.description),
     (TabAction(N_("Mark done"), lambda session, t: tasks.complete_follow_up(session, t.id),
                lambda t: t.done_at is None, done=N_("Task marked done.")),))
 
