@@ -1,10 +1,16 @@
-"""Helpers for the Cases section's GUI tests: typing any letters, waiting for the list."""
+"""Helpers for the Cases section's GUI tests: typing any letters, opening a case, finding forms."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+from shelterdesk.domain.workspace import Area
+from shelterdesk.ui.cases.cases_page import CasesPage
+from shelterdesk.ui.main_window import MainWindow
+
+WAIT_MS = 20_000
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -17,3 +23,36 @@ def type_text(widget: QWidget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
                                                      Qt.KeyboardModifier.NoModifier, char))
+
+
+def cases_page(qtbot, window: MainWindow) -> CasesPage:
+    """The Cases section of an unlocked window, its first page of cases loaded."""
+    assert window.work_area is not None
+    window.work_area.select_area(Area.CASES)
+    page = window.work_area.page_for[Area.CASES]
+    assert isinstance(page, CasesPage)
+    qtbot.waitUntil(lambda: page.list_page.model.total > 0 or
+                    (not page.list_page.model.loading and page.list_page.count_label.text()),
+                    timeout=WAIT_MS)
+    return page
+
+
+def search_and_open(qtbot, page: CasesPage, text: str) -> str:
+    """Type a search, wait for the results, press Enter on the first: the case id opened."""
+    page.list_page.search_edit.clear()
+    with qtbot.waitSignal(page.list_page.model.page_loaded, timeout=WAIT_MS):
+        type_text(page.list_page.search_edit, text)
+    table = page.list_page.table
+    assert page.list_page.model.rowCount() >= 1, f"nothing found for {text!r}"
+    table.setFocus()
+    table.selectRow(0)
+    case_id = page.list_page.model.row_at(0).case_id
+    with qtbot.waitSignal(page.file_page.opened, timeout=WAIT_MS):
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    return case_id
+
+
+def newest(parent: QWidget, kind: type) -> QWidget | None:
+    """The most recently created child of a type (a form just opened by a button)."""
+    found = [w for w in parent.findChildren(kind) if w.isVisible()]
+    return found[-1] if found else None

@@ -122,6 +122,12 @@ class NumberField(QSpinBox):
     def retranslate(self) -> None:
         self.setSuffix(" " + _(self._suffix) if self._suffix else "")
 
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        # Typing a digit over "—" replaces it (otherwise "—4" is refused, silently).
+        if self.value() is None and event.text().isdigit():
+            self.lineEdit().selectAll()
+        super().keyPressEvent(event)
+
     def value(self) -> int | None:  # type: ignore[override]
         number = super().value()
         return None if self._optional and number == self.minimum() else number
