@@ -188,6 +188,8 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
             if org_dialog is not None:
                 shooter.shoot("dialog-organisation", org_dialog)
                 org_dialog.reject()
+        elif area == Area.CASES:
+            case_screens(shooter, window)
         else:
             shooter.shoot(f"section-{area.value.replace('_', '-')}", window)
     work.select_area(Area.ADMINISTRATION)
@@ -197,11 +199,98 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
     window.deleteLater()
 
 
+def showcase_case(vault: Vault) -> str:
+    """The demo case with the most on file, given a note, a task, evidence and a perpetrator."""
+    from datetime import date, timedelta
+
+    from shelterdesk.domain.care import LegalConsultation
+    from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
+    from shelterdesk.domain.tasks import FollowUp, Note
+    from shelterdesk.store import care, case_list, client_file, evidence, perpetrators, tasks
+
+    with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
+        rows = case_list.list_cases(session, limit=60)
+        files = [client_file.open_file(session, row.case_id) for row in rows]
+        best = max(files, key=lambda f: (f.open_stay is not None, sum(f.counts.values())))
+        case_id = best.case.id
+        # The demo's own words are Azerbaijani, as a worker in Baku would write them.
+        care.add_legal_consultation(session, LegalConsultation(
+            case_id, date.today(), "criminal_proceedings",
+            summary="Polisdə ifadə verməyə hazırdır; vəkil təyin olunması ilə bağlı izah edildi.",
+            next_step="Ərizəni birlikdə hazırlamaq", next_step_date=date.today()
+            + timedelta(days=7), duration_minutes=50, interpreter_used=False))
+        tasks.add_note(session, Note(case_id, "İşəgötürənlə Instagram-da tanış olub: Dubayda "
+                                              "ofisiant işi, bileti agentlik alıb."))
+        tasks.add_follow_up(session, FollowUp(
+            case_id, date.today() + timedelta(days=3), "court_date",
+            "İfadə, Bakı Ağır Cinayətlər Məhkəməsi"))
+        item = evidence.add_evidence(session, EvidenceItem(
+            case_id, "screenshot", file_name="is-elani-mesajlar.png", media_type="image/png",
+            content=b"\x89PNG demo: ekran goruntusu", platform="instagram"))
+        perpetrators.add_perpetrator(session, Perpetrator(
+            case_id, roles=["recruiter"], relationship="online_contact", sex="male",
+            nationality="AZ", accounts=[{"platform": "instagram", "handle": "@dubai.jobs.az"}],
+            evidence_ids=[item.id]))
+    return case_id
+
+
+SHOWCASE: dict[str, str] = {}
+
+
+def case_screens(shooter: Shooter, window: MainWindow) -> None:
+    """The case list, one client file (overview and tabs), the intake and legal forms."""
+    from shelterdesk.ui.cases.legal_form import LegalConsultationForm
+
+    page = window.work_area.page_for[Area.CASES]
+    window.resize(1280, 760)  # a small laptop screen: the list's columns all show
+    wait_until(lambda: page.list_page.model.rowCount() > 0 and not page.list_page.model.loading)
+    QTest.qWait(200)
+    shooter.shoot("section-cases", window)
+    page.show_case(SHOWCASE["case_id"])
+    wait_until(lambda: page.file_page.view is not None
+               and page.file_page.case_id == SHOWCASE["case_id"])
+    QTest.qWait(200)
+    shooter.shoot("cases-file-overview", window)
+    for key in ("legal", "evidence"):
+        page.file_page.select_tab(key)
+        tab = page.file_page.tab(key)
+        wait_until(lambda tab=tab: tab.is_loaded and tab.model.rowCount() > 0)
+        QTest.qWait(300)
+        shooter.shoot(f"cases-file-{key}", window)
+    page.file_page.select_tab("legal")
+    form = page.file_page.tab("legal").open_form()
+    assert isinstance(form, LegalConsultationForm)
+    form.topic_picker.setCurrentIndex(form.topic_picker.findData("victim_status"))
+    form.duration_field.set_value(40)
+    form.summary_edit.setPlainText(
+        "Zərərçəkmiş statusu üçün ərizə və polisdə müsahibənin necə keçəcəyi izah edildi.")
+    form.next_step_edit.setText("Ərizəni birlikdə hazırlamaq")
+    shooter.shoot("dialog-legal-consultation", form)
+    form.discard_and_close()
+    page.show_list()
+    intake = page.open_intake()
+    intake.fields["given_name"].setText("Günay")
+    intake.fields["family_name"].setText("Həsənova")
+    intake.fields["nationality"].set_value("AZ")
+    intake.fields["languages"].set_value(["az", "ru"])
+    shooter.shoot("dialog-intake", intake)
+    intake.go_to(2)
+    intake.fields["exploitation_types"].set_value(["forced_labour"])
+    intake.fields["recruitment_channel"].set_value("online_job_ad")
+    intake.fields["recruitment_platform"].set_value("telegram")
+    intake.fields["means_of_control"].set_value(["withheld_documents", "debt_bondage"])
+    shooter.shoot("dialog-intake-recruitment", intake)
+    intake.discard_and_close()
+    wait_until(lambda: not intake.isVisible())
+    window.resize(*WINDOW_SIZE)
+
+
 def capture(out_root: Path, languages: list[str]) -> None:
     application = make_application()
     switcher = LanguageSwitcher(application)
     with tempfile.TemporaryDirectory(prefix="shelterdesk-shots-") as temp:
         vault = create_demo_vault(Path(temp) / "demo", clients=40)
+        SHOWCASE["case_id"] = showcase_case(vault)
         for language in languages:
             switcher.apply(language)
             from shelterdesk.i18n import _

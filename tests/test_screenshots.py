@@ -20,11 +20,13 @@ SCREENS = [
     "section-cases", "section-shelter", "section-referrals", "section-follow-ups",
     "section-statistics", "section-sync", "section-account", "admin-users",
     "admin-organisations", "admin-shelters", "admin-settings", "dialog-add-user",
-    "dialog-organisation", "locked",
+    "dialog-organisation", "locked", "cases-file-overview", "cases-file-legal",
+    "cases-file-evidence", "dialog-legal-consultation", "dialog-intake",
+    "dialog-intake-recruitment",
 ]
 # Words that are the same in every language: names, brands, codes, units.
 NOT_ENGLISH = {"shelterdesk", "demo", "ctrl", "shift", "facebook", "instagram", "telegram",
-               "whatsapp", "tiktok", "tinder", "badoo", "risk", "platforma"}
+               "whatsapp", "tiktok", "tinder", "badoo", "risk", "platforma", "sha"}
 
 
 def english_words() -> set[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from shelterdesk.domain.codes_case import CASE_STATUS, EXPLOITATION_TYPES, RECRUITMENT_CHANNELS
 from shelterdesk.domain.vocabulary import Vocabulary
@@ -13,6 +13,13 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.staff_picker import StaffPicker
 
 ANY = N_("Any")
+
+
+def compact(combo: QComboBox, characters: int = 8) -> None:
+    """A filter that may shrink with the window; its list still opens wide enough to read."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
 STAY_CHOICES = (("", ANY), ("in", N_("In a shelter now")), ("out", N_("Not in a shelter")))
 
 
@@ -52,6 +59,7 @@ class CaseFilterBar(QWidget):
             self.stay_combo.addItem("", code)
         self.clear_button = QPushButton()
         self.clear_button.setFlat(True)
+        self.clear_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.labels: list[QLabel] = []
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -62,13 +70,15 @@ class CaseFilterBar(QWidget):
         for column, combo in enumerate(self.combos):
             label = QLabel()
             label.setObjectName("filterLabel")
+            label.setWordWrap(True)  # long Russian labels wrap instead of widening the window
             label.setBuddy(combo)
             self.labels.append(label)
-            grid.addWidget(label, 0, column)
+            grid.addWidget(label, 0, column, Qt.AlignmentFlag.AlignBottom)
             grid.addWidget(combo, 1, column)
             combo.currentIndexChanged.connect(self._on_changed)
         grid.addWidget(self.clear_button, 1, len(self.combos))
-        grid.setColumnStretch(len(self.combos) + 1, 1)
+        for column in range(len(self.combos)):
+            grid.setColumnStretch(column, 1)
         self.clear_button.clicked.connect(self.clear)
         self.retranslate_ui()
 
@@ -84,6 +94,8 @@ class CaseFilterBar(QWidget):
         for index, (_code, label) in enumerate(STAY_CHOICES):
             self.stay_combo.setItemText(index, _(label))
         self.clear_button.setText(_("Clear filters"))
+        for combo in self.combos:
+            compact(combo)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -37,6 +37,7 @@ from shelterdesk.store.clients import CaseRow
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.privacy import REVEAL_MS, initials
+from shelterdesk.ui.resources import icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -231,7 +232,7 @@ class CaseListModel(QAbstractTableModel):
             return format_date(_day(row.intake_date), fmt="short")
         if column == self.Columns.ACTIVITY:
             return format_date(_day(row.last_activity_at), fmt="short")
-        return _("In a shelter") if row.has_open_stay else ""
+        return ""  # STAY: an icon, see data()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
@@ -243,6 +244,11 @@ class CaseListModel(QAbstractTableModel):
             return self._display(row, column)
         if role == CASE_ID_ROLE:
             return row.case_id
+        if column == self.Columns.STAY and row.has_open_stay:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("shelter")
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return _("In a shelter now")
         if role == Qt.ItemDataRole.ToolTipRole and column == self.Columns.CLIENT \
                 and not self.name_shown(row.case_id):
             return _("Name hidden (privacy mode). Use “Show name” to see it for 30 seconds.")
@@ -259,9 +265,17 @@ class CaseListModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.Columns):
             return None
+        column = self.Columns(section)
+        if column == self.Columns.STAY:
+            # A narrow column: the shelter icon says it; the name is in the tooltip.
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("shelter")
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return _("In a shelter now")
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _(self.HEADERS[self.Columns(section)])
-        if role == Qt.ItemDataRole.ToolTipRole and self.Columns(section) in self.SORT_KEYS:
+            return _(self.HEADERS[column])
+        if role == Qt.ItemDataRole.ToolTipRole and column in self.SORT_KEYS:
             return _("Click to sort by this column")
         return None
 

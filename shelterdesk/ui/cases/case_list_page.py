@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import _, format_number, ngettext
 from shelterdesk.store import settings
@@ -81,8 +82,8 @@ class CaseListPage(QWidget):
         header.setSectionsClickable(True)
         header.setSortIndicator(CaseListModel.Columns.ACTIVITY, Qt.SortOrder.DescendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(CaseListModel.Columns.EXPLOITATION,
-                                    QHeaderView.ResizeMode.Stretch)
+        for shared in (CaseListModel.Columns.EXPLOITATION, CaseListModel.Columns.CHANNEL):
+            header.setSectionResizeMode(shared, QHeaderView.ResizeMode.Stretch)
         self.count_label = QLabel()
         self.count_label.setObjectName("hintLabel")
         self.privacy_label = QLabel()
@@ -153,19 +154,30 @@ class CaseListPage(QWidget):
         self._size_columns()
 
     def _size_columns(self) -> None:
-        """Starting widths from the font: codes and dates whole, the rest shared out."""
+        """Starting widths from the font: codes, labels and dates whole, exploitation gets
+        what is left (all columns can still be dragged wider)."""
         metrics = self.table.fontMetrics()
         columns = CaseListModel.Columns
-        samples = {columns.CODE: "DEMO-26-7KQ2M4-P", columns.CLIENT: "Aynur Məmmədova",
-                   columns.STATUS: _("In follow-up"), columns.RISK: _("Medium risk"),
-                   columns.CHANNEL: _("Social network"), columns.INTAKE: "00.00.0000",
-                   columns.ACTIVITY: "00.00.0000", columns.STAY: _("In a shelter")}
+
+        def widest(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in texts)
+
+        widths = {
+            columns.CODE: widest("DEMO-26-7KQ2M4-P"),
+            columns.CLIENT: widest("Aynur Məmmədova") if not self.model.privacy_mode
+            else widest("W. W. W."),
+            columns.STATUS: min(widest(*[CASE_STATUS.label(c) for c in CASE_STATUS.codes]),
+                                130),
+            columns.RISK: widest(*[RISK_LEVELS.label(c) for c in RISK_LEVELS.codes]),
+            columns.INTAKE: widest("00.00.0000"),
+            columns.ACTIVITY: widest("00.00.0000"),
+            columns.STAY: 16,
+        }
         header = self.table.horizontalHeader()
-        for column, sample in samples.items():
+        for column, width in widths.items():
             title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
-            width = max(metrics.horizontalAdvance(sample),
-                        min(metrics.horizontalAdvance(title) + 22, 140))
-            header.resizeSection(column, min(width + 14, 190))
+            width = max(width, min(metrics.horizontalAdvance(title) + 22, 110))
+            header.resizeSection(column, width + 16)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -188,6 +200,7 @@ class CaseListPage(QWidget):
 
     def _set_privacy(self, on: bool) -> None:
         self.model.set_privacy_mode(on)
+        self._size_columns()
         self.privacy_label.setVisible(on)
         self._update_reveal()
 

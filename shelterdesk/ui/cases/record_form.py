@@ -334,6 +334,11 @@ class RecordForm(QDialog):
         box.finished.connect(answered)
         box.open()
 
+    def discard_and_close(self) -> None:
+        """Close without saving and without asking; any draft of this form is erased."""
+        self.keeper.stop()
+        self.keeper.discard(lambda _gone: self._close_quietly())
+
     def _close_quietly(self) -> None:
         self._quiet_close = True
         self.reject()

@@ -52,6 +52,7 @@ class StaffPicker(QComboBox):
                 self.addItem(member.name, member.id)
         self.blockSignals(False)
         self.set_value(pending)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
         self.loaded.emit(members)
 
     def value(self) -> str:
