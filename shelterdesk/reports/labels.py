@@ -53,7 +53,7 @@ URGENCY = N_("Urgency")
 # The person
 SECTION_CLIENT = N_("Client")
 SECTION_PERSON = N_("Person referred")
-NAME = N_("Name")
+NAME = N_("Full name")
 OTHER_NAMES = N_("Other names")
 SEX = N_("Sex")
 DATE_OF_BIRTH = N_("Date of birth")
@@ -79,8 +79,8 @@ NONE_RECORDED = N_("None recorded")
 # Needs and medical information
 SECTION_NEEDS = N_("Needs summary")
 SECTION_MEDICAL = N_("Medical information")
-MEDICAL_SHARED = N_("Shared with the client's consent to share medical information, "
-                    "given on {date}.")
+MEDICAL_SHARED = N_("Shared with the client's consent to share medical information "
+                    "(given on {date}).")
 MEDICAL_FOLLOW_UP = N_("follow-up on {date}")
 
 # Consent
