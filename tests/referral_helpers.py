@@ -122,7 +122,8 @@ def build_world(session: Session, *, needs: str = "Needs legal aid for the resid
                 "and a safe place to stay.", nationality: str = "AZ") -> ReferralWorld:
     """A client with every identifying detail filled in, a shelter stay, a note, a perpetrator."""
     org = organisations.add_organisation(session, Organisation(
-        "Hüquqi Yardım Mərkəzi", "ngo", ["legal", "medical"], contact_person="Leyla Əliyeva"))
+        "Gəncə Hüquq və Sağlamlıq Şəbəkəsi", "ngo", ["legal", "medical"],
+        contact_person="Leyla Əliyeva"))
     other = organisations.add_organisation(session, Organisation("Другая организация", "ngo"))
     case = clients.create_intake(
         session,
