@@ -1,7 +1,6 @@
 """Render both referral documents in az, ru and en from a throwaway vault, as PDF and PNG.
 
     python3 scripts/referral_screenshots.py [--out docs/screenshots/referrals]
-        [--catalogs DIR]   # extra <lang>.po files to translate with (e.g. not yet merged)
 
 Needs poppler's ``pdftoppm`` for the PNGs (80 dpi, the first page of each document).
 """
@@ -19,23 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
 
-from shelterdesk.i18n import Translator  # noqa: E402
 from shelterdesk.reports.referral_print import refer_and_render  # noqa: E402
 from shelterdesk.store.vault import Vault  # noqa: E402
-from tests.referral_helpers import build_world, consent_for, pending_catalog  # noqa: E402
-
-
-class _Translator(Translator):
-    def __init__(self, language: str, extra: Path | None) -> None:
-        super().__init__(language)
-        po = [extra / f"{language}.po"] if extra else []
-        self._catalog = pending_catalog(self.language, po)
+from tests.referral_helpers import build_world, consent_for  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots" / "referrals")
-    parser.add_argument("--catalogs", type=Path, default=None)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temp:
@@ -46,12 +36,10 @@ def main() -> int:
             consent_for(session, world)
             consent_for(session, world, "medical_sharing")
             for language in ("az", "ru", "en"):
-                tr = _Translator(language, args.catalogs)
                 for kind, anonymized in (("form", False), ("sheet", True)):
                     _referral, pdf = refer_and_render(
                         session, world.case.id, world.org.id, ["legal", "medical", "shelter"],
-                        urgency="urgent", anonymized=anonymized, language=language,
-                        translator=tr)
+                        urgency="urgent", anonymized=anonymized, language=language)
                     stem = args.out / f"{kind}-{language}"
                     pdf_path = Path(temp) / f"{kind}-{language}.pdf"
                     pdf_path.write_bytes(pdf)

@@ -1,8 +1,7 @@
-"""Referral test helpers: a richly identifying client, PDF reading, and the pending catalogs."""
+"""Referral test helpers: a richly identifying client, and reading PDFs back."""
 
 from __future__ import annotations
 
-import gettext
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,6 @@ from shelterdesk.domain.evidence import Perpetrator
 from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import Note
-from shelterdesk.i18n import Translator, translations
 from shelterdesk.store import (
     care,
     clients,
@@ -31,7 +29,6 @@ from shelterdesk.store.vault import Session
 from tests.records_helpers import make_case, make_client
 
 ROOT = Path(__file__).resolve().parent.parent
-PENDING = ROOT / "translations" / "pending"
 BASE14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica",
           "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman",
           "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol", "ZapfDingbats"}
@@ -47,39 +44,6 @@ IDENTIFYING = [
     "050 123 45 67", "501234567", "aynur.m@example.az", "Bakı, Nizami küç. 5", "Nizami",
     "AA1234567", NOTE, "Dubay", HANDLE, "recruiter_baku", SHELTER_ADDRESS, "Gizli küçə",
     "Sığınacaq Bir", "+994 12 555 00 11"]
-
-
-class PendingTranslator(Translator):
-    """A Translator whose catalog is translations/pending/reports_<lang>.po, then the real one."""
-
-    def __init__(self, language: str) -> None:
-        super().__init__(language)
-        self._catalog = pending_catalog(self.language)
-
-
-def pending_catalog(language: str,
-                    extra: list[Path] | None = None) -> gettext.NullTranslations:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    fallback = translations(language)
-    sources = [PENDING / f"reports_{language}.po", *(extra or [])]
-    catalogs = []
-    for path in sources:
-        if not path.is_file():
-            continue
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        catalogs.append(gettext.GNUTranslations(buffer))
-    if not catalogs:
-        return fallback
-    for first, second in zip(catalogs, catalogs[1:], strict=False):
-        first.add_fallback(second)
-    catalogs[-1].add_fallback(fallback)
-    return catalogs[0]
 
 
 def pdf_text(pdf: bytes) -> str:

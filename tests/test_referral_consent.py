@@ -18,7 +18,7 @@ from shelterdesk.store import clients, consents, referrals, settings
 from shelterdesk.store.referrals import ConsentRequired, OverrideNotAllowed
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import add_role_users, login, make_case, make_client
-from tests.referral_helpers import PendingTranslator, build_world, consent_for, pdf_text
+from tests.referral_helpers import build_world, consent_for, pdf_text
 
 REASON = "Client bleeding, taken to the emergency ward; hospital needs the referral now."
 
@@ -56,8 +56,7 @@ def test_coordinator_override_goes_on_the_form_and_into_the_audit_chain(
     world = build_world(admin_session)
     referral, pdf = refer_and_render(admin_session, world.case.id, world.org.id, ["medical"],
                                      urgency="emergency", language="ru",
-                                     override_reason=REASON,
-                                     translator=PendingTranslator("ru"))
+                                     override_reason=REASON)
     text = " ".join(pdf_text(pdf).split())
     assert REASON in text
     assert "Отправлено без записанного согласия (экстренный случай)" in text
@@ -106,7 +105,7 @@ def _add_clients(session: Session, nationality: str, count: int) -> None:
 
 def _nationality_line(session: Session, case_id: str, org_id: str, language: str) -> str:
     _r, pdf = refer_and_render(session, case_id, org_id, ["legal"], anonymized=True,
-                               language=language, translator=PendingTranslator(language))
+                               language=language)
     return " ".join(pdf_text(pdf).split())
 
 

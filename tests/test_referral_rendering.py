@@ -17,7 +17,7 @@ from shelterdesk.reports.fonts import BOLD, REGULAR, font_path
 from shelterdesk.reports.referral_print import refer_and_render
 from shelterdesk.store import care
 from shelterdesk.store.vault import Session
-from tests.referral_helpers import PendingTranslator, build_world, consent_for, pdf_text
+from tests.referral_helpers import build_world, consent_for, pdf_text
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
                   r"(.*?)</word>")
@@ -63,15 +63,14 @@ def _documents(session: Session, language: str) -> dict[str, bytes]:
         care.add_medical_service(session, MedicalService(
             world.case.id, date(2026, 3, day), "treatment", summary="Перевязка, антибиотики; "
             "контрольный осмотр через неделю.", follow_up_date=date(2026, 4, day)))
-    tr = PendingTranslator(language)
     _r, form = refer_and_render(session, world.case.id, world.org.id,
                                 codes_services.SERVICES.codes, urgency="emergency",
-                                language=language, translator=tr,
+                                language=language,
                                 shared=["other_names", "sex", "date_of_birth", "nationality",
                                         "phone", "email", "address", "document_number"])
     _r, sheet = refer_and_render(session, world.case.id, world.org.id,
                                  codes_services.SERVICES.codes, anonymized=True,
-                                 language=language, translator=tr)
+                                 language=language)
     return {"form": form, "sheet": sheet}
 
 
