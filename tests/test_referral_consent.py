@@ -144,3 +144,21 @@ def test_every_country_but_antarctica_and_clipperton_has_a_region() -> None:
     assert missing == {"AQ", "CP"}
     assert region_of("az").label == "Western Asia" and region_of("UZ").label == "Central Asia"
     assert region_of("UA").label == "Eastern Europe"
+
+
+def test_referral_export_follows_the_permission_matrix(vault: Vault,
+                                                       admin_session: Session) -> None:
+    from shelterdesk.domain.permissions import Action, Kind, allowed
+
+    world = build_world(admin_session)
+    add_role_users(admin_session)
+    for role in Role:
+        with login(vault, role) as session:
+            call = lambda s=session: refer_and_render(  # noqa: E731
+                s, world.case.id, world.org.id, ["legal"], anonymized=True)
+            if allowed([role], Kind.REFERRAL, Action.EXPORT):
+                referral, pdf = call()
+                assert referral.anonymized and pdf.startswith(b"%PDF-")
+            else:
+                with pytest.raises(PermissionDenied):
+                    call()

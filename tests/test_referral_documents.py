@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from pypdf import PdfReader
 
 from shelterdesk.domain import codes_services
+from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.regions import REGIONS
 from shelterdesk.i18n import translations, translator_for
 from shelterdesk.reports.layout import QrCode, qr_payload
@@ -21,8 +22,9 @@ from shelterdesk.reports.referral_print import (
     UnsupportedLanguage,
     refer_and_render,
 )
-from shelterdesk.store import settings
+from shelterdesk.store import clients, consents, settings
 from shelterdesk.store.vault import Session, Vault
+from tests.records_helpers import make_case, make_client
 from tests.referral_helpers import (
     FAMILY,
     IDENTIFYING,
@@ -76,16 +78,10 @@ def test_identified_form_names_the_client_in_the_chosen_language(
 
 def test_identified_form_prints_a_cyrillic_name_as_stored(vault: Vault,
                                                            admin_session: Session) -> None:
-    from shelterdesk.store import clients
-    from tests.records_helpers import make_case, make_client
-
     world = build_world(admin_session)
     case = clients.create_intake(admin_session, make_client(
         given_name="Екатерина", family_name="Гусейнова", nationality="RU"), make_case())
     consent_for(admin_session, world)
-    from shelterdesk.domain.referrals import Consent
-    from shelterdesk.store import consents
-
     consents.add_consent(admin_session, Consent(case.id, "referral", date(2026, 3, 1),
                                                 to_org_id=world.org.id))
     _referral, pdf = refer_and_render(admin_session, case.case_code, world.org.id, ["legal"],
@@ -229,3 +225,18 @@ def test_every_printed_word_has_azerbaijani_and_russian() -> None:
         untranslated = sorted(m for m in messages if translations(language).gettext(m) == m
                               and not (language == "az" and m in same_in_az))
         assert untranslated == [], language
+
+
+def test_what_people_typed_is_printed_as_typed_never_as_markup(admin_session: Session) -> None:
+    world = build_world(admin_session)
+    case = clients.create_intake(admin_session, make_client(
+        given_name="<b>Ayşə</b>", family_name="O'Neil & Co <br/>",
+        email="a" * 60 + "@example.az"), make_case(needs_summary="x < y & z > w\nline two"))
+    consent_for(admin_session, world)
+    consents.add_consent(admin_session, Consent(case.id, "referral", date(2026, 3, 1),
+                                                to_org_id=world.org.id))
+    _r, pdf = refer_and_render(admin_session, case.id, world.org.id, ["legal"])
+    text = squash(pdf_text(pdf))
+    assert "<b>Ayşə</b> O'Neil & Co <br/>" in text
+    assert "x < y & z > w line two" in text
+    assert "a" * 40 in text.replace(" ", "")
