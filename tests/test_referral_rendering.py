@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 from datetime import date
 from functools import cache
@@ -96,3 +98,23 @@ def test_pages_have_every_glyph_and_no_overlapping_words(admin_session: Session,
 def test_overlap_detection_finds_overlapping_words() -> None:
     assert _overlaps([(0, 0, 10, 10, "a"), (5, 5, 15, 15, "b")]) == ["'a' over 'b'"]
     assert _overlaps([(0, 0, 10, 10, "a"), (10, 0, 20, 10, "b")]) == []
+
+
+def test_the_printed_qr_code_reads_back_as_the_referral_id_and_case_code(
+        admin_session: Session, tmp_path: Path) -> None:
+    if shutil.which("zbarimg") is None:
+        if os.environ.get("CI"):
+            pytest.fail("zbarimg (zbar-tools) is missing: .ci/run installs it")
+        pytest.skip("zbarimg not installed (apt-get install zbar-tools)")
+    world = build_world(admin_session)
+    for anonymized in (True, False):
+        if not anonymized:
+            consent_for(admin_session, world)
+        referral, pdf = refer_and_render(admin_session, world.case.id, world.org.id,
+                                         ["legal"], anonymized=anonymized)
+        (tmp_path / "doc.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1",
+                        str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
+        read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        assert read == f"SHELTERDESK-REFERRAL:{world.case.case_code}:{referral.id}"
