@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,28 @@ IDENTIFYING = [
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def decoded_streams(pdf: bytes) -> bytes:
+    """Every stream in the file, decompressed (content, fonts' ToUnicode maps, metadata)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    chunks = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            found = reader.get_object(number)
+        except Exception:  # noqa: BLE001 - a free entry in the cross-reference table
+            continue
+        if hasattr(found, "get_data"):
+            chunks.append(found.get_data())
+    return b"\n".join(chunks)
+
+
+def poppler_text(pdf: bytes, directory: Path) -> str:
+    """The text as poppler's pdftotext reads it: a second, independent extractor."""
+    path = directory / "read.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
 
 
 def page_texts(pdf: bytes) -> list[str]:

@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -32,9 +33,11 @@ from tests.referral_helpers import (
     ROOT,
     build_world,
     consent_for,
+    decoded_streams,
     font_problems,
     page_texts,
     pdf_text,
+    poppler_text,
 )
 
 LABELS = {
@@ -94,7 +97,7 @@ def test_identified_form_prints_a_cyrillic_name_as_stored(vault: Vault,
 
 @pytest.mark.parametrize("language", ["az", "ru", "en"])
 def test_anonymized_sheet_carries_nothing_that_identifies(admin_session: Session,
-                                                          language: str) -> None:
+                                                          tmp_path: Path, language: str) -> None:
     world = build_world(admin_session)
     referral, pdf = refer_and_render(admin_session, world.case.case_code, world.org.name,
                                      ["legal", "medical"], urgency="urgent", anonymized=True,
@@ -105,11 +108,15 @@ def test_anonymized_sheet_carries_nothing_that_identifies(admin_session: Session
     metadata = json.dumps({k: str(v) for k, v in
                            (PdfReader(io.BytesIO(pdf)).metadata or {}).items()},
                           ensure_ascii=False)
+    streams = decoded_streams(pdf)
+    assert len(streams) > len(pdf)  # the font subsets and pages really were decompressed
+    poppler = poppler_text(pdf, tmp_path)
+    assert world.case.case_code in poppler
     for value in IDENTIFYING:
-        for haystack in (text, flat, raw, metadata):
+        for haystack in (text, flat, raw, metadata, poppler, squash(poppler)):
             assert value.casefold() not in haystack.casefold(), value
-        assert value.encode("utf-8") not in pdf, value
-        assert value.encode("utf-16-be") not in pdf, value
+        for encoded in (value.encode("utf-8"), value.encode("utf-16-be")):
+            assert encoded not in pdf and encoded not in streams, value
     for label in SHEET_LABELS[language]:
         assert label in flat, label
     assert world.case.case_code in flat and referral.id in flat
