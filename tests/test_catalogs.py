@@ -1,4 +1,4 @@
-"""The catalogs keep up with the code: nothing new to extract, az and ru complete, placeholders kept.
+"""Catalogs keep up with the code: nothing new to extract, az and ru complete, placeholders kept.
 
 Pending fragments (translations/pending/<topic>_<lang>.po) count as part of a
 catalog, as the app reads them too; scripts/merge_pending_translations.py folds
