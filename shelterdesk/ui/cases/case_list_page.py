@@ -133,6 +133,7 @@ class CaseListPage(QWidget):
         self.model.revealed.connect(lambda _case: self._update_reveal())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self._new_if_allowed)
+        self.last_opened = ""
         self._sort_column = int(CaseListModel.Columns.ACTIVITY)
         self._sort_order = Qt.SortOrder.DescendingOrder
         self.retranslate_ui()
@@ -226,7 +227,8 @@ class CaseListPage(QWidget):
 
     def _on_page_loaded(self, _rows: int) -> None:
         if self.table.currentIndex().row() < 0 and self.model.rowCount():
-            self.table.selectRow(0)
+            # Back from a client file, the case just seen stays selected.
+            self.table.selectRow(max(0, self.model.row_of(self.last_opened)))
         self._update_reveal()
 
     def _update_count(self, total: int) -> None:
@@ -250,6 +252,7 @@ class CaseListPage(QWidget):
     def _open_row(self, row: int) -> None:
         found = self.model.row_at(row)
         if found is not None:
+            self.last_opened = found.case_id
             self.open_case.emit(found.case_id)
 
     def reveal_selected(self) -> None:

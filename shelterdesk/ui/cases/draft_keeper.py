@@ -115,15 +115,16 @@ class DraftKeeper(QObject):
 
     def keep_before_lock(self) -> None:
         """The window is about to lock: write the draft now, on this thread, while it can."""
+        if self.busy:
+            # Let work already under way land first (a save, or an older draft), so a
+            # save completes before the vault closes and our draft is the last word.
+            QThreadPool.globalInstance().waitForDone(5_000)
         if self._stopped:
             return
         self.timer.stop()
         self._stopped = True
         if not self.is_dirty() or not self.session.is_open:
             return
-        if self.busy:
-            # Let a write already under way land first, so ours is the last word.
-            QThreadPool.globalInstance().waitForDone(5_000)
         try:
             drafts.save_draft(self.session, self.form, self._content(), self.subject_id)
         except Exception as error:  # noqa: BLE001 - locking must go on whatever happens here
