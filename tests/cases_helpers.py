@@ -56,3 +56,40 @@ def newest(parent: QWidget, kind: type) -> QWidget | None:
     """The most recently created child of a type (a form just opened by a button)."""
     found = [w for w in parent.findChildren(kind) if w.isVisible()]
     return found[-1] if found else None
+
+
+class ModelTesters:
+    """pytest-qt's Python model tester plus Qt's own, whose failures are collected here.
+
+    Qt's ``QAbstractItemModelTester`` reports through the ``qt.modeltest`` logging
+    category, which pytest-qt's ``qtlog`` does not record; so a handler of our own
+    collects them, and leaving the ``with`` block fails on any.
+    """
+
+    def __init__(self, qtmodeltester, model, *, python: bool = True) -> None:  # noqa: ANN001
+        self.qtmodeltester = qtmodeltester
+        self.model = model
+        self.python = python
+        self.failures: list[str] = []
+
+    def _handler(self, _mode, context, message: str) -> None:  # noqa: ANN001
+        if context.category == "qt.modeltest" or message.startswith("FAIL!"):
+            self.failures.append(message)
+
+    def __enter__(self) -> ModelTesters:
+        from PySide6.QtCore import qInstallMessageHandler
+        from PySide6.QtTest import QAbstractItemModelTester
+
+        if self.python:
+            self.qtmodeltester.check(self.model, force_py=True)
+        self._previous = qInstallMessageHandler(self._handler)
+        self._qt_tester = QAbstractItemModelTester(
+            self.model, QAbstractItemModelTester.FailureReportingMode.Warning)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        del self._qt_tester
+        qInstallMessageHandler(self._previous)
+        assert self.failures == [], self.failures[:5]
