@@ -252,3 +252,31 @@ def test_draft_offered_inside_the_form_when_reopened(qtbot, vault: Vault, team: 
     qtbot.mouseClick(again.draft_banner.restore_button, Qt.MouseButton.LeftButton)
     assert again.next_step_edit.value() == "File the application"
     window.close()
+
+
+def test_half_typed_intake_is_offered_back_after_a_lock(qtbot, vault: Vault,
+                                                        team: Session) -> None:
+    window = make_window(qtbot, vault)
+    login_as(qtbot, window, Role.CASE_WORKER)
+    page = cases_page(qtbot, window)
+    qtbot.mouseClick(page.list_page.new_button, Qt.MouseButton.LeftButton)
+    dialog = newest(page, IntakeDialog)
+    type_text(dialog.fields["given_name"], "Şəbnəm")
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    window.lock_now()  # Ctrl+Shift+L: the form writes its draft before the vault closes
+    assert not dialog.isVisible()
+    unlock(qtbot, window, ROLE_USERS[Role.CASE_WORKER], ROLE_PASSPHRASE)
+    page = cases_page(qtbot, window)
+    panel = page.list_page.drafts_panel
+    qtbot.waitUntil(lambda: len(panel.banners) == 1, timeout=WAIT_MS)
+    assert "new intake" in panel.banners[0].text_label.text()
+    assert "Şəbnəm" not in panel.banners[0].text_label.text()
+    qtbot.mouseClick(panel.banners[0].restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (d := newest(page, IntakeDialog)) is not None
+                    and d.fields["given_name"].value() == "Şəbnəm", timeout=WAIT_MS)
+    restored = newest(page, IntakeDialog)
+    assert restored.stack.currentIndex() == 1  # back on the step where she was
+    # Discarding from the list erases it for good.
+    restored.discard_and_close()
+    qtbot.waitUntil(lambda: drafts.list_drafts(window.session) == [], timeout=WAIT_MS)
+    window.close()
