@@ -169,3 +169,10 @@ def test_shown_as_and_rounding() -> None:
 def test_k_below_three_is_refused() -> None:
     with pytest.raises(ValueError):
         one_way([1, 2], 2)
+
+
+def test_counts_without_a_published_total_need_no_complement() -> None:
+    grid = one_way([3, 7, 40], 5, total=False)
+    grid.protect()
+    assert [m.value for m in grid.marks] == ["small", "shown", "shown"]
+    assert grid.movable(0)

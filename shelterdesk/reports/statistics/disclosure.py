@@ -67,6 +67,7 @@ class Grid:
     base: int = ROUNDING_BASE
     marks: list[Mark] = field(default_factory=list)
     fixed: list[bool] = field(default_factory=list)
+    free_nodes: frozenset[int] = frozenset()  # lines whose sum nobody knows
 
     def __post_init__(self) -> None:
         if self.k < 3:
@@ -89,16 +90,22 @@ class Grid:
     def movable(self, index: int) -> bool:
         """True when the reader's facts allow this entry at least two values."""
         value, low, high = self._signed_bounds(index)
-        row, col = self.ends[index]
+        row, col = self._node_pair(index)
         if value + 1 <= high and self._reaches(col, row, index):
             return True
         return value - 1 >= low and self._reaches(row, col, index)
 
+    def _node_pair(self, index: int) -> tuple[int, int]:
+        """The entry's two lines; every line of unknown sum is one node (-1), the ground."""
+        row, col = self.ends[index]
+        return (-1 if row in self.free_nodes else row, -1 if col in self.free_nodes else col)
+
     def _reaches(self, start: int, goal: int, skip: int) -> bool:
         arcs: dict[int, list[int]] = {}
-        for other, (row, col) in enumerate(self.ends):
+        for other in range(len(self.ends)):
             if other == skip or not self.uncertain(other):
                 continue
+            row, col = self._node_pair(other)
             value, low, high = self._signed_bounds(other)
             if value + 1 <= high:
                 arcs.setdefault(row, []).append(col)
@@ -117,7 +124,8 @@ class Grid:
 
     def exposed(self) -> list[int]:
         """Small entries a reader could work out exactly."""
-        return [i for i, mark in enumerate(self.marks) if mark is Mark.SMALL and not self.movable(i)]
+        return [i for i, mark in enumerate(self.marks)
+                if mark is Mark.SMALL and not self.movable(i)]
 
     # --- protection -----------------------------------------------------------------
     def protect(self) -> None:
@@ -131,7 +139,7 @@ class Grid:
                 raise Unprotectable()
 
     def _nodes(self) -> set[int]:
-        return {node for ends in self.ends for node in ends}
+        return {node for ends in self.ends for node in ends} - self.free_nodes
 
     def _candidates(self, index: int | None = None) -> list[int]:
         """Entries that may still be hidden: free, shown, non-zero (so at least k)."""
@@ -177,7 +185,8 @@ def one_way(cells: list[int], k: int, *, total: bool = True, fixed_total: Mark |
     values = list(cells) + ([sum(cells)] if total else [])
     count = len(values)
     grid = Grid(values, [(0, 1)] * count, [1] * len(cells) + [-1] * (count - len(cells)),
-                [False] * len(cells) + [True] * (count - len(cells)), k, base)
+                [False] * len(cells) + [True] * (count - len(cells)), k, base,
+                free_nodes=frozenset({1} if total else {0, 1}))
     if total and fixed_total is not None:
         grid.marks[-1], grid.fixed[-1] = fixed_total, True
     return grid
