@@ -48,6 +48,8 @@ class _Page:
         self.heading = ParagraphStyle("heading", fontName=bold, fontSize=11, leading=14,
                                       spaceBefore=8, spaceAfter=4)
         self.cell = ParagraphStyle("cell", fontName=regular, fontSize=7, leading=8.5)
+        self.head = ParagraphStyle("head", fontName=bold, fontSize=6.2, leading=7.2,
+                                   alignment=2)
         self.regular, self.bold = regular, bold
 
     def t(self, message: str) -> str:
@@ -83,7 +85,8 @@ def _totals_table(page: _Page, table: PublishedTable, width: float) -> Table:
 def _monthly_tables(page: _Page, table: PublishedTable) -> list[Flowable]:
     """Category × month, in blocks of twelve months; the totals column in the last block."""
     months = page.report.months
-    labels = [format_date_label(m, page.language) for m in months]
+    labels = [Paragraph(format_date_label(m, page.language, "LLL") + "<br/>"
+                        + format_date_label(m, page.language, "y"), page.head) for m in months]
     blocks = [list(range(i, min(i + 12, len(months)))) for i in range(0, len(months), 12)]
     found: list[Flowable] = []
     for number, block in enumerate(blocks):
@@ -102,10 +105,10 @@ def _monthly_tables(page: _Page, table: PublishedTable) -> list[Flowable]:
     return found
 
 
-def format_date_label(month: str, language: str) -> str:
+def format_date_label(month: str, language: str, fmt: str = "LLL yy") -> str:
     from datetime import date
 
-    return format_date(date(int(month[:4]), int(month[5:7]), 1), language, fmt="LLL yy")
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), language, fmt=fmt)
 
 
 def _bars(page: _Page, table: PublishedTable, width: float) -> Flowable:
