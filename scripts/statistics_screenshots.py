@@ -1,0 +1,48 @@
+"""Render the statistics report of a synthetic vault in az, ru and en, and page 1 of each as PNG.
+
+    python3 scripts/statistics_screenshots.py [OUTPUT_DIR]
+
+Needs pdftoppm (poppler-utils). Labels of this branch's new messages come from
+translations/pending/ until they are merged into the catalogs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
+
+from shelterdesk.reports.statistics.exports import render  # noqa: E402
+from shelterdesk.store import demo  # noqa: E402
+from shelterdesk.store.aggregates import Period  # noqa: E402
+from shelterdesk.store.vault import Vault  # noqa: E402
+from tests.statistics_helpers import FragmentTranslator  # noqa: E402
+
+
+def main(output: Path) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        vault = Vault(Path(scratch) / "vault")
+        vault.create("demo", "demo passphrase", org_name="Təmiz Həyat İctimai Birliyi",
+                     prefix="TH")
+        with vault.unlock("demo", "demo passphrase") as session:
+            demo.generate(session, 1500, seed=3, today=date(2026, 11, 1))
+            for language in ("az", "ru", "en"):
+                data, _k, _ = render(session, Period(date(2025, 1, 1), date(2026, 1, 1)), "pdf",
+                                     FragmentTranslator(language))
+                pdf = output / f"statistics-{language}.pdf"
+                pdf.write_bytes(data)
+                subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "2", str(pdf),
+                                str(output / f"statistics-{language}")], check=True)
+                pdf.unlink()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "statistics")
