@@ -56,6 +56,14 @@ class InvalidPrefix(UserFacingError):
     message = N_("Case-code prefix “{prefix}” is not valid: use 2 to 6 Latin capitals or digits.")
 
 
+def check_prefix(prefix: str) -> str:
+    """The case-code prefix in its stored form (upper case); InvalidPrefix if it cannot be."""
+    normalized = prefix.strip().upper()
+    if not _PREFIX.match(normalized):
+        raise InvalidPrefix(prefix=normalized)
+    return normalized
+
+
 @dataclass(frozen=True)
 class User:
     id: str
@@ -130,9 +138,7 @@ class Vault:
         """A new vault with its first coordinator; returns the recovery key (shown once)."""
         username = check_username(admin)
         check_passphrase(passphrase)
-        prefix = prefix.strip().upper()
-        if not _PREFIX.match(prefix):
-            raise InvalidPrefix(prefix=prefix)
+        prefix = check_prefix(prefix)
         if self.exists():
             raise VaultAlreadyExists(path=str(self.directory))
         created_dir = not self.directory.exists()
