@@ -1,4 +1,4 @@
-"""Render the statistics report of a synthetic vault in az, ru and en, and page 1 of each as PNG.
+"""The statistics report of a synthetic vault in az, ru and en as PNG pages, and the window's page.
 
     python3 scripts/statistics_screenshots.py [OUTPUT_DIR]
 
@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from shelterdesk.reports.statistics.exports import render  # noqa: E402
 from shelterdesk.store import demo  # noqa: E402
@@ -42,6 +43,37 @@ def main(output: Path) -> None:
                 subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "2", str(pdf),
                                 str(output / f"statistics-{language}")], check=True)
                 pdf.unlink()
+            window_page(session, output)
+
+
+def window_page(session, output: Path) -> None:
+    """The Statistics section itself, on one table, in each language."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from shelterdesk.i18n import set_language
+    from shelterdesk.ui.background import operations_in_flight
+    from shelterdesk.ui.statistics_page import StatisticsPage
+
+    application = QApplication.instance() or QApplication([])
+    for language in ("az", "ru", "en"):
+        set_language(language)
+        page = StatisticsPage(session)
+        page.resize(1280, 760)
+        page.from_edit.setDate(QDate(2025, 1, 1))
+        page.to_edit.setDate(QDate(2025, 12, 31))
+        page.show()
+        page.refresh()
+        while operations_in_flight() or page.report is None:
+            QTest.qWait(50)
+        page.table_choice.setCurrentIndex(page.table_choice.findData("recruitment_channel"))
+        QTest.qWait(300)
+        page.grab().save(str(output / f"window-{language}.png"))
+        page.close()
+        page.deleteLater()
+    set_language("en")
+    application.processEvents()
 
 
 if __name__ == "__main__":

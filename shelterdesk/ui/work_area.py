@@ -13,6 +13,7 @@ from shelterdesk.ui.admin_page import AdministrationPage
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.coming_page import ComingSectionPage
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.statistics_page import StatisticsPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
 
@@ -68,6 +69,10 @@ class WorkArea(QWidget):
             account.status.connect(self.status)
             account.language_chosen.connect(self.language_chosen)
             return account
+        if area == Area.STATISTICS:
+            statistics = StatisticsPage(session, busy)
+            statistics.status.connect(self.status)
+            return statistics
         return ComingSectionPage(area)
 
     def retranslate_ui(self) -> None:

@@ -31,7 +31,7 @@ def _drawing(width: float, height: float) -> Drawing:
     return drawing
 
 
-def _nice_step(top: float, ticks: int = 4) -> float:
+def nice_step(top: float, ticks: int = 4) -> float:
     raw = max(top, 1) / ticks
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
@@ -56,7 +56,7 @@ def bar_chart(labels: list[str], values: list[int | None], notes: list[str], num
                                         default=0) + 4)
     plot_left, plot_width = label_width + 4, width - label_width - 34
     top = max([v for v in values if v is not None] + [1])
-    step = _nice_step(top)
+    step = nice_step(top)
     scale_top = step * math.ceil(top / step)
     for tick in range(int(scale_top / step) + 1):
         x = plot_left + plot_width * tick * step / scale_top
@@ -87,7 +87,7 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[float | None]]]
     bottom = legend_height + size + 9
     values = [v for _name, points in series for v in points if v is not None]
     top = max(values + [1])
-    step = _nice_step(top)
+    step = nice_step(top)
     scale_top = step * math.ceil(top / step)
     left = max(stringWidth(number(scale_top), REGULAR, size - 1) + 6, 20)
     plot_width, plot_height = width - left - 6, height - bottom - 6
