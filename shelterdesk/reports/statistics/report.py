@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shelterdesk.i18n import N_
-from shelterdesk.reports.statistics.disclosure import Mark, one_way
+from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.tables import (
     Gettext,
     PublishedTable,
@@ -155,9 +155,3 @@ def build(session: Session, period: Period, tr: Gettext, *, scope: Scope | None 
     return protect(data, tr, effective_k(session, k), organisation=session.meta("org_name"),
                    scope_label=scope_label)
 
-
-def single_count(count: int, k: int) -> tuple[int, Mark]:
-    """A lone published count: shown, or "<k" when small."""
-    grid = one_way([count], k, total=False)
-    grid.protect()
-    return count, grid.marks[0]
