@@ -195,3 +195,14 @@ def test_statistics_role_exports_but_a_case_worker_cannot(demo_vault, tmp_path: 
                 export(worker, Q1, fmt, tmp_path / "refused", EN)
         assert not (tmp_path / "refused").exists()
         assert audit.recent(worker.connection, 1)[0].action == "permission.denied"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv", "ctdc"])
+def test_an_empty_vault_exports_every_format(admin_session, fmt) -> None:
+    data, _k, summary = render(admin_session, Period(date(2026, 1, 1), date(2026, 2, 1)), fmt,
+                               FragmentTranslator("az"))
+    assert data
+    if fmt == "pdf":
+        assert "Statistik hesabat" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    if fmt == "ctdc":
+        assert summary.cases == summary.published == 0

@@ -96,3 +96,13 @@ def test_a_case_worker_has_no_statistics_section(qtbot, vault, admin_session) ->
         area = WorkArea(worker)
         qtbot.addWidget(area)
         assert not area.select_area(Area.STATISTICS)
+
+
+def test_every_table_of_an_empty_vault_can_be_shown(qtbot, admin_session) -> None:
+    page = _page(qtbot, admin_session)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=WAIT_MS)
+    assert page.table_choice.count() == 2 + len(page.report.tables)
+    for index in range(page.table_choice.count()):
+        page.table_choice.setCurrentIndex(index)
+        assert page.model.columnCount() >= 2

@@ -192,14 +192,17 @@ def one_way(cells: list[int], k: int, *, total: bool = True, fixed_total: Mark |
     return grid
 
 
-def two_way(cells: list[list[int]], k: int, *, fixed_column_totals: list[Mark] | None = None,
+def two_way(cells: list[list[int]], k: int, *, width: int | None = None,
+            fixed_column_totals: list[Mark] | None = None,
             fixed_grand_total: Mark | None = None, base: int = ROUNDING_BASE) -> Grid:
     """Rows × columns with row totals, column totals and the grand total (last row, column).
 
     Entry (i, j) of the extended (rows + 1) × (columns + 1) table has index
-    i * (columns + 1) + j. Column totals published elsewhere are passed fixed.
+    i * (columns + 1) + j. Column totals published elsewhere are passed fixed; ``width``
+    gives the number of columns when there may be no rows.
     """
-    rows, cols = len(cells), len(cells[0]) if cells else 0
+    rows = len(cells)
+    cols = width if width is not None else (len(cells[0]) if cells else 0)
     values, ends, signs, margin = [], [], [], []
     for i in range(rows + 1):
         for j in range(cols + 1):

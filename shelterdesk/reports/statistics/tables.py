@@ -174,7 +174,7 @@ def protect_table(key: str, title: str, counts: MonthCounts, months: list[str], 
     fixed_columns = series.column_marks() if series is not None else None
     fixed_grand = series.grand_mark(k) if series is not None else None
     if series is None or fixed_columns is not None:
-        grid = two_way(cells, k, fixed_column_totals=fixed_columns,
+        grid = two_way(cells, k, width=len(months), fixed_column_totals=fixed_columns,
                        fixed_grand_total=fixed_grand)
         try:
             grid.protect()
