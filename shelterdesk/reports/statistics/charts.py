@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from shelterdesk.reports.statistics.fonts import REGULAR
+from shelterdesk.reports.fonts import REGULAR
 
 PALETTE = [colors.HexColor(c) for c in ("#1f6fb2", "#e07b39", "#2e9d5b", "#c0392b", "#7d5ba6",
                                         "#8c6d31")]

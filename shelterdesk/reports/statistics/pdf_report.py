@@ -21,7 +21,8 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from shelterdesk.i18n import N_, format_date, format_number
-from shelterdesk.reports.statistics import charts, fonts
+from shelterdesk.reports.fonts import BOLD, REGULAR, register_fonts
+from shelterdesk.reports.statistics import charts
 from shelterdesk.reports.statistics.csv_export import SUPPRESSION_NOTE, TOTAL
 from shelterdesk.reports.statistics.disclosure import Mark, shown_as
 from shelterdesk.reports.statistics.report import StatisticsReport
@@ -38,7 +39,8 @@ class _Page:
     """Paragraph styles and number formatting in the report's language."""
 
     def __init__(self, report: StatisticsReport, tr: Gettext) -> None:
-        regular, bold = fonts.register()
+        register_fonts()
+        regular, bold = REGULAR, BOLD
         self.report, self.tr, self.language = report, tr, report.language
         self.body = ParagraphStyle("body", fontName=regular, fontSize=8.5, leading=11)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7, leading=9,

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from shelterdesk.domain import codes_case, codes_services
 from shelterdesk.domain.age_bands import REPORT_BANDS
+from shelterdesk.domain.regions import region
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.domain.world_regions import WORLD, subregion
 from shelterdesk.i18n import N_
@@ -105,10 +106,16 @@ def _nationality_labels(counts: MonthCounts, tr: Gettext) -> tuple[list[str], li
     regions = sorted(c for c in counts if c.isdigit())
     codes = countries + regions + ([""] if "" in counts else [])
     labels = [country_name(c, tr.language) for c in countries]
-    labels += [tr.gettext(OTHER_COUNTRIES).format(region=country_name(r, tr.language))
-               for r in regions]
+    labels += [tr.gettext(OTHER_COUNTRIES).format(region=_region_name(r, tr)) for r in regions]
     labels += [tr.gettext(NOT_RECORDED)] if "" in counts else []
     return codes, labels
+
+
+def _region_name(code: str, tr: Gettext) -> str:
+    try:
+        return tr.gettext(region(code).label)
+    except KeyError:
+        return country_name(code, tr.language)  # the world, as CLDR names it
 
 
 def rows_for(key: str, counts: MonthCounts, tr: Gettext) -> tuple[list[str], list[str]]:
