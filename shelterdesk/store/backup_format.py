@@ -221,6 +221,10 @@ def read_layout(path: Path) -> Layout:
                 raise NotABackup(path=str(path))
             _magic, found, header_length = _PREAMBLE.unpack(preamble)
             if found > FORMAT:
+                # Every format ends in a SHA-256 of the rest: a newer file passes it, a
+                # damaged version field does not.
+                if not trailing_checksum_ok(path):
+                    raise BackupDamaged(path=str(path), detail="checksum mismatch")
                 raise BackupTooNew(path=str(path), found=found)
             if found < 1 or header_length > MAX_HEADER:
                 raise BackupDamaged(path=str(path), detail="preamble unreadable")
@@ -239,6 +243,24 @@ def read_layout(path: Path) -> Layout:
     if size > expected:
         raise BackupDamaged(path=str(path), detail="unexpected bytes at the end")
     return Layout(path, header, keyslots_offset, database_offset, mac_offset, size)
+
+
+def trailing_checksum_ok(path: Path) -> bool:
+    """Whether the last 32 bytes are the SHA-256 of all before them (any format version)."""
+    size = path.stat().st_size
+    if size < _PREAMBLE.size + DIGEST_SIZE:
+        return False
+    digest = hashlib.sha256()
+    remaining = size - DIGEST_SIZE
+    with path.open("rb") as handle:
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                return False
+            digest.update(chunk)
+            remaining -= len(chunk)
+        stored = handle.read(DIGEST_SIZE)
+    return hmac.compare_digest(digest.digest(), stored)
 
 
 def read_keyslots(layout: Layout) -> bytes:

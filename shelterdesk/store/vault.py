@@ -37,6 +37,7 @@ from shelterdesk.store.errors import (
     PlainDatabaseRefused,
     SessionClosed,
     SlotFileCorrupted,
+    StorageFailed,
     TooManyAttempts,
     UnknownUser,
     UserDisabled,
@@ -360,8 +361,8 @@ class Session:
                 with transaction(self._connection):
                     audit.append(self._connection, self.user.id, action)
                 self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
-                pass
+            except (DatabaseError, StorageFailed):
+                pass  # a full disk must not stop a lock; the last transaction is already safe
             finally:
                 self._connection.close()
                 self._connection = None
