@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,7 @@ from shelterdesk.store.migrate import current_version
 from shelterdesk.store.vault import DATABASE_NAME, Session
 
 LAST_BACKUP_KEY = "last_backup_at"
+STALE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def write_checked_backup(session: Session, output: Path, *, now: datetime | None
 
 def _write(session: Session, output: Path, created_at: str) -> BackupInfo:
     # The copy is made beside the vault (same disk, owner-only folder), never in clear.
+    remove_stale_staging(session.vault.directory, ".backup-")
     staging = Path(tempfile.mkdtemp(prefix=".backup-", dir=session.vault.directory))
     try:
         copy = staging / DATABASE_NAME
@@ -189,6 +192,15 @@ def _snapshot(session: Session, copy: Path, output: Path) -> tuple[dict[str, int
     if row is None:
         raise SlotFileCorrupted()
     return counts, str(row[0]), schema
+
+
+def remove_stale_staging(parent: Path, prefix: str, older_than: float = STALE_SECONDS) -> None:
+    """Remove staging folders a crash left behind (encrypted copies, but no use to anyone)."""
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for path in parent.iterdir():
+            if path.name.startswith(prefix) and path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def table_counts(connection: Connection) -> dict[str, int]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shelterdesk.store import audit, recovery
-from shelterdesk.store.backup import Inspection, inspect_copy
+from shelterdesk.store.backup import Inspection, inspect_copy, remove_stale_staging
 from shelterdesk.store.backup_errors import (
     BackupDamaged,
     BackupUnknownUser,
@@ -191,6 +191,7 @@ def restore_backup(path: Path | str, target_dir: Path | str, *, force: bool = Fa
         raise RestoreNeedsCredentials()
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        remove_stale_staging(target.parent, f".{target.name}.restore-")
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))
         try:
             copy = staging / DATABASE_NAME
