@@ -174,4 +174,23 @@ def test_sqlcipher_settings(admin_session) -> None:
     assert pragma("trusted_schema") == 0
     assert pragma("temp_store") == 2  # MEMORY
     assert str(pragma("cipher_version")).startswith("4.")
-    assert pragma("cipher_memory_security") in ("1", 1, "ON")
+    # Off unless SHELTERDESK_MEMORY_SECURITY=on (see connection._process_settings).
+    assert str(pragma("cipher_memory_security")) == "0"
+
+
+def test_memory_security_can_be_switched_on(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path; import secrets\n"
+        "from shelterdesk.store.connection import open_database\n"
+        "c = open_database(Path(r'%s'), secrets.token_bytes(32), create=True)\n"
+        "print(c.execute('PRAGMA cipher_memory_security').fetchone()[0])\n"
+    ) % (tmp_path / "x.db")
+    env = {**os.environ, "SHELTERDESK_MEMORY_SECURITY": "on",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.stdout.strip() == "1", result.stderr

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import N_, NN_, _, ngettext
 
 
 class UserFacingError(Exception):
     """An error whose message is shown to people, translated when shown.
 
     Subclasses set ``message`` with ``N_()``; named ``{placeholders}`` are
-    filled from keyword arguments, so translators can reorder them.
+    filled from keyword arguments, so translators can reorder them. A message
+    that depends on a number sets ``plural = NN_(singular, plural)`` instead and
+    passes ``count``.
     """
 
     message: str = N_("Something went wrong.")
+    plural: tuple[str, str] | None = None
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         if message is not None:
@@ -23,7 +26,10 @@ class UserFacingError(Exception):
         super().__init__(self.message)
 
     def user_message(self) -> str:
-        text = _(self.message)
+        if self.plural is not None and "count" in self.params:
+            text = ngettext(*self.plural, int(self.params["count"]))
+        else:
+            text = _(self.message)
         try:
             return text.format(**self.params)
         except (KeyError, IndexError, ValueError):
@@ -36,7 +42,9 @@ class UserFacingError(Exception):
 class ValidationFailed(UserFacingError):
     """A record failed validation; ``problems`` lists every field at once."""
 
-    message = N_("The record has {count} problem(s): {details}")
+    plural = NN_("The record has {count} problem: {details}",
+                 "The record has {count} problems: {details}")
+    message = plural[0]
 
     def __init__(self, problems: list[Any]) -> None:
         self.problems = problems

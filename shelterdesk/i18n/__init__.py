@@ -31,6 +31,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction (``-k NN_:1,2``); chosen by count when shown."""
+    return singular, plural
+
+
 def translations(language: str) -> _gettext.NullTranslations:
     """The catalog for one language (cached); English is the source language."""
     if language not in _cache:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,8 +31,19 @@ _process_settings_done = False
 _process_lock = threading.Lock()
 
 
+def memory_security_requested() -> bool:
+    return os.environ.get("SHELTERDESK_MEMORY_SECURITY", "off").strip().lower() in ("on", "1")
+
+
 def _process_settings() -> None:
-    """Settings SQLCipher keeps for the whole process: memory wiping on, its log off."""
+    """Settings SQLCipher keeps for the whole process: its log off, memory wiping by choice.
+
+    SQLCipher always wipes and locks its own key and cipher buffers. Extending
+    that to every allocation SQLite makes (``cipher_memory_security``) costs
+    5–7x on searches and bulk writes here (benchmarks/records.py), while the
+    same plaintext lives on in Python's own objects anyway; so it is opt-in
+    for hardened deployments: ``SHELTERDESK_MEMORY_SECURITY=on``.
+    """
     global _process_settings_done
     with _process_lock:
         if _process_settings_done:
@@ -39,7 +51,8 @@ def _process_settings() -> None:
         scratch = sqlcipher.connect(":memory:")
         try:
             scratch.execute("PRAGMA cipher_log_level = NONE")
-            scratch.execute("PRAGMA cipher_memory_security = ON")
+            if memory_security_requested():
+                scratch.execute("PRAGMA cipher_memory_security = ON")
         finally:
             scratch.close()
         _process_settings_done = True

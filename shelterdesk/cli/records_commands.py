@@ -1,0 +1,177 @@
+"""Sub-commands for case records: import, cases list, org, demo-data, consent."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from shelterdesk.cli.common import CliError, print_json, say, unlock
+from shelterdesk.cli.parser import flag
+from shelterdesk.domain import codes_services
+from shelterdesk.domain.referrals import Consent, Organisation
+from shelterdesk.i18n import N_, _, format_date, ngettext
+from shelterdesk.store import case_list, clients, consents, demo, importer, organisations
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    imp = commands.add_parser("import", parents=[common],
+                              help=_("import clients from a CSV file (all rows or none)"))
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.set_defaults(handler=cmd_import)
+
+    cases = commands.add_parser("cases", parents=[common], help=_("case records"))
+    case_commands = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
+    listing = case_commands.add_parser("list", parents=[common], help=_("list cases"))
+    listing.add_argument("--search", default="", metavar="TEXT")
+    listing.add_argument("--limit", type=int, default=100, metavar="N")
+    listing.set_defaults(handler=cmd_cases_list)
+
+    org = commands.add_parser("org", parents=[common], help=_("the organisations directory"))
+    org_commands = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
+    add = org_commands.add_parser("add", parents=[common], help=_("add an organisation"))
+    add.add_argument("--name", required=True, metavar="NAME")
+    add.add_argument("--kind", required=True, choices=("ngo", "state", "international"))
+    add.add_argument("--service", action="append", default=[], metavar="KIND",
+                     help=", ".join(codes_services.SERVICES.codes))
+    add.add_argument("--contact", default="", metavar="PERSON")
+    add.add_argument("--phone", default="", metavar="PHONE")
+    add.add_argument("--email", default="", metavar="EMAIL")
+    add.set_defaults(handler=cmd_org_add)
+    org_commands.add_parser("list", parents=[common], help=_("list organisations")).set_defaults(
+        handler=cmd_org_list)
+
+    demo_parser = commands.add_parser("demo-data", parents=[common],
+                                      help=_("fill a vault with synthetic demo cases"))
+    demo_parser.add_argument("--clients", type=int, required=True, metavar="N")
+    demo_parser.add_argument("--seed", type=int, default=1, metavar="S")
+    demo_parser.set_defaults(handler=cmd_demo_data)
+
+    consent = commands.add_parser("consent", parents=[common], help=_("consents"))
+    consent_commands = consent.add_subparsers(dest="consent_command", metavar="ACTION",
+                                              required=True)
+    for name, helptext, handler in (("add", _("record a consent"), cmd_consent_add),
+                                    ("withdraw", _("withdraw a consent"), cmd_consent_withdraw)):
+        sub = consent_commands.add_parser(name, parents=[common], help=helptext)
+        sub.add_argument("--case", required=True, metavar="CODE")
+        sub.add_argument("--purpose", required=True,
+                         choices=codes_services.CONSENT_PURPOSES.codes)
+        sub.add_argument("--to", default="", metavar="ORG")
+        if name == "add":
+            sub.add_argument("--method", default="signed",
+                             choices=codes_services.CONSENT_METHODS.codes)
+            sub.add_argument("--expires", default=None, metavar="DATE")
+            sub.add_argument("--scope", default="", metavar="TEXT")
+        sub.set_defaults(handler=handler)
+
+
+def parse_date_option(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(N_("{option}: “{value}” is not a date in the form YYYY-MM-DD."),
+                       option=option, value=value) from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    with unlock(args) as session:
+        try:
+            codes = importer.import_csv(session, path)
+        except importer.ImportFailed as failure:
+            sys.stderr.write("shelterdesk: " + _("error") + ": " + failure.user_message() + "\n")
+            for problem in failure.problems:
+                sys.stderr.write("  " + importer.describe(problem) + "\n")
+            return 1
+    if flag(args, "json"):
+        print_json(codes)
+    else:
+        say(ngettext("Imported {count} client.", "Imported {count} clients.",
+                     len(codes)).format(count=len(codes)))
+        for code in codes:
+            say("  " + code)
+    return 0
+
+
+def cmd_cases_list(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        rows = case_list.list_cases(session, case_list.CaseFilter(search=args.search),
+                                    limit=max(1, min(args.limit, 10_000)))
+    if flag(args, "json"):
+        print_json([{"case_code": r.case_code, "case_id": r.case_id, "given_name": r.given_name,
+                     "family_name": r.family_name, "status": r.status, "risk": r.risk_level,
+                     "intake_date": r.intake_date, "exploitation_types": r.exploitation_types,
+                     "recruitment_channel": r.recruitment_channel,
+                     "open_stay": r.has_open_stay} for r in rows])
+        return 0
+    for r in rows:
+        say(f"{r.case_code:<16} {format_date(date.fromisoformat(r.intake_date)):<14} "
+            f"{r.family_name} {r.given_name}")
+    return 0
+
+
+def cmd_org_add(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        org = organisations.add_organisation(session, Organisation(
+            args.name, args.kind, args.service, contact_person=args.contact, phone=args.phone,
+            email=args.email))
+    if flag(args, "json"):
+        print_json({"id": org.id, "name": org.name})
+    else:
+        say(_("Organisation “{name}” added.").format(name=org.name))
+    return 0
+
+
+def cmd_org_list(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        found = organisations.list_organisations(session)
+    if flag(args, "json"):
+        print_json([{"id": o.id, "name": o.name, "kind": o.kind, "services": o.services}
+                    for o in found])
+        return 0
+    for org in found:
+        say(f"{org.name}  [{org.kind}]  " + ", ".join(
+            codes_services.SERVICES.label(s) for s in org.services))
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    if args.clients < 1 or args.clients > 1_000_000:
+        raise CliError(N_("--clients must be between 1 and 1,000,000."))
+    with unlock(args) as session:
+        summary = demo.generate(session, args.clients, args.seed)
+    if flag(args, "json"):
+        print_json({"clients": summary.clients, "services": summary.services,
+                    "stays": summary.stays})
+    else:
+        say(ngettext("Added {count} synthetic client with {services} services.",
+                     "Added {count} synthetic clients with {services} services.",
+                     summary.clients).format(count=summary.clients, services=summary.services))
+    return 0
+
+
+def cmd_consent_add(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        case_id = clients.case_id_for_code(session, args.case)
+        org_id = organisations.find_organisation(session, args.to).id if args.to else ""
+        consent = consents.add_consent(session, Consent(
+            case_id, args.purpose, date.today(), method=args.method, to_org_id=org_id,
+            scope=args.scope, expires_on=parse_date_option(args.expires, "--expires")))
+    if flag(args, "json"):
+        print_json({"id": consent.id})
+    else:
+        say(_("Consent recorded."))
+    return 0
+
+
+def cmd_consent_withdraw(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        case_id = clients.case_id_for_code(session, args.case)
+        org_id = organisations.find_organisation(session, args.to).id if args.to else ""
+        count = consents.withdraw(session, case_id, args.purpose, org_id)
+    say(ngettext("{count} consent withdrawn.", "{count} consents withdrawn.", count).format(
+        count=count))
+    return 0

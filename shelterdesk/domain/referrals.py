@@ -1,0 +1,98 @@
+"""Organisations of the coalition, referrals to them, and the consents that allow them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from shelterdesk.domain import codes_services as codes
+from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.i18n import N_
+
+
+@dataclass
+class Organisation:
+    name: str
+    kind: str
+    services: list[str] = field(default_factory=list)
+    contact_person: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    id: str = ""
+
+    def validate(self) -> list[Problem]:
+        check = Checker()
+        check.required("name", self.name)
+        check.max_length("name", self.name, 200)
+        check.code("kind", self.kind, codes.ORGANISATION_KINDS, required=True)
+        check.codes("services", self.services, codes.SERVICES)
+        check.phone("phone", self.phone)
+        check.email("email", self.email)
+        return check.problems
+
+
+@dataclass
+class Consent:
+    case_id: str
+    purpose: str
+    given_on: date
+    method: str = "signed"
+    to_org_id: str = ""  # empty: not limited to one organisation
+    scope: str = ""  # what may be shared, in the client's words
+    expires_on: date | None = None
+    withdrawn_on: date | None = None
+    id: str = ""
+
+    def validate(self, today: date | None = None) -> list[Problem]:
+        check = Checker()
+        check.code("purpose", self.purpose, codes.CONSENT_PURPOSES, required=True)
+        check.code("method", self.method, codes.CONSENT_METHODS, required=True)
+        check.required("given_on", self.given_on)
+        check.not_future("given_on", self.given_on, today or date.today())
+        check.not_before("expires_on", self.expires_on, self.given_on, "given_on")
+        if self.purpose == "referral" and not self.to_org_id:
+            check.add("to_org_id", N_("is required for a referral consent"))
+        return check.problems
+
+    def in_force(self, on: date) -> bool:
+        if self.withdrawn_on is not None and self.withdrawn_on <= on:
+            return False
+        if self.expires_on is not None and self.expires_on < on:
+            return False
+        return self.given_on <= on
+
+    def covers(self, purpose: str, org_id: str, on: date) -> bool:
+        """Recorded, unexpired, unwithdrawn, for this purpose and this organisation."""
+        return (self.purpose == purpose and self.in_force(on)
+                and (not self.to_org_id or self.to_org_id == org_id))
+
+
+@dataclass
+class Referral:
+    case_id: str
+    to_org_id: str
+    services: list[str]
+    referred_on: date
+    urgency: str = "routine"
+    status: str = "draft"
+    anonymized: bool = False
+    outcome: str = ""
+    consent_id: str = ""
+    override_reason: str = ""
+    id: str = ""
+
+    def validate(self, today: date | None = None) -> list[Problem]:
+        check = Checker()
+        check.required("to_org_id", self.to_org_id)
+        check.codes("services", self.services, codes.SERVICES, required=True)
+        check.required("date", self.referred_on)
+        check.not_future("date", self.referred_on, today or date.today())
+        check.code("urgency", self.urgency, codes.URGENCY, required=True)
+        check.code("status", self.status, codes.REFERRAL_STATUS, required=True)
+        check.max_length("outcome", self.outcome, 4000)
+        return check.problems
+
+
+def can_move(current: str, new: str) -> bool:
+    return new in codes.REFERRAL_TRANSITIONS.get(current, frozenset())

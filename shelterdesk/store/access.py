@@ -1,0 +1,52 @@
+"""Permission checks below every front end: refuse and audit, or let through."""
+
+from __future__ import annotations
+
+from shelterdesk.domain.errors import PermissionDenied
+from shelterdesk.domain.permissions import Action, Kind, allowed
+from shelterdesk.i18n import N_
+from shelterdesk.store import audit
+from shelterdesk.store.connection import transaction
+from shelterdesk.store.vault import Session
+
+_ACTION_WORDS = {
+    (Action.VIEW, Kind.LEGAL): N_("see legal consultations"),
+    (Action.VIEW, Kind.MEDICAL): N_("see medical records"),
+    (Action.VIEW, Kind.CLIENT): N_("see client files"),
+    (Action.CREATE, Kind.CLIENT): N_("record an intake"),
+    (Action.EDIT, Kind.CLIENT): N_("change client files"),
+    (Action.CREATE, Kind.LEGAL): N_("record legal consultations"),
+    (Action.CREATE, Kind.MEDICAL): N_("record medical services"),
+    (Action.EXPORT, Kind.REFERRAL): N_("print or export referrals"),
+}
+
+
+def can(session: Session, kind: Kind, action: Action) -> bool:
+    return allowed(session.user.roles, kind, action)
+
+
+def require(session: Session, kind: Kind, action: Action, object_id: str = "") -> None:
+    """PermissionDenied, audited, unless the user's roles allow the action."""
+    if can(session, kind, action):
+        return
+    with session.lock, transaction(session.connection) as connection:
+        audit.append(connection, session.user.id, "permission.denied", kind.value, object_id,
+                     attempted=action.value)
+    words = _ACTION_WORDS.get((action, kind), N_("do this ({action} {kind})"))
+    raise PermissionDenied(action=_Deferred(words, action=action.value, kind=kind.value))
+
+
+class _Deferred:
+    """A nested message translated when the outer one is shown."""
+
+    def __init__(self, message: str, **params: str) -> None:
+        self.message = message
+        self.params = params
+
+    def __format__(self, spec: str) -> str:
+        from shelterdesk.i18n import _
+
+        return _(self.message).format(**self.params)
+
+    def __str__(self) -> str:
+        return format(self, "")

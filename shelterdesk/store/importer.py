@@ -1,0 +1,234 @@
+"""Importing clients from a CSV file: all rows or none, every bad row reported by line and column.
+
+The columns are documented in docs/import-format.md. A vocabulary value may be
+its code or its label in Azerbaijani, Russian or English.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from shelterdesk.domain import codes_case
+from shelterdesk.domain.clients import Case, Client
+from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.validation import field_label
+from shelterdesk.domain.vocabulary import Vocabulary
+from shelterdesk.i18n import N_, NN_, _
+from shelterdesk.i18n.territories import parse_country
+from shelterdesk.store import access, audit, search
+from shelterdesk.store.clients import insert_case, insert_client
+from shelterdesk.store.connection import transaction
+from shelterdesk.store.rows import new_id, now
+from shelterdesk.store.vault import Session
+
+REQUIRED_COLUMNS = ("given_name", "family_name", "sex", "date_of_birth", "age_estimate",
+                    "nationality", "phone", "intake_date", "exploitation_types",
+                    "recruitment_channel", "recruitment_platform", "notes")
+OPTIONAL_COLUMNS = ("other_names", "email", "languages", "means_of_control", "identified_by",
+                    "victim_status", "countries_origin", "countries_transit",
+                    "countries_destination", "vulnerabilities", "risk_level")
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int
+    column: str
+    message: str
+    params: dict
+
+    def __str__(self) -> str:
+        where = _("line {line}, column “{column}”").format(line=self.line, column=self.column)
+        return f"{where}: {_(self.message).format(**self.params)}"
+
+
+class ImportFailed(UserFacingError):
+    plural = NN_("Nothing was imported from “{file}”: {count} problem found.",
+                 "Nothing was imported from “{file}”: {count} problems found.")
+    message = plural[0]
+
+    def __init__(self, file: str, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__(file=file, count=len(problems))
+
+
+class ImportFileUnreadable(UserFacingError):
+    message = N_("“{file}” cannot be imported: {reason}")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
+
+
+class _Row:
+    """One CSV row being turned into records; problems are collected, never raised."""
+
+    def __init__(self, line: int, values: dict[str, str], problems: list[ImportProblem]):
+        self.line, self.values, self.problems = line, values, problems
+
+    def text(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def problem(self, column: str, message: str, **params) -> None:
+        self.problems.append(ImportProblem(self.line, column, message, params))
+
+    def date(self, column: str) -> date | None:
+        raw = self.text(column)
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.problem(column, N_("“{value}” is not a date in the form YYYY-MM-DD"), value=raw)
+            return None
+
+    def integer(self, column: str) -> int | None:
+        raw = self.text(column)
+        if not raw:
+            return None
+        if not raw.isdigit():
+            self.problem(column, N_("“{value}” is not a whole number"), value=raw)
+            return None
+        return int(raw)
+
+    def code(self, column: str, vocabulary: Vocabulary) -> str:
+        raw = self.text(column)
+        if not raw:
+            return ""
+        found = vocabulary.parse(raw)
+        if found is None:
+            self.problem(column, N_("“{value}” is not a known value (use a code such as "
+                                    "“{example}” or its label)"),
+                         value=raw, example=vocabulary.codes[0])
+            return ""
+        return found
+
+    def codes(self, column: str, vocabulary: Vocabulary) -> list[str]:
+        found = []
+        for part in _split(self.text(column)):
+            code = vocabulary.parse(part)
+            if code is None:
+                self.problem(column, N_("“{value}” is not a known value (use a code such as "
+                                        "“{example}” or its label)"),
+                             value=part, example=vocabulary.codes[0])
+            elif code not in found:
+                found.append(code)
+        return found
+
+    def countries(self, column: str) -> list[str]:
+        found = []
+        for part in _split(self.text(column)):
+            code = parse_country(part)
+            if code is None:
+                self.problem(column, N_("“{value}” is not a country (use ISO 3166 codes "
+                                        "such as AZ)"), value=part)
+            else:
+                found.append(code)
+        return found
+
+
+def parse_rows(text: str, file_name: str) -> tuple[list[tuple[Client, Case, str]],
+                                                    list[ImportProblem]]:
+    """Records from CSV text, and every problem with its line and column."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if not header:
+        raise ImportFileUnreadable(file=file_name, reason=_("the file is empty"))
+    if missing:
+        raise ImportFileUnreadable(file=file_name, reason=_(
+            "the header row lacks the column(s) {columns}").format(columns=", ".join(missing)))
+    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    problems: list[ImportProblem] = []
+    for column in unknown:
+        problems.append(ImportProblem(1, column, N_("is not a known column"), {}))
+    records = []
+    for index, values in enumerate(reader):
+        line = reader.line_num
+        if index >= MAX_ROWS:
+            raise ImportFileUnreadable(file=file_name, reason=_(
+                "more than {count} rows; split the file").format(count=MAX_ROWS))
+        if None in values:
+            problems.append(ImportProblem(line, "-", N_("has more fields than the header"), {}))
+            continue
+        row = _Row(line, values, problems)
+        client = Client(
+            given_name=row.text("given_name"), family_name=row.text("family_name"),
+            other_names=row.text("other_names"),
+            sex=row.code("sex", codes_case.SEX) or ("unknown" if not row.text("sex") else ""),
+            date_of_birth=row.date("date_of_birth"), age_estimate=row.integer("age_estimate"),
+            nationality=(row.countries("nationality") or [""])[0], phone=row.text("phone"),
+            email=row.text("email"), languages=[x.lower() for x in _split(row.text("languages"))])
+        case = Case(
+            intake_date=row.date("intake_date") or date.today(),
+            exploitation_types=row.codes("exploitation_types", codes_case.EXPLOITATION_TYPES),
+            recruitment_channel=row.code("recruitment_channel", codes_case.RECRUITMENT_CHANNELS),
+            recruitment_platform=row.code("recruitment_platform", codes_case.PLATFORMS),
+            means_of_control=row.codes("means_of_control", codes_case.MEANS_OF_CONTROL),
+            identified_by=row.code("identified_by", codes_case.IDENTIFIED_BY),
+            victim_status=row.code("victim_status", codes_case.VICTIM_STATUS) or "presumed",
+            countries_origin=row.countries("countries_origin"),
+            countries_transit=row.countries("countries_transit"),
+            countries_destination=row.countries("countries_destination"),
+            vulnerabilities=row.codes("vulnerabilities", codes_case.VULNERABILITIES),
+            risk_level=row.code("risk_level", codes_case.RISK_LEVELS) or "medium")
+        if not row.text("intake_date"):
+            row.problem("intake_date", N_("is required"))
+        before = len(problems)
+        for problem in client.validate() + case.validate():
+            if problem.field == "sex" and any(p.line == line and p.column == "sex"
+                                              for p in problems[:before]):
+                continue
+            problems.append(ImportProblem(line, problem.field, problem.message, problem.params))
+        records.append((client, case, row.text("notes")))
+    if not records and not problems:
+        raise ImportFileUnreadable(file=file_name, reason=_("it has a header but no rows"))
+    return records, problems
+
+
+def read_csv_file(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileUnreadable(file=path.name, reason=_("it is not UTF-8 text")) from None
+    except OSError as exc:
+        raise ImportFileUnreadable(file=path.name, reason=exc.strerror or str(exc)) from None
+
+
+def import_csv(session: Session, path: Path) -> list[str]:
+    """Import every row in one transaction; returns the new case codes in file order."""
+    access.require(session, Kind.CLIENT, Action.CREATE)
+    records, problems = parse_rows(read_csv_file(path), path.name)
+    if problems:
+        raise ImportFailed(path.name, problems)
+    prefix = session.meta("case_prefix", "SD")
+    codes = []
+    with session.lock, transaction(session.connection) as connection:
+        stamp = now()
+        for client, case, note in records:
+            client.id, case.id = new_id(), new_id()
+            case.client_id, case.assigned_worker_id = client.id, session.user.id
+            insert_client(connection, client, stamp)
+            insert_case(connection, case, prefix, stamp)
+            if note:
+                connection.execute(
+                    "INSERT INTO notes (id, case_id, author_id, body, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)", (new_id(), case.id, session.user.id, note, stamp))
+            search.index_case(connection, case.id)
+            codes.append(case.case_code)
+        audit.append(connection, session.user.id, "import.csv", "import", "", rows=len(codes))
+    return codes
+
+
+def describe(problem: ImportProblem) -> str:
+    """A problem for people, with the column's label beside its name."""
+    label = field_label(problem.column)
+    column = problem.column if label == problem.column else f"{problem.column} ({label})"
+    where = _("line {line}, column “{column}”").format(line=problem.line, column=column)
+    return f"{where}: {_(problem.message).format(**problem.params)}"

@@ -1,0 +1,146 @@
+"""Referrals to other organisations: recorded with their consent, then tracked to an outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.referrals import Referral, can_move
+from shelterdesk.domain.roles import Role
+from shelterdesk.i18n import N_
+from shelterdesk.store import access, audit
+from shelterdesk.store.connection import transaction
+from shelterdesk.store.consents import consent_in_force
+from shelterdesk.store.rows import (
+    NotFound,
+    dumps,
+    ensure_valid,
+    iso,
+    loads,
+    new_id,
+    now,
+    to_date,
+    touch,
+)
+from shelterdesk.store.vault import Session
+
+COLUMNS = ("id, case_id, to_org_id, services, urgency, status, referred_on, outcome,"
+           " anonymized, consent_id, override_reason")
+
+
+class ConsentRequired(UserFacingError):
+    message = N_(
+        "An identified referral needs the client's consent for a referral to this "
+        "organisation, recorded, not expired and not withdrawn. Record the consent, send an "
+        "anonymized sheet instead, or (coordinators, emergencies only) override with a reason.")
+
+
+class OverrideNotAllowed(UserFacingError):
+    message = N_("Only a coordinator can override the consent check, and only with a reason.")
+
+
+class InvalidTransition(UserFacingError):
+    message = N_("A referral cannot go from “{current}” to “{new}”.")
+
+
+def _from_row(row) -> Referral:
+    return Referral(id=row[0], case_id=row[1], to_org_id=row[2], services=loads(row[3]),
+                    urgency=row[4], status=row[5], referred_on=to_date(row[6]), outcome=row[7],
+                    anonymized=bool(row[8]), consent_id=row[9], override_reason=row[10])
+
+
+def create_referral(session: Session, referral: Referral, *,
+                    override_reason: str = "") -> Referral:
+    """Record a referral. Identified ones need consent in force, or a coordinator's override."""
+    access.require(session, Kind.REFERRAL, Action.CREATE, referral.case_id)
+    ensure_valid(referral.validate())
+    override_reason = override_reason.strip()
+    with session.lock, transaction(session.connection) as connection:
+        if not connection.execute("SELECT 1 FROM organisations WHERE id = ?",
+                                  (referral.to_org_id,)).fetchone():
+            raise NotFound(kind="organisation")
+        if not referral.anonymized:
+            consent = consent_in_force(connection, referral.case_id, "referral",
+                                       referral.to_org_id, referral.referred_on)
+            if consent is not None:
+                referral.consent_id = consent.id
+            elif override_reason:
+                if not session.user.has_role(Role.COORDINATOR):
+                    raise OverrideNotAllowed()
+                referral.override_reason = override_reason
+            else:
+                raise ConsentRequired()
+        referral.id = new_id()
+        stamp = now()
+        connection.execute(
+            f"INSERT INTO referrals ({COLUMNS}, status_changed_on, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (referral.id, referral.case_id, referral.to_org_id, dumps(referral.services),
+             referral.urgency, referral.status, iso(referral.referred_on), referral.outcome,
+             int(referral.anonymized), referral.consent_id, referral.override_reason,
+             iso(referral.referred_on), session.user.id, stamp))
+        touch(connection, referral.case_id, stamp)
+        # The reason is the coordinator's words about an emergency: kept, but not personal data
+        # by instruction of the form; the audit row records that an override happened.
+        audit.append(connection, session.user.id, "referral.create", "case", referral.case_id,
+                     referral=referral.id, anonymized=referral.anonymized,
+                     consent_override=bool(referral.override_reason))
+    return referral
+
+
+def get_referral(session: Session, referral_id: str) -> Referral:
+    with session.lock:
+        row = session.connection.execute(f"SELECT {COLUMNS} FROM referrals WHERE id = ?",
+                                         (referral_id,)).fetchone()
+    if row is None:
+        raise NotFound(kind="referral")
+    access.require(session, Kind.REFERRAL, Action.VIEW, row[1])
+    return _from_row(row)
+
+
+def set_status(session: Session, referral_id: str, new_status: str, *, outcome: str = "",
+               on: date | None = None) -> Referral:
+    referral = get_referral(session, referral_id)
+    access.require(session, Kind.REFERRAL, Action.EDIT, referral.case_id)
+    if not can_move(referral.status, new_status):
+        raise InvalidTransition(current=referral.status, new=new_status)
+    referral.status = new_status
+    referral.outcome = outcome.strip() or referral.outcome
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute(
+            "UPDATE referrals SET status = ?, outcome = ?, status_changed_on = ? WHERE id = ?",
+            (new_status, referral.outcome, iso(on or date.today()), referral_id))
+        touch(connection, referral.case_id)
+        audit.append(connection, session.user.id, "referral.status", "case", referral.case_id,
+                     referral=referral_id, status=new_status)
+    return referral
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referral: Referral
+    case_code: str
+    org_name: str
+    status_changed_on: str
+
+
+def list_referrals(session: Session, *, status: str = "", case_id: str = "",
+                   to_org_id: str = "", limit: int = 500) -> list[ReferralRow]:
+    access.require(session, Kind.REFERRAL, Action.VIEW, case_id)
+    clauses, params = [], []
+    for column, value in (("r.status", status), ("r.case_id", case_id),
+                          ("r.to_org_id", to_org_id)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = " AND ".join(clauses) or "1"
+    cols = ", ".join(f"r.{c.strip()}" for c in COLUMNS.split(","))
+    with session.lock:
+        rows = session.connection.execute(
+            f"SELECT {cols}, c.case_code, o.name, r.status_changed_on FROM referrals r"
+            " JOIN cases c ON c.id = r.case_id JOIN organisations o ON o.id = r.to_org_id"
+            f" WHERE {where} ORDER BY r.referred_on DESC, r.created_at DESC LIMIT ?",
+            (*params, limit)).fetchall()
+    return [ReferralRow(_from_row(r[:11]), r[11], r[12], r[13]) for r in rows]
