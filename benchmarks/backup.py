@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -70,37 +69,40 @@ def _plain_verify(path: Path) -> None:
     connection.close()
 
 
+def _measure(label: str, count: int, root: Path) -> list[tuple[str, float, float | None, str]]:
+    vault = Vault(root / "vault")
+    vault.create(USER, PASSPHRASE)
+    session = vault.unlock(USER, PASSPHRASE)
+    _fill(session, count)
+    plain = root / "plain.db"
+    _plain(plain, count)
+    outputs = (root / f"b{i}.sdbackup" for i in itertools.count())
+    targets = (root / f"restored{i}" for i in itertools.count())
+    created = create_backup(session, next(outputs))
+    size = created.size / 1e6
+    repeat = 5 if count < 100_000 else 3
+    try:
+        return [
+            (f"create {label} ({size:.1f} MB file)",
+             measure(lambda: create_backup(session, next(outputs)), repeat, 1),
+             measure(lambda: _plain_backup(plain, root / "plain-copy.db"), repeat, 1), "—"),
+            (f"verify {label}: header + checksum",
+             measure(lambda: verify_backup(created.path), repeat, 1), None, "—"),
+            (f"verify {label}: full (unlock + integrity)",
+             measure(lambda: verify_backup(created.path, username=USER, passphrase=PASSPHRASE),
+                     repeat, 1),
+             measure(lambda: _plain_verify(root / "plain-copy.db"), repeat, 1), "—"),
+            (f"restore {label} (checksum only)",
+             measure(lambda: restore_backup(created.path, next(targets)), repeat, 1), None, "—"),
+        ]
+    finally:
+        session.close()
+
+
 def run() -> None:
     os.environ["SHELTERDESK_KDF_PROFILE"] = "minimum"
     rows = []
     for label, count in SIZES.items():
         with tempfile.TemporaryDirectory() as temp:
-            root = Path(temp)
-            vault = Vault(root / "vault")
-            vault.create(USER, PASSPHRASE)
-            session = vault.unlock(USER, PASSPHRASE)
-            _fill(session, count)
-            plain = root / "plain.db"
-            _plain(plain, count)
-            outputs = (root / f"b{i}.sdbackup" for i in itertools.count())
-            created = create_backup(session, next(outputs))
-            size = created.size / 1e6
-            repeat = 5 if count < 100_000 else 3
-            rows.append((f"create {label} ({size:.1f} MB file)",
-                         measure(lambda: create_backup(session, next(outputs)), repeat, 1),
-                         measure(lambda: _plain_backup(plain, root / "plain-copy.db"),
-                                 repeat, 1), "—"))
-            rows.append((f"verify {label}: header + checksum",
-                         measure(lambda: verify_backup(created.path), repeat, 1), None, "—"))
-            rows.append((f"verify {label}: full (unlock + integrity)",
-                         measure(lambda: verify_backup(created.path, username=USER,
-                                                       passphrase=PASSPHRASE), repeat, 1),
-                         measure(lambda: _plain_verify(root / "plain-copy.db"), repeat, 1),
-                         "—"))
-            targets = (root / f"restored{i}" for i in itertools.count())
-            rows.append((f"restore {label} (checksum only)",
-                         measure(lambda: restore_backup(created.path, next(targets)), repeat, 1),
-                         None, "—"))
-            session.close()
-            shutil.rmtree(root / "vault", ignore_errors=True)
+            rows += _measure(label, count, Path(temp))
     print_table("Backups (SHELTERDESK_KDF_PROFILE=minimum: 64 MiB Argon2id in 'full')", rows)
