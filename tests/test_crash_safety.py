@@ -211,6 +211,9 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_vault(small_disk: Path) -
             "SELECT count(*) FROM audit_log WHERE action = 'before.full'").fetchone()[0] == 20
     finally:
         connection.close()
+    # Unlocking while the disk is full says so (not "damaged"), and changes nothing.
+    with pytest.raises(DiskFull):
+        vault.unlock(ADMIN, ADMIN_PASSPHRASE)
     filler.unlink()
     with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as again:
         assert settings.get(again, "paper_size") == "Letter"

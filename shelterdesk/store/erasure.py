@@ -26,6 +26,7 @@ from shelterdesk.store.rows import NotFound
 from shelterdesk.store.vault import Session
 
 _CHUNK = 400  # parameters per IN (…) list
+PURGE_WAIT_MS = 500
 
 
 class ErasureNotPurged(UserFacingError):
@@ -89,6 +90,9 @@ def purge(session: Session) -> None:
     """
     with session.lock:
         connection = session.connection
+        # A reader (a backup) holds old pages for seconds: do not freeze the window waiting.
+        previous = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+        connection.execute(f"PRAGMA busy_timeout = {PURGE_WAIT_MS}")
         try:
             _checkpoint(connection)
             connection.execute("VACUUM")
@@ -100,6 +104,8 @@ def purge(session: Session) -> None:
             raise ErasureNotPurged(detail=detail) from None
         except StorageFailed as error:
             raise ErasureNotPurged(detail=type(error).__name__) from None
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {previous}")
 
 
 def _checkpoint(connection: Connection) -> None:
