@@ -57,6 +57,14 @@ class InvalidPrefix(UserFacingError):
     message = N_("Case-code prefix “{prefix}” is not valid: use 2 to 6 Latin capitals or digits.")
 
 
+def check_prefix(prefix: str) -> str:
+    """The case-code prefix in its stored form (upper case); InvalidPrefix if it cannot be."""
+    normalized = prefix.strip().upper()
+    if not _PREFIX.match(normalized):
+        raise InvalidPrefix(prefix=normalized)
+    return normalized
+
+
 @dataclass(frozen=True)
 class User:
     id: str
@@ -131,9 +139,7 @@ class Vault:
         """A new vault with its first coordinator; returns the recovery key (shown once)."""
         username = check_username(admin)
         check_passphrase(passphrase)
-        prefix = prefix.strip().upper()
-        if not _PREFIX.match(prefix):
-            raise InvalidPrefix(prefix=prefix)
+        prefix = check_prefix(prefix)
         if self.exists():
             raise VaultAlreadyExists(path=str(self.directory))
         created_dir = not self.directory.exists()
@@ -233,6 +239,12 @@ class Vault:
             session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
             return session
 
+    def _check_integrity_if_due(self, vault_key: bytearray) -> bool:
+        if integrity_check_due(self.database_path, vault_key):
+            check_integrity(self.database_path, vault_key)
+            return True
+        return False
+
     def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
                       action: str) -> Session:
         try:
@@ -242,7 +254,7 @@ class Vault:
                 raise PlainDatabaseRefused()
             if not self.database_path.is_file():
                 raise DatabaseDamaged(detail="database file missing")
-            check_integrity(self.database_path, vault_key)
+            checked = self._check_integrity_if_due(vault_key)
             connection = open_database(self.database_path, vault_key)
         except BaseException:
             wipe(vault_key)
@@ -263,6 +275,11 @@ class Vault:
                 for failed_at in failures:
                     audit.append(connection, "", "login.failed", at=failed_at)
                 audit.append(connection, user.id, action)
+                if checked:
+                    connection.execute(
+                        "INSERT INTO meta (key, value) VALUES ('integrity_checked_at', ?)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (str(time.time()),))
         except DatabaseError as exc:
             connection.close()
             wipe(vault_key)
@@ -272,6 +289,30 @@ class Vault:
             wipe(vault_key)
             raise
         return Session(self, connection, user, vault_key)
+
+
+FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
+FULL_CHECK_EVERY_SECONDS = 24 * 3600
+
+
+def integrity_check_due(path: Path, key: bytearray) -> bool:
+    """Every unlock checks a vault up to 128 MiB in full; a larger one once a day.
+
+    A full check reads and authenticates every page (about 5 s for 500 MB here);
+    between full checks a damaged page still fails loudly when it is read.
+    """
+    size = path.stat().st_size
+    if size <= FULL_CHECK_MAX_BYTES or size % 4096:
+        return True
+    connection = open_database(path, key)
+    try:
+        row = connection.execute(
+            "SELECT value FROM meta WHERE key = 'integrity_checked_at'").fetchone()
+    except DatabaseError:
+        return True
+    finally:
+        connection.close()
+    return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS
 
 
 def load_user(connection: Connection, username: str) -> User | None:
