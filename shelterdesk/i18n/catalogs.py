@@ -27,6 +27,9 @@ def load_translations(language: str) -> gettext.NullTranslations:
     root = catalog_root()
     po_path = root / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo_path = root / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    pending = pending_fragments(root, language)
+    if pending and po_path.is_file():
+        return _compile_in_memory(po_path, language, pending)
     if mo_path.is_file() and (not po_path.is_file()
                               or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as handle:
@@ -36,12 +39,29 @@ def load_translations(language: str) -> gettext.NullTranslations:
     return gettext.NullTranslations()
 
 
-def _compile_in_memory(po_path: Path, language: str) -> gettext.NullTranslations:
+def pending_fragments(root: Path, language: str) -> list[Path]:
+    """Translations written on a branch before they are merged into the catalog.
+
+    ``translations/pending/<topic>_<language>.po`` files let parallel work add
+    translations without conflicting edits of the big catalogs; the merge script
+    (``scripts/merge_pending_translations.py``) folds them in and removes them.
+    """
+    return sorted((root / "pending").glob(f"*_{language}.po"))
+
+
+def _compile_in_memory(po_path: Path, language: str,
+                       pending: list[Path] | None = None) -> gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
+    for fragment_path in pending or []:
+        with fragment_path.open("rb") as handle:
+            fragment = read_po(handle, locale=language)
+        for message in fragment:
+            if message.id and message.string and not message.fuzzy:
+                catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

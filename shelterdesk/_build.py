@@ -1,4 +1,4 @@
-"""Build step: ship resources/ and compiled catalogs inside the package (wheel and sdist).
+"""Build step (setuptools cmdclass): ship resources/ and compiled catalogs inside the wheel.
 
 In a source checkout the code finds ``resources/`` and ``translations/`` beside
 the package; an installed wheel carries them as ``shelterdesk/_resources`` and
@@ -10,10 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class BuildWithResources(build_py):
@@ -39,5 +38,3 @@ class BuildWithResources(build_py):
             with (out_dir / (po_path.stem + ".mo")).open("wb") as handle:
                 write_mo(handle, catalog, use_fuzzy=False)
 
-
-setup(cmdclass={"build_py": BuildWithResources})
