@@ -26,6 +26,7 @@ def common_options(json_output: bool = True) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from shelterdesk.cli import (
+        backup_commands,
         records_commands,
         referral_commands,
         stats_commands,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     records_commands.register(commands, common)
     referral_commands.register(commands, common)
     stats_commands.register(commands, common)
+    backup_commands.register(commands, common)
     return parser
 
 
