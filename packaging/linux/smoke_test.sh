@@ -50,10 +50,11 @@ for python in python3 python; do
         echo "a Python still runs here: $(command -v "$python")" >&2; exit 1
     fi
 done
-interfaces=$(ls /sys/class/net)
+# /proc/net/dev lists this namespace's interfaces (/sys/class/net would show the host's).
+interfaces=$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | paste -sd' ')
 [ "$interfaces" = "lo" ] || { echo "network interfaces: $interfaces" >&2; exit 1; }
 echo "  hidden: $(paste -sd' ' "$home/hide")"
-echo "  network interfaces: $interfaces (down)"
+echo "  network interfaces: $interfaces only (a new network namespace)"
 env -i PATH=/nonexistent HOME="$home" QT_QPA_PLATFORM=offscreen "$exe" --self-test
 INNER
     else
