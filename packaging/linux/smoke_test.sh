@@ -19,7 +19,7 @@ python_places() {
                   "$HOME/.pyenv" /opt/hostedtoolcache "$ROOT/packaging/build/venv" "$ROOT/.venv")
     local place
     for place in "${places[@]}"; do
-        [ -n "$place" ] && [ -e "$place" ] && printf '%s\n' "$place"
+        if [ -n "$place" ] && [ -e "$place" ]; then printf '%s\n' "$place"; fi
     done | sort -u
 }
 
