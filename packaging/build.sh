@@ -5,11 +5,12 @@
 #
 # 1. a fresh virtual environment in packaging/build/venv with the app's
 #    dependencies (from pyproject.toml) and PyInstaller;
-# 2. PyInstaller with packaging/pyinstaller/shelterdesk.spec → packaging/dist/shelterdesk/;
+# 2. PyInstaller with packaging/pyinstaller/shelterdesk.spec → packaging/dist/shelterdesk/
+#    (packaging/pyinstaller/build_bundle.py, which also runs the first smoke test);
 # 3. the smoke test: the bundled executable prints --version and passes --self-test
 #    off screen with an empty environment (no PATH to any Python), and - where this
 #    runs as root with unshare - again with every Python on the machine hidden and
-#    no network at all;
+#    no network at all (packaging/linux/smoke_test.sh);
 # 4. packaging/linux/package.sh packs it as packaging/dist/ShelterDesk-<version>-linux-<arch>.tar.gz
 #    (and an AppImage where appimagetool is installed), and the packed copy is
 #    unpacked elsewhere and self-tested again: the bundle must not care where it lives.
@@ -48,36 +49,25 @@ fi
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
     echo "Python 3.11 or newer is needed to build (the bundle then needs none)" >&2; exit 1; }
 
-# --- the build environment ------------------------------------------------------------------
+# --- the build environment and the bundle -------------------------------------------------
 # A fresh venv: the bundle must not depend on what happens to be installed here.
 # The app itself is not installed into it; PyInstaller takes it from this checkout.
 say "build environment"
 rm -rf "$BUILD/venv"
 python3 -m venv "$BUILD/venv"
-# shellcheck disable=SC1091
-. "$BUILD/venv/bin/activate"
-python -m pip install -q --upgrade pip
-python - > "$BUILD/requirements.txt" <<'EOF'
-import tomllib
-with open("pyproject.toml", "rb") as handle:
-    print("\n".join(tomllib.load(handle)["project"]["dependencies"]))
-EOF
-# PyInstaller 6.10+ knows PySide6 6.7+ and Python 3.13; 7 may change the spec format.
-python -m pip install -q -r "$BUILD/requirements.txt" "pyinstaller>=6.10,<7"
-VERSION=$(python -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["version"])')
-echo "ShelterDesk $VERSION, $(python --version), PyInstaller $(pyinstaller --version)"
+"$BUILD/venv/bin/python" -m pip install -q --upgrade pip
+VERSION=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 
-# --- the bundle -----------------------------------------------------------------------------
-say "PyInstaller"
-rm -rf "$BUNDLE"
-pyinstaller --noconfirm --clean --log-level WARN \
-    --distpath "$DIST" --workpath "$BUILD/pyinstaller" packaging/pyinstaller/shelterdesk.spec
-deactivate
+# Dependencies + PyInstaller, the build, and the first smoke test (--version and
+# --self-test with PATH=/nonexistent, a fresh HOME and QT_QPA_PLATFORM=offscreen):
+# the same script the Windows and macOS builds run.
+say "PyInstaller, then the smoke test of packaging/dist/shelterdesk"
+"$BUILD/venv/bin/python" packaging/pyinstaller/build_bundle.py
 
-# --- the smoke test -------------------------------------------------------------------------
+# --- the smoke test, harder -----------------------------------------------------------------
 # shellcheck source=packaging/linux/smoke_test.sh
 . "$ROOT/packaging/linux/smoke_test.sh"
-say "smoke test: packaging/dist/shelterdesk"
+say "smoke test: packaging/dist/shelterdesk, with no Python and no network"
 smoke_test "$BUNDLE" "$VERSION"
 
 size_mb=$(( $(du -sb "$BUNDLE" | cut -f1) / 1000000 ))

@@ -47,9 +47,9 @@ def run_self_test() -> int:
     """Run every step, print one line for each, and return 0 only if none failed."""
     _default_to_offscreen()
     os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
-    say("ShelterDesk {version} ({python})".format(
-        version=__version__, python="frozen" if getattr(sys, "frozen", False)
-        else "Python " + sys.version.split()[0]))
+    runtime = "frozen" if getattr(sys, "frozen", False) else "Python " + sys.version.split()[0]
+    encoding = getattr(sys.stdout, "encoding", None) or "none"
+    say(f"ShelterDesk {__version__} ({runtime}, output {encoding})")
     failures = 0
     with tempfile.TemporaryDirectory(prefix="shelterdesk-selftest-") as temp:
         vault_dir = Path(temp) / "vault"
