@@ -3,6 +3,7 @@
 #
 # The bundled executable must answer --version and pass --self-test off screen:
 #  - with an empty environment: no PATH to any Python, a fresh HOME;
+#  - on a virtual X display (xvfb-run), where there is one, through the xcb plugin;
 #  - where we are root and have unshare: again inside new mount and network namespaces
 #    in which every Python on this machine is hidden (its directories covered by
 #    empty tmpfs mounts, its executables by /dev/null) and the only network
@@ -59,6 +60,17 @@ env -i PATH=/nonexistent HOME="$home" QT_QPA_PLATFORM=offscreen "$exe" --self-te
 INNER
     else
         echo "(not root or no unshare here: the run without Python and network was skipped)"
+    fi
+    # Off screen proves little about the desktop's own platform plugin (xcb): where a
+    # virtual X server is at hand, the self-test paints through it too.
+    if command -v xvfb-run >/dev/null; then
+        echo "--self-test on a virtual X display (xvfb-run, the xcb platform plugin):"
+        xvfb-run -a -s "-screen 0 1280x800x24" bash -c \
+            'env -i PATH=/nonexistent HOME="$1" DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" "$2" --self-test' \
+            _ "$home" "$exe" | tee "$home/xcb.log" || smoke_fail "--self-test under Xvfb"
+        grep -q "Qt: .*, xcb," "$home/xcb.log" || smoke_fail "Qt did not use the xcb platform"
+    else
+        echo "(no xvfb-run here: the run on an X display was skipped)"
     fi
     rm -rf "$home"
 }
