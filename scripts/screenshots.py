@@ -49,6 +49,7 @@ from shelterdesk.ui.app import (  # noqa: E402
     create_demo_vault,
     make_application,
 )
+from shelterdesk.ui.background import operations_in_flight  # noqa: E402
 from shelterdesk.ui.main_window import MainWindow  # noqa: E402
 from shelterdesk.ui.qt_translator import LanguageSwitcher  # noqa: E402
 from shelterdesk.ui.setup_wizard import SetupWizard  # noqa: E402
@@ -191,6 +192,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
         elif area == Area.CASES:
             case_screens(shooter, window)
         else:
+            wait_until(lambda: operations_in_flight() == 0)  # a section computing its figures
             shooter.shoot(f"section-{area.value.replace('_', '-')}", window)
     work.select_area(Area.ADMINISTRATION)
     window.lock_now()

@@ -14,6 +14,7 @@ from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.cases_page import CasesPage
 from shelterdesk.ui.coming_page import ComingSectionPage
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.statistics_page import StatisticsPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
 
@@ -74,6 +75,10 @@ class WorkArea(QWidget):
             cases = CasesPage(session, busy, self.about_to_lock)
             cases.status.connect(self.status)
             return cases
+        if area == Area.STATISTICS:
+            statistics = StatisticsPage(session, busy)
+            statistics.status.connect(self.status)
+            return statistics
         return ComingSectionPage(area)
 
     def retranslate_ui(self) -> None:
