@@ -56,7 +56,7 @@ class IntakeDialog(RecordForm):
         super().__init__(context, subject_id, parent)
         self.steps_list = QListWidget()
         self.steps_list.setObjectName("stepList")
-        self.steps_list.setFixedWidth(230)
+        self.steps_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages = build_pages(self)
         for _step, page, _intro, _names in self.pages:
@@ -76,7 +76,7 @@ class IntakeDialog(RecordForm):
         for name in ("recruitment_channel", "victim_status", "consent_purposes"):
             if name in self.fields:
                 self.fields[name].changed.connect(self._update_dependent)
-        self.resize(900, 640)
+        self.resize(980, 660)
         self._update_dependent()
         self.go_to(0)
         self.finish_building(offer_draft=not self.editing)
@@ -118,6 +118,10 @@ class IntakeDialog(RecordForm):
             self.steps_list.item(index).setText(
                 _("{number}. {title}").format(number=index + 1, title=_(step.title)))
             intro.setText(_(step.intro))
+        metrics = self.steps_list.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.steps_list.item(r).text())
+                     for r in range(self.steps_list.count()))
+        self.steps_list.setFixedWidth(min(280, widest + 44))  # item padding and margins
         self.back_button.setText(_("< Back"))
         self.next_button.setText(_("Next >"))
         self.fields["recruitment_platform"].setToolTip(
