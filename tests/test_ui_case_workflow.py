@@ -280,3 +280,23 @@ def test_half_typed_intake_is_offered_back_after_a_lock(qtbot, vault: Vault,
     restored.discard_and_close()
     qtbot.waitUntil(lambda: drafts.list_drafts(window.session) == [], timeout=WAIT_MS)
     window.close()
+
+
+def test_privacy_mode_switched_in_my_account_applies_to_the_list(qtbot, vault: Vault,
+                                                                 team: Session) -> None:
+    from shelterdesk.domain.workspace import Area
+
+    window = make_window(qtbot, vault)
+    login_as(qtbot, window, Role.CASE_WORKER)
+    page = cases_page(qtbot, window)
+    model = page.list_page.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: model.privacy_mode, timeout=WAIT_MS)
+    assert model.index(0, 1).data() == "L. Ə."
+    window.work_area.select_area(Area.ACCOUNT)
+    account = window.work_area.page_for[Area.ACCOUNT]
+    account.privacy_check.setChecked(False)
+    qtbot.waitUntil(lambda: "Saved." in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    window.work_area.select_area(Area.CASES)
+    qtbot.waitUntil(lambda: model.index(0, 1).data() == "Leyla Əliyeva", timeout=WAIT_MS)
+    window.close()

@@ -190,6 +190,12 @@ class CaseListPage(QWidget):
     # --- loading -------------------------------------------------------------------------
     def load(self) -> None:
         """Read this user's privacy setting, then the first page and any drafts."""
+        self.refresh_privacy()
+        self.apply_search()
+        self.drafts_panel.reload()
+
+    def refresh_privacy(self) -> None:
+        """Privacy mode as set now in My account (it may change while the window is open)."""
         session = self.context.session
 
         def privacy() -> bool:
@@ -197,8 +203,6 @@ class CaseListPage(QWidget):
                 return bool(settings.get(session, "privacy_mode"))
 
         run_in_background(privacy, self._set_privacy, self._show_error, owner=self)
-        self.apply_search()
-        self.drafts_panel.reload()
 
     def _set_privacy(self, on: bool) -> None:
         self.model.set_privacy_mode(on)

@@ -60,6 +60,8 @@ class CasesPage(QWidget):
         if not self._loaded:
             self._loaded = True
             self.list_page.load()
+        else:
+            self.list_page.refresh_privacy()
 
     # --- navigation ----------------------------------------------------------------------
     def show_case(self, case_id: str, tab: str = "overview", then=None) -> None:  # noqa: ANN001
