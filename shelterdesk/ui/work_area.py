@@ -13,8 +13,10 @@ from shelterdesk.ui.admin_page import AdministrationPage
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.coming_page import ComingSectionPage
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.shelter_board import ShelterBoardPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
+_SECTION_PAGES = {Area.SHELTER: ShelterBoardPage}
 
 
 class WorkArea(QWidget):
@@ -68,6 +70,10 @@ class WorkArea(QWidget):
             account.status.connect(self.status)
             account.language_chosen.connect(self.language_chosen)
             return account
+        if area in _SECTION_PAGES:
+            section = _SECTION_PAGES[area](session, busy)
+            section.status.connect(self.status)
+            return section
         return ComingSectionPage(area)
 
     def retranslate_ui(self) -> None:
