@@ -12,11 +12,14 @@ from shelterdesk.ui.account_page import AccountPage
 from shelterdesk.ui.admin_page import AdministrationPage
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.coming_page import ComingSectionPage
+from shelterdesk.ui.follow_ups_page import FollowUpsPage
+from shelterdesk.ui.referrals_page import ReferralsPage
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.shelter_board import ShelterBoardPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
-_SECTION_PAGES = {Area.SHELTER: ShelterBoardPage}
+_SECTION_PAGES = {Area.SHELTER: ShelterBoardPage, Area.REFERRALS: ReferralsPage,
+                  Area.FOLLOW_UPS: FollowUpsPage}
 
 
 class WorkArea(QWidget):
