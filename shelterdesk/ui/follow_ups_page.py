@@ -148,7 +148,7 @@ class FollowUpsPage(QWidget):
         scope.addWidget(self.mine_radio)
         scope.addWidget(self.all_radio)
         scope.addStretch(1)
-        self.scope_row = QWidget()
+        self.scope_row = QWidget(self)  # a parent first: shown alone it would be a window
         self.scope_row.setLayout(scope)
         scope.setContentsMargins(0, 0, 0, 0)
         self.scope_row.setVisible(self.sees_all)
