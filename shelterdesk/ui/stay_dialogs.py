@@ -224,7 +224,7 @@ class DischargeDialog(QDialog):
         self.validate()
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Discharge"))
+        self.setWindowTitle(_("Discharge a client"))
         texts = {"who": _("Client"), "where": _("Bed"), "admitted": _("Admitted on"),
                  "date": _("Discharge date"), "reason": _("Reason")}
         for key, text in texts.items():
