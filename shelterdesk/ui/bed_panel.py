@@ -153,6 +153,7 @@ class BedPanel(QFrame):
         self.empty_label = QLabel()
         self.empty_label.setObjectName("hintLabel")
         self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         state_row = QHBoxLayout()
         state_row.addWidget(self.state_icon_label)
         state_row.addWidget(self.state_label, 1)

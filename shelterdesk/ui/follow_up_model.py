@@ -136,7 +136,8 @@ class FollowUpTableModel(QAbstractTableModel):
         if column == self.Columns.WHEN:
             return when_text(item, self.today)
         if column == self.Columns.DUE:
-            return format_date(item.due_on)
+            return format_date(item.due_on, fmt="short" if role == Qt.ItemDataRole.DisplayRole
+                               else "full")
         if column == self.Columns.WHAT:
             return FOLLOW_UP_KINDS.label(item.kind)
         if column == self.Columns.CASE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,12 @@ from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
 from shelterdesk.ui.unlock_page import describe_error
 
 LIMIT = 500
+_C = ReferralTableModel.Columns
+VISUAL_ORDER = (_C.CASE, _C.ORGANISATION, _C.STATUS, _C.REFERRED_ON, _C.LAST_CHANGE,
+                _C.ANONYMIZED, _C.URGENCY, _C.SERVICES, _C.OUTCOME)
+ORGANISATION_MIN_WIDTH = 150
+COLUMN_CAPS = {_C.CASE: 190, _C.SERVICES: 120, _C.URGENCY: 100, _C.STATUS: 100,
+               _C.REFERRED_ON: 100, _C.LAST_CHANGE: 100, _C.OUTCOME: 110, _C.ANONYMIZED: 100}
 
 
 @dataclass
@@ -94,16 +100,14 @@ class ReferralsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        # The arrow's reserved room on every column would push the table past the window.
+        # The arrow's room on every column would push the table past the window's edge.
         header.setSortIndicatorShown(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ReferralTableModel.Columns.ORGANISATION,
-                                    QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ReferralTableModel.Columns.OUTCOME,
-                                    QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(ReferralTableModel.Columns.OUTCOME, 90)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Most needed first; in a narrow window the rest scrolls in from the right.
+        for position, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), position)
         self.details_label = QLabel()
         self.details_label.setWordWrap(True)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -138,6 +142,7 @@ class ReferralsPage(QWidget):
         self.change_button.clicked.connect(self.open_status_dialog)
         self.table.doubleClicked.connect(lambda _index: self.open_status_dialog())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.installEventFilter(self)
         self.retranslate_ui()
         self._update_buttons()
 
@@ -201,6 +206,7 @@ class ReferralsPage(QWidget):
         self.message_label.clear()
         self._fill_organisations(data.organisations)
         self.model.set_rows(data.items)
+        self._fit_columns()
         row = self.model.row_of(self._select_after_load)
         if row >= 0:
             self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
@@ -212,6 +218,30 @@ class ReferralsPage(QWidget):
         self.loading = False
         self._reload_again = False
         self.message_label.setText(describe_error(error))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header and cells, up to a cap (longer text is elided,
+        whole in its tooltip and in the line under the table)."""
+        header = self.table.horizontalHeader()
+        for column, cap in COLUMN_CAPS.items():
+            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            needed = max(self.table.sizeHintForColumn(column),
+                         header.fontMetrics().horizontalAdvance(title) + 16)
+            header.resizeSection(column, min(needed, cap))
+        self._fit_organisation()
+
+    def _fit_organisation(self) -> None:
+        """The organisation takes the room left over, but never less than it needs to be read."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in COLUMN_CAPS)
+        left = self.table.viewport().width() - others
+        header.resizeSection(ReferralTableModel.Columns.ORGANISATION,
+                             max(ORGANISATION_MIN_WIDTH, left))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_organisation()
+        return super().eventFilter(watched, event)
 
     def _fill_organisations(self, found: list[Organisation]) -> None:
         current = self.org_combo.currentData() or ""
@@ -268,7 +298,7 @@ class ReferralsPage(QWidget):
         model, row = self.model, self.model.row_of(item.referral_id)
         cell = lambda column: model.index(row, column).data() or ""  # noqa: E731
         columns = ReferralTableModel.Columns
-        text = _("{case} → {organisation}: {services}. {status} since {date}.").format(
+        text = _("{case} → {organisation}: {services}. {status} since {date}").format(
             case=cell(columns.CASE), organisation=cell(columns.ORGANISATION),
             services=cell(columns.SERVICES), status=cell(columns.STATUS),
             date=model.index(row, columns.LAST_CHANGE).data(Qt.ItemDataRole.ToolTipRole))
