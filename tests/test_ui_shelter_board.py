@@ -219,3 +219,17 @@ def test_board_models(qtmodeltester) -> None:
     choices.set_rows([CaseChoice("c1", "TU-1", "A. M.", "open", TODAY.isoformat())])
     qtmodeltester.check(choices)
     assert choices.index(0, choices.Columns.STATUS).data() == "Open"
+
+
+@pytest.mark.parametrize("area", [Area.SHELTER, Area.REFERRALS, Area.FOLLOW_UPS])
+def test_locking_starts_no_store_work(qtbot, board, area: Area) -> None:
+    from shelterdesk.ui.background import operations_in_flight
+
+    window, page = board
+    choose_bed(qtbot, page, next(iter(page.tiles)))
+    window.work_area.select_area(area)
+    shown = window.work_area.page_for[area]
+    qtbot.waitUntil(lambda: not shown.loading and operations_in_flight() == 0, timeout=WAIT_MS)
+    window.lock_now()
+    assert operations_in_flight() == 0  # dropping the pages' data asked the vault for nothing
+    assert window.session is None

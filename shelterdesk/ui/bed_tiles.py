@@ -14,7 +14,9 @@ from shelterdesk.ui.resources import icon
 
 STATE_LABELS = {"free": N_("Free"), "occupied": N_("Occupied"), "reserved": N_("Reserved")}
 STATE_ICONS = {"free": "bed-free", "occupied": "bed-occupied", "reserved": "bed-reserved"}
-BEDS_PER_LINE = 3
+BEDS_PER_LINE = 3  # at most; fewer when the window is narrow
+TILE_SPACING = 8
+CARD_MARGINS = (8, 8, 8, 10)
 MAX_TILE_WIDTH = 190  # longer texts are elided; the tooltip and the side panel show them whole
 
 
@@ -143,7 +145,7 @@ class BedTile(QAbstractButton):
 class RoomCard(QFrame):
     """A room's name over its beds, a few to a line."""
 
-    def __init__(self, room_name: str, tiles: list[BedTile],
+    def __init__(self, room_name: str, tiles: list[BedTile], per_line: int = BEDS_PER_LINE,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("roomCard")
@@ -155,11 +157,17 @@ class RoomCard(QFrame):
         font.setBold(True)
         self.name_label.setFont(font)
         grid = QGridLayout()
-        grid.setSpacing(8)
+        grid.setSpacing(TILE_SPACING)
         for index, tile in enumerate(tiles):
-            grid.addWidget(tile, index // BEDS_PER_LINE, index % BEDS_PER_LINE)
+            grid.addWidget(tile, index // per_line, index % per_line)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setContentsMargins(*CARD_MARGINS)
         layout.setSpacing(6)
         layout.addWidget(self.name_label)
         layout.addLayout(grid)
+
+
+def beds_per_line(width: int, tile_width: int) -> int:
+    """How many tiles of a room fit side by side in ``width`` (1 to BEDS_PER_LINE)."""
+    inner = width - CARD_MARGINS[0] - CARD_MARGINS[2] - 4  # the card's frame
+    return max(1, min(BEDS_PER_LINE, (inner + TILE_SPACING) // (tile_width + TILE_SPACING)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,6 +30,7 @@ from shelterdesk.ui.bed_tiles import (
     STATE_ICONS,
     BedTile,
     RoomCard,
+    beds_per_line,
     state_label,
 )
 from shelterdesk.ui.flow_layout import FlowLayout
@@ -37,7 +38,7 @@ from shelterdesk.ui.resources import icon
 from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog, bed_place
 from shelterdesk.ui.unlock_page import describe_error
 
-PANEL_WIDTH = 300
+PANEL_WIDTH = 280
 
 
 @dataclass
@@ -85,6 +86,7 @@ class ShelterBoardPage(QWidget):
         self.tiles: dict[str, BedTile] = {}
         self.selected_bed_id = ""
         self._reload_again = False
+        self._per_line = 0
         self.can_change = (access.can(session, Kind.STAY, Action.CREATE)
                            and access.can(session, Kind.STAY, Action.EDIT))
         self.title_label = QLabel()
@@ -111,7 +113,7 @@ class ShelterBoardPage(QWidget):
         self.board_layout.setContentsMargins(0, 0, 6, 0)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setWidget(self.board_widget)
         self.empty_label = QLabel()
@@ -183,7 +185,9 @@ class ShelterBoardPage(QWidget):
         self.data = None
         self._clear_board()
         self.panel.show_bed(None)
+        self.shelter_combo.blockSignals(True)  # a change of shelter would load again
         self.shelter_combo.clear()
+        self.shelter_combo.blockSignals(False)
 
     # --- loading ----------------------------------------------------------------------------
     def current_shelter_id(self) -> str:
@@ -246,6 +250,13 @@ class ShelterBoardPage(QWidget):
         self._clear_board()
         self.empty_label.setVisible(not data.beds)
         self.scroll.setVisible(bool(data.beds))
+        tiles = {bed.bed_id: self._make_tile(bed, data) for bed in data.beds}
+        # One width for every tile, so the rooms line up like the real beds do.
+        width = min(MAX_TILE_WIDTH, max((t.needed_width() for t in tiles.values()), default=0))
+        for tile in tiles.values():
+            tile.setFixedSize(max(width, tile.sizeHint().width()), tile.sizeHint().height())
+        tile_width = max((t.width() for t in tiles.values()), default=0)
+        self._per_line = beds_per_line(self._board_width(), tile_width) if tiles else 0
         shelter_ids = list(dict.fromkeys(b.shelter_id for b in data.beds))
         for number, shelter_id in enumerate(shelter_ids):
             beds = [b for b in data.beds if b.shelter_id == shelter_id]
@@ -255,20 +266,30 @@ class ShelterBoardPage(QWidget):
             flow = FlowLayout(rooms, spacing=12)
             for room_id in dict.fromkeys(b.room_id for b in beds):
                 room_beds = [b for b in beds if b.room_id == room_id]
-                tiles = [self._make_tile(bed, data) for bed in room_beds]
-                flow.addWidget(RoomCard(room_beds[0].room_name, tiles))
+                flow.addWidget(RoomCard(room_beds[0].room_name,
+                                        [tiles[b.bed_id] for b in room_beds], self._per_line))
             if number:
                 self.board_layout.addSpacing(10)
             self.board_layout.addWidget(heading)
             self.board_layout.addWidget(rooms)
         self.board_layout.addStretch(1)
-        # One width for every tile, so the rooms line up like the real beds do.
-        tiles = list(self.tiles.values())
-        width = min(MAX_TILE_WIDTH, max((t.needed_width() for t in tiles), default=0))
-        for tile in tiles:
-            tile.setFixedSize(max(width, tile.sizeHint().width()), tile.sizeHint().height())
         bar = self.scroll.verticalScrollBar()
         QTimer.singleShot(0, bar, lambda: bar.setValue(scrolled))  # once laid out again
+
+    def _board_width(self) -> int:
+        """The room for cards, counting the scroll bar as there (it comes with a full board)."""
+        margins = self.board_layout.contentsMargins()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        return self.scroll.width() - bar - margins.left() - margins.right() - 2
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Fewer beds to a line when the window narrows (or more when it widens).
+        if self.data is not None and self.tiles:
+            tile_width = next(iter(self.tiles.values())).width()
+            if beds_per_line(self._board_width(), tile_width) != self._per_line:
+                self._build_board(self.data)
+                self.select_bed(self.selected_bed_id, with_history=False)
 
     def _make_tile(self, bed: BedState, data: BoardData) -> BedTile:
         tile = BedTile(bed, data.occupants.get(bed.case_id, bed.case_code))
