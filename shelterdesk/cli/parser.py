@@ -25,7 +25,7 @@ def common_options(json_output: bool = True) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from shelterdesk.cli import records_commands, vault_commands, window
+    from shelterdesk.cli import records_commands, referral_commands, vault_commands, window
 
     common = common_options()
     parser = argparse.ArgumentParser(
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(commands, common)
     records_commands.register(commands, common)
+    referral_commands.register(commands, common)
     return parser
 
 
