@@ -233,3 +233,34 @@ def test_locking_starts_no_store_work(qtbot, board, area: Area) -> None:
     window.lock_now()
     assert operations_in_flight() == 0  # dropping the pages' data asked the vault for nothing
     assert window.session is None
+
+
+def test_open_screens_follow_a_change_of_language(qtbot, board, world) -> None:
+    window, page = board
+    (bed, _other), aynur, _leyla = world
+    stays.admit(window.session, aynur.id, bed, TODAY)
+    page.reload()
+    qtbot.waitUntil(lambda: page.tiles[bed].state == "occupied", timeout=WAIT_MS)
+    choose_bed(qtbot, page, bed)
+    discharge = opened(qtbot, page, DischargeDialog, page.panel.discharge_button)
+    switcher = LanguageSwitcher(QApplication.instance())
+    try:
+        switcher.apply("ru")
+        qtbot.waitUntil(lambda: page.count_labels["free"].text() == "Свободна: 1", timeout=5_000)
+        assert page.tiles[bed].lines()[1] == "Занята"
+        assert page.tiles[bed].accessibleName().endswith(f"Занята — {aynur.case_code} · A. M.")
+        assert page.occupancy_label.text() == "Занято 1 из 2 коек"
+        assert page.panel.discharge_button.text() == "Выселить…"
+        assert discharge.save_button.text() == "Выселить"
+        assert discharge.reason_combo.itemText(0) == "Возвращение в семью или общину"
+        for area, title in ((Area.REFERRALS, "Направления"), (Area.FOLLOW_UPS,
+                                                              "Контрольные задачи")):
+            other = window.work_area.page_for[area]
+            assert other.title_label.text() == title
+        follow_ups = window.work_area.page_for[Area.FOLLOW_UPS]
+        assert follow_ups.model.headerData(0, Qt.Orientation.Horizontal) == "Когда"
+    finally:
+        switcher.apply("en")
+    qtbot.waitUntil(lambda: page.count_labels["free"].text() == "Free: 1", timeout=5_000)
+    assert page.tiles[bed].lines()[1] == "Occupied"
+    discharge.reject()
