@@ -222,6 +222,13 @@ def boards_screens(shooter: Shooter, window: MainWindow, area: Area) -> None:
         dialog = page.open_status_dialog()
         shooter.shoot("dialog-referral-status", dialog)
         dialog.reject()
+        draft = next(r for r in range(page.model.rowCount())
+                     if page.model.item_at(r).row.referral.status == "draft")
+        page.table.selectRow(page.proxy.mapFromSource(page.model.index(draft, 0)).row())
+        preview = page.open_preview()
+        wait_until(lambda: not preview.rendering)
+        shooter.shoot("dialog-referral-preview", preview)
+        preview.reject()
         page.table.clearSelection()
 
 

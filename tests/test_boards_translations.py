@@ -21,6 +21,7 @@ MODULES = [
     "shelterdesk/ui/stay_dialogs.py", "shelterdesk/domain/shelters.py",
     "shelterdesk/domain/referrals.py", "shelterdesk/domain/validation.py",
     "shelterdesk/store/stays.py", "shelterdesk/store/consents.py", "shelterdesk/store/tasks.py",
+    "shelterdesk/ui/referral_preview.py", "shelterdesk/reports/referral_reprint.py",
 ]
 PLURALS = {"az": 2, "ru": 3}
 FIELDS = re.compile(r"\{(\w*)\}")

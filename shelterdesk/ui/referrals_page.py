@@ -9,6 +9,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.referral_model import SORT_ROLE, ReferralItem, ReferralTableModel
 from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
+from shelterdesk.ui.resources import icon
 from shelterdesk.ui.unlock_page import describe_error
 
 LIMIT = 500
@@ -68,6 +70,7 @@ class ReferralsPage(QWidget):
         self._reload_again = False
         self._select_after_load = ""
         self.can_change = access.can(session, Kind.REFERRAL, Action.EDIT)
+        self.can_print = access.can(session, Kind.REFERRAL, Action.EXPORT)
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
         self.intro_label = QLabel()
@@ -87,6 +90,7 @@ class ReferralsPage(QWidget):
         self.org_combo.setMinimumContentsLength(26)
         self.org_filter_label.setBuddy(self.org_combo)
         self.change_button = QPushButton()
+        self.print_button = QPushButton(icon("print"), "")
         self.model = ReferralTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -127,6 +131,7 @@ class ReferralsPage(QWidget):
         filters.addWidget(self.org_combo)
         filters.addStretch(1)
         filters.addWidget(self.change_button)
+        filters.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self.title_label)
@@ -140,6 +145,7 @@ class ReferralsPage(QWidget):
         self.status_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.org_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.change_button.clicked.connect(self.open_status_dialog)
+        self.print_button.clicked.connect(self.open_preview)
         self.table.doubleClicked.connect(lambda _index: self.open_status_dialog())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.installEventFilter(self)
@@ -161,6 +167,7 @@ class ReferralsPage(QWidget):
         self.org_combo.setAccessibleName(_("Show referrals to the organisation"))
         self.org_combo.setItemText(0, _("All organisations"))
         self.change_button.setText(_("Change the status…"))
+        self.print_button.setText(_("Print / preview…"))
         self.table.setAccessibleName(_("Referrals"))
         self.empty_label.setText(_(
             "No referrals to show. Referrals are made from a client's file; change the "
@@ -287,6 +294,8 @@ class ReferralsPage(QWidget):
         else:
             tip = ""
         self.change_button.setToolTip(tip)
+        self.print_button.setVisible(self.can_print)
+        self.print_button.setEnabled(self.can_print and item is not None)
         self._show_details(item)
 
     def _show_details(self, item: ReferralItem | None) -> None:
@@ -314,5 +323,18 @@ class ReferralsPage(QWidget):
         dialog = ReferralStatusDialog(self.session, item, self)
         dialog.changed.connect(lambda referral: (self.status.emit(_("Status changed.")),
                                                  self.reload(referral.id)))
+        dialog.open()
+        return dialog
+
+    def open_preview(self) -> QDialog | None:
+        """The referral's form or sheet, rendered in the background, to print or save."""
+        item = self.selected()
+        if item is None or not self.can_print:
+            return None
+        # reportlab loads with the first preview, not with the window.
+        from shelterdesk.ui.referral_preview import ReferralPreviewDialog
+
+        dialog = ReferralPreviewDialog(self.session, item, self)
+        dialog.saved.connect(lambda _path: self.status.emit(_("Saved.")))
         dialog.open()
         return dialog
