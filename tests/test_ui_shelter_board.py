@@ -264,3 +264,21 @@ def test_open_screens_follow_a_change_of_language(qtbot, board, world) -> None:
     qtbot.waitUntil(lambda: page.count_labels["free"].text() == "Free: 1", timeout=5_000)
     assert page.tiles[bed].lines()[1] == "Occupied"
     discharge.reject()
+
+
+def test_admit_dialog_for_a_known_client(qtbot, admin_session: Session, world) -> None:
+    """The client file's way in: the client is fixed, only the bed and the day are chosen."""
+    (bed, other_bed), aynur, _leyla = world
+    shelters.set_reserved(admin_session, other_bed, True)
+    dialog = AdmitDialog(admin_session, case=CaseChoice(aynur.id, aynur.case_code, "A. M."))
+    qtbot.addWidget(dialog)
+    assert dialog.picker is None and dialog.case_label.text() == f"{aynur.case_code} · A. M."
+    qtbot.waitUntil(lambda: dialog.beds_loaded, timeout=WAIT_MS)
+    assert [dialog.bed_combo.itemText(i) for i in range(dialog.bed_combo.count())] == [
+        "Ümid evi › Otaq 1 › Çarpayı 1", "Ümid evi › Otaq 1 › Çarpayı 2 (reserved)"]
+    dialog.bed_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.admitted, timeout=WAIT_MS) as admitted:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert admitted.args[0].bed_id == other_bed and admitted.args[0].admitted_on == TODAY
+    states = {b.bed_id: b.state for b in shelters.board(admin_session)}
+    assert states[other_bed] == "occupied"  # admitting to a reserved bed takes the reservation
