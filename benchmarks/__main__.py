@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records", "referrals"]
+ALL = ["vault_open", "records", "referrals", "statistics", "backup"]
 
 
 def main(names: list[str]) -> int:

@@ -191,6 +191,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
                 shooter.shoot("dialog-organisation", org_dialog)
                 org_dialog.reject()
         else:
+            wait_until(lambda: operations_in_flight() == 0)  # a section computing its figures
             shooter.shoot(f"section-{area.value.replace('_', '-')}", window)
             boards_screens(shooter, window, area)
     work.select_area(Area.ADMINISTRATION)

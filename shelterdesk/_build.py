@@ -22,19 +22,8 @@ class BuildWithResources(build_py):
         resources = ROOT / "resources"
         if resources.is_dir():
             shutil.copytree(resources, package / "_resources", dirs_exist_ok=True)
-        self._compile_catalogs(ROOT / "translations", package / "_translations")
+        # The same compiler the app and the PyInstaller spec use, pending fragments included.
+        from shelterdesk.i18n.catalogs import compile_catalogs
 
-    @staticmethod
-    def _compile_catalogs(source: Path, target: Path) -> None:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        for po_path in sorted(source.glob("*/LC_MESSAGES/*.po")):
-            language = po_path.parent.parent.name
-            out_dir = target / language / "LC_MESSAGES"
-            out_dir.mkdir(parents=True, exist_ok=True)
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            with (out_dir / (po_path.stem + ".mo")).open("wb") as handle:
-                write_mo(handle, catalog, use_fuzzy=False)
+        compile_catalogs(ROOT / "translations", package / "_translations")
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import gettext
 import io
+import sys
 from pathlib import Path
 
 DOMAIN = "shelterdesk"
 
 
 def catalog_root() -> Path:
-    """Where the catalogs live: bundled beside the package, or the source tree."""
+    """Where the catalogs live: a frozen bundle, beside the installed package, or the source tree.
+
+    A PyInstaller bundle unpacks its data under ``sys._MEIPASS`` and carries the
+    compiled catalogs as ``translations/`` there (packaging/pyinstaller/shelterdesk.spec).
+    """
     package_dir = Path(__file__).resolve().parent.parent
-    for candidate in (package_dir / "_translations", package_dir.parent / "translations"):
+    candidates = [package_dir / "_translations", package_dir.parent / "translations"]
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        candidates.insert(0, Path(frozen_root) / "translations")
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
     return package_dir.parent / "translations"
@@ -49,8 +58,13 @@ def pending_fragments(root: Path, language: str) -> list[Path]:
     return sorted((root / "pending").glob(f"*_{language}.po"))
 
 
-def _compile_in_memory(po_path: Path, language: str,
-                       pending: list[Path] | None = None) -> gettext.NullTranslations:
+def compile_catalog(po_path: Path, language: str, pending: list[Path] | None = None) -> bytes:
+    """The .mo bytes of a .po catalog with its pending fragments folded in.
+
+    The one compiler for every route: in memory for a source checkout, and at build
+    time for wheels (``shelterdesk/_build.py``) and bundles (the PyInstaller spec),
+    so a bundle never lacks a translation that a source checkout shows.
+    """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -64,5 +78,23 @@ def _compile_in_memory(po_path: Path, language: str,
                 catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
+
+
+def compile_catalogs(source: Path, target: Path) -> list[Path]:
+    """Compile every ``source/<lang>/LC_MESSAGES/*.po`` (with pending fragments) into ``target``."""
+    written = []
+    for po_path in sorted(source.glob("*/LC_MESSAGES/*.po")):
+        language = po_path.parent.parent.name
+        out_dir = target / language / "LC_MESSAGES"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        pending = pending_fragments(source, language) if po_path.stem == DOMAIN else []
+        mo_path = out_dir / (po_path.stem + ".mo")
+        mo_path.write_bytes(compile_catalog(po_path, language, pending))
+        written.append(mo_path)
+    return written
+
+
+def _compile_in_memory(po_path: Path, language: str,
+                       pending: list[Path] | None = None) -> gettext.NullTranslations:
+    return gettext.GNUTranslations(io.BytesIO(compile_catalog(po_path, language, pending)))

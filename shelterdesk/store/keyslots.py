@@ -289,3 +289,9 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def derive_subkey(vault_key: bytes | bytearray, info: bytes) -> bytes:
+    """A key for one purpose (named by ``info``), derived from the vault key with HKDF."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        bytes(vault_key))

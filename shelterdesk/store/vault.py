@@ -37,6 +37,7 @@ from shelterdesk.store.errors import (
     PlainDatabaseRefused,
     SessionClosed,
     SlotFileCorrupted,
+    StorageFailed,
     TooManyAttempts,
     UnknownUser,
     UserDisabled,
@@ -44,7 +45,7 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate
+from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
 DATABASE_NAME = "vault.db"
@@ -401,12 +402,36 @@ class Session:
                 with transaction(self._connection):
                     audit.append(self._connection, self.user.id, action)
                 self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
-                pass
+            except (DatabaseError, StorageFailed):
+                pass  # a full disk must not stop a lock; the last transaction is already safe
             finally:
                 self._connection.close()
                 self._connection = None
                 wipe(self._vault_key)
+
+    # --- for backups: the vault key is used here and never handed out ------------------
+    def open_connection(self, path: Path | None = None, *, create: bool = False) -> Connection:
+        """A new connection keyed with this vault's key: to the vault itself (a reader
+        beside the session's own) or to another file such as a backup copy."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return open_database(path or self.vault.database_path, self._vault_key,
+                                 create=create)
+
+    def subkey(self, info: bytes) -> bytes:
+        """A key for one purpose derived from the vault key (HKDF, see keyslots)."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return derive_subkey(self._vault_key, info)
+
+    def slots_match(self, slots: SlotFile) -> bool:
+        """Whether a key-slot file carries this vault's MAC (was written with its key)."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return slots.mac_matches(self._vault_key)
 
     def __enter__(self) -> Session:
         return self

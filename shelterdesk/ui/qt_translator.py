@@ -45,6 +45,11 @@ class LanguageSwitcher:
     def language(self) -> str:
         return i18n.active_language()
 
+    @property
+    def qt_catalog_loaded(self) -> bool:
+        """Whether one of Qt's own catalogs (``qtbase_ru``) answers too; the self-test asks."""
+        return self._qt_translator is not None
+
     def apply(self, language: str) -> str:
         """Activate ``language`` ('' means the system's); returns the code now in force."""
         code = i18n.normalize_language(language) or i18n.system_language()

@@ -16,6 +16,7 @@ from shelterdesk.ui.follow_ups_page import FollowUpsPage
 from shelterdesk.ui.referrals_page import ReferralsPage
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.shelter_board import ShelterBoardPage
+from shelterdesk.ui.statistics_page import StatisticsPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
 _SECTION_PAGES = {Area.SHELTER: ShelterBoardPage, Area.REFERRALS: ReferralsPage,
@@ -77,6 +78,10 @@ class WorkArea(QWidget):
             section = _SECTION_PAGES[area](session, busy)
             section.status.connect(self.status)
             return section
+        if area == Area.STATISTICS:
+            statistics = StatisticsPage(session, busy)
+            statistics.status.connect(self.status)
+            return statistics
         return ComingSectionPage(area)
 
     def retranslate_ui(self) -> None:
