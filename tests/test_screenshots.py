@@ -20,7 +20,8 @@ SCREENS = [
     "section-cases", "section-shelter", "section-referrals", "section-follow-ups",
     "section-statistics", "section-sync", "section-account", "admin-users",
     "admin-organisations", "admin-shelters", "admin-settings", "dialog-add-user",
-    "dialog-organisation", "locked",
+    "dialog-organisation", "locked", "shelter-bed", "dialog-discharge", "dialog-admit",
+    "dialog-referral-status", "dialog-referral-preview",
 ]
 # Words that are the same in every language: names, brands, codes, units.
 NOT_ENGLISH = {"shelterdesk", "demo", "ctrl", "shift", "facebook", "instagram", "telegram",

@@ -74,6 +74,22 @@ def test_catalog_translator_answers_qt_strings_only_when_translated(switcher) ->
     switcher.apply("az")
     assert translator.translate("QWizard", "&Next >") == "&İrəli >"
     assert translator.translate("QPlatformTheme", "Cancel") == "Ləğv et"
-    assert translator.translate("QPlatformTheme", "Not a string we know") == ""
+    assert translator.translate("QPlatformTheme", "Not a string we know") is None
     switcher.apply("en")
-    assert translator.translate("QWizard", "&Next >") == ""
+    assert translator.translate("QWizard", "&Next >") is None
+
+
+def test_qt_buttons_keep_their_own_text_where_no_catalog_answers(qtbot, switcher) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    cancel = QDialogButtonBox.StandardButton.Cancel
+    switcher.apply("en")
+    english = QDialogButtonBox(cancel)
+    qtbot.addWidget(english)
+    assert english.button(cancel).text() == "Cancel"
+    switcher.apply("az")
+    azerbaijani = QDialogButtonBox(cancel | QDialogButtonBox.StandardButton.Open)
+    qtbot.addWidget(azerbaijani)
+    assert azerbaijani.button(cancel).text() == "Ləğv et"
+    assert azerbaijani.button(QDialogButtonBox.StandardButton.Open).text()  # not blank
+    switcher.apply("en")

@@ -16,14 +16,18 @@ from shelterdesk.i18n import pgettext
 
 
 class CatalogTranslator(QTranslator):
-    """Answers Qt's strings from the active gettext catalog; empty when it has none."""
+    """Answers Qt's strings from the active gettext catalog; None when it has none.
+
+    None, not "": Qt takes an empty string for a translation and would show blank
+    buttons (Cancel in English), while None lets it fall back to its own text.
+    """
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
+                  n: int = -1) -> str | None:
         if not source_text or i18n.active_language() == i18n.DEFAULT_LANGUAGE:
-            return ""
+            return None
         translated = pgettext(context, source_text)
-        return "" if translated == source_text else translated
+        return None if translated == source_text else translated
 
     def isEmpty(self) -> bool:
         return False
