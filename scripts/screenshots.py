@@ -111,6 +111,7 @@ class Shooter:
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def shoot(self, name: str, widget: QWidget) -> None:
+        wait_until(lambda: operations_in_flight() == 0)  # pages load in the background
         QTest.qWait(60)  # let layouts settle and busy indicators disappear
         widget.grab().save(str(self.out_dir / f"{name}.png"))
         self.texts[name] = visible_texts(widget)
@@ -194,6 +195,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
         else:
             wait_until(lambda: operations_in_flight() == 0)  # a section computing its figures
             shooter.shoot(f"section-{area.value.replace('_', '-')}", window)
+            boards_screens(shooter, window, area)
     work.select_area(Area.ADMINISTRATION)
     window.lock_now()
     shooter.shoot("locked", window)
@@ -287,11 +289,81 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     window.resize(*WINDOW_SIZE)
 
 
+def boards_screens(shooter: Shooter, window: MainWindow, area: Area) -> None:
+    """A bed chosen on the board, the admit and discharge dialogs, a referral's status."""
+    page = window.work_area.page_for[area]
+    if area == Area.SHELTER:
+        occupied = [b for b, tile in page.tiles.items() if tile.state == "occupied"]
+        page.select_bed(occupied[0])
+        shooter.shoot("shelter-bed", window)
+        dialog = page.open_discharge_dialog()
+        shooter.shoot("dialog-discharge", dialog)
+        dialog.reject()
+        page.select_bed(next(b for b, tile in page.tiles.items() if tile.state == "free"))
+        dialog = page.open_admit_dialog()
+        shooter.shoot("dialog-admit", dialog)
+        dialog.reject()
+        page.select_bed("")
+    elif area == Area.REFERRALS:
+        sent = next(r for r in range(page.model.rowCount())
+                    if page.model.item_at(r).row.referral.status == "sent")
+        page.table.selectRow(page.proxy.mapFromSource(page.model.index(sent, 0)).row())
+        dialog = page.open_status_dialog()
+        shooter.shoot("dialog-referral-status", dialog)
+        dialog.reject()
+        draft = next(r for r in range(page.model.rowCount())
+                     if page.model.item_at(r).row.referral.status == "draft")
+        page.table.selectRow(page.proxy.mapFromSource(page.model.index(draft, 0)).row())
+        preview = page.open_preview()
+        wait_until(lambda: not preview.rendering)
+        shooter.shoot("dialog-referral-preview", preview)
+        preview.reject()
+        page.table.clearSelection()
+
+
+def stage_demo(vault: Vault) -> None:
+    """What the generated demo lacks for these screens: a reserved bed, tasks due with details
+    (written in Azerbaijani, as the staff would), a consent running out, a declined referral
+    with its outcome, a draft."""
+    from datetime import date, timedelta
+
+    from shelterdesk.domain.referrals import Consent, Referral
+    from shelterdesk.domain.tasks import FollowUp
+    from shelterdesk.store import case_list, consents, organisations, referrals, shelters, tasks
+
+    today = date.today()
+    with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
+        free = [b for b in shelters.board(session) if b.state == "free"]
+        shelters.set_reserved(session, free[1].bed_id, True)
+        cases = case_list.list_cases(session, case_list.CaseFilter(status="open"), limit=6)
+        for case, days, kind, text in zip(cases, (-3, 0, 2, 5), (
+                "medical", "court_date", "check_in", "legal_deadline"), (
+                "Qan analizinin nəticələri", "Səbail rayon məhkəməsində ifadə, saat 10:00",
+                "Evdə ilk həftədən sonra zəng", "Kompensasiya iddiası: son gün"),
+                strict=False):
+            tasks.add_follow_up(session, FollowUp(case.case_id, today + timedelta(days=days),
+                                                  kind, text))
+        orgs = organisations.list_organisations(session)
+        consents.add_consent(session, Consent(
+            cases[4].case_id, "referral", today - timedelta(days=360), to_org_id=orgs[0].id,
+            expires_on=today + timedelta(days=4)))
+        declined = referrals.create_referral(session, Referral(
+            cases[5].case_id, orgs[1].id, ["vocational"], today - timedelta(days=9),
+            anonymized=True))
+        referrals.set_status(session, declined.id, "sent", on=today - timedelta(days=8))
+        referrals.set_status(session, declined.id, "declined", on=today - timedelta(days=2),
+                             outcome="Yaz kursunda yer yoxdur; iyunda yenidən müraciət")
+        referrals.create_referral(session, Referral(
+            cases[1].case_id, orgs[2].id, ["medical", "psychosocial"], today,
+            urgency="urgent", anonymized=True))
+
+
 def capture(out_root: Path, languages: list[str]) -> None:
     application = make_application()
     switcher = LanguageSwitcher(application)
     with tempfile.TemporaryDirectory(prefix="shelterdesk-shots-") as temp:
         vault = create_demo_vault(Path(temp) / "demo", clients=40)
+        stage_demo(vault)
         SHOWCASE["case_id"] = showcase_case(vault)
         for language in languages:
             switcher.apply(language)

@@ -20,8 +20,9 @@ SCREENS = [
     "section-cases", "section-shelter", "section-referrals", "section-follow-ups",
     "section-statistics", "section-sync", "section-account", "admin-users",
     "admin-organisations", "admin-shelters", "admin-settings", "dialog-add-user",
-    "dialog-organisation", "locked", "cases-file-overview", "cases-file-legal",
-    "cases-file-evidence", "dialog-legal-consultation", "dialog-intake",
+    "dialog-organisation", "locked", "shelter-bed", "dialog-discharge", "dialog-admit",
+    "dialog-referral-status", "dialog-referral-preview", "cases-file-overview",
+    "cases-file-legal", "cases-file-evidence", "dialog-legal-consultation", "dialog-intake",
     "dialog-intake-recruitment",
 ]
 # Words that are the same in every language: names, brands, codes, units.

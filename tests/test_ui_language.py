@@ -79,10 +79,17 @@ def test_catalog_translator_answers_qt_strings_only_when_translated(switcher) ->
     assert translator.translate("QWizard", "&Next >") is None
 
 
-def test_english_standard_buttons_keep_their_text(qtbot, switcher) -> None:
-    """A null answer lets Qt use its own text; an empty one blanked every Save button."""
+def test_qt_buttons_keep_their_own_text_where_no_catalog_answers(qtbot, switcher) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    cancel = QDialogButtonBox.StandardButton.Cancel
     switcher.apply("en")
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                           | QDialogButtonBox.StandardButton.Cancel)
-    qtbot.addWidget(box)
-    assert [b.text() for b in box.buttons()] == ["Save", "Cancel"]
+    english = QDialogButtonBox(cancel)
+    qtbot.addWidget(english)
+    assert english.button(cancel).text() == "Cancel"
+    switcher.apply("az")
+    azerbaijani = QDialogButtonBox(cancel | QDialogButtonBox.StandardButton.Open)
+    qtbot.addWidget(azerbaijani)
+    assert azerbaijani.button(cancel).text() == "Ləğv et"
+    assert azerbaijani.button(QDialogButtonBox.StandardButton.Open).text()  # not blank
+    switcher.apply("en")

@@ -96,3 +96,27 @@ class Referral:
 
 def can_move(current: str, new: str) -> bool:
     return new in codes.REFERRAL_TRANSITIONS.get(current, frozenset())
+
+
+def next_statuses(current: str) -> list[str]:
+    """The statuses a referral may move to from ``current``, in the vocabulary's order."""
+    allowed = codes.REFERRAL_TRANSITIONS.get(current, frozenset())
+    return [code for code in codes.REFERRAL_STATUS.codes if code in allowed]
+
+
+def status_change_problems(referral: Referral, new_status: str, on: date | None,
+                           last_change: date | None = None,
+                           today: date | None = None) -> list[Problem]:
+    """A change of status needs an allowed move and a date between the last change and today."""
+    check = Checker()
+    check.code("status", new_status, codes.REFERRAL_STATUS, required=True)
+    if new_status in codes.REFERRAL_STATUS and not can_move(referral.status, new_status):
+        check.add("status", N_("cannot follow “{current}”"),
+                  current=codes.REFERRAL_STATUS.label(referral.status))
+    check.required("status_changed_on", on)
+    check.not_future("status_changed_on", on, today or date.today())
+    check.not_before("status_changed_on", on, referral.referred_on, "referred_on")
+    if last_change and referral.referred_on and last_change > referral.referred_on:
+        check.not_before("status_changed_on", on, last_change, "last_status_change")
+    check.max_length("outcome", referral.outcome, 4000)
+    return check.problems

@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.vocabulary import Term, Vocabulary
+from shelterdesk.i18n import N_
+
+# Why a stay ended (stored as the code; older free-text reasons are shown as written).
+DISCHARGE_REASONS = Vocabulary("discharge_reasons", [
+    Term("reintegrated", N_("Returned to family or community"), "", local=True),
+    Term("independent", N_("Moved to independent living"), "", local=True),
+    Term("transferred", N_("Transferred to another shelter or service"), "", local=True),
+    Term("returned_abroad", N_("Returned to the country of origin"), "", local=True),
+    Term("left", N_("Left of their own accord"), "", local=True),
+    Term("other", N_("Other reason"), "", local=True),
+])
 
 
 @dataclass
@@ -64,6 +76,7 @@ class Stay:
         check = Checker()
         check.required("admitted_on", self.admitted_on)
         check.not_future("admitted_on", self.admitted_on, today or date.today())
+        check.not_future("discharged_on", self.discharged_on, today or date.today())
         check.not_before("discharged_on", self.discharged_on, self.admitted_on, "admitted_on")
         return check.problems
 

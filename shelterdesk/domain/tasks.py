@@ -6,7 +6,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shelterdesk.domain import codes_services as codes
+from shelterdesk.domain.roles import Role
 from shelterdesk.domain.validation import Checker, Problem
+
+# Who may list the due follow-ups of every case, not only their own.
+SEES_ALL_FOLLOW_UPS: frozenset[Role] = frozenset({Role.COORDINATOR})
+
+BUCKETS = ("overdue", "today", "week", "later")
+
+
+def bucket_for(due_on: date, today: date) -> str:
+    """overdue, today, week (within the next 7 days) or later."""
+    if due_on < today:
+        return "overdue"
+    if due_on == today:
+        return "today"
+    return "week" if (due_on - today).days <= 7 else "later"
 
 
 @dataclass
@@ -45,8 +60,4 @@ class FollowUp:
         """overdue, today, week (next 7 days) or later; done tasks are 'done'."""
         if self.done_at is not None:
             return "done"
-        if self.due_on < today:
-            return "overdue"
-        if self.due_on == today:
-            return "today"
-        return "week" if (self.due_on - today).days <= 7 else "later"
+        return bucket_for(self.due_on, today)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Consent
+from shelterdesk.domain.tasks import SEES_ALL_FOLLOW_UPS
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import Connection, transaction
@@ -118,3 +120,48 @@ def get_consent(session: Session, consent_id: str) -> Consent:
         raise NotFound(kind="consent")
     access.require(session, Kind.CONSENT, Action.VIEW, row[1])
     return consent_from_row(row)
+
+
+@dataclass(frozen=True)
+class ExpiringConsent:
+    consent: Consent
+    case_code: str
+    org_name: str  # empty when the consent is not limited to one organisation
+
+
+def expiring_consents(session: Session, today: date | None = None, *, days_ahead: int = 7,
+                      days_back: int = 30, mine_only: bool = True) -> list[ExpiringConsent]:
+    """Consents of open cases that run out within the next days or ran out lately, unrenewed.
+
+    A consent counts as renewed when another one covers the same purpose and
+    organisation on the day after it expires. "Mine": cases assigned to the user
+    or consents the user recorded.
+    """
+    access.require(session, Kind.CONSENT, Action.VIEW)
+    if not mine_only:
+        session.require_role(*SEES_ALL_FOLLOW_UPS, action=N_("see the follow-ups of every case"))
+    today = today or date.today()
+    cols = ", ".join(f"k.{c.strip()}" for c in COLUMNS.split(","))
+    params: list = [iso(today - timedelta(days=days_back)), iso(today + timedelta(days=days_ahead))]
+    mine = ""
+    if mine_only:
+        mine = " AND (c.assigned_worker_id = ? OR k.recorded_by = ?)"
+        params += [session.user.id, session.user.id]
+    found: list[ExpiringConsent] = []
+    with session.lock:
+        connection = session.connection
+        rows = connection.execute(
+            f"SELECT {cols}, c.case_code, coalesce(o.name, '') FROM consents k"
+            " JOIN cases c ON c.id = k.case_id LEFT JOIN organisations o ON o.id = k.to_org_id"
+            " WHERE k.withdrawn_on IS NULL AND k.expires_on BETWEEN ? AND ?"
+            f" AND c.status NOT IN ('closed', 'closed_referred'){mine}"
+            " ORDER BY k.expires_on, c.case_code", params).fetchall()
+        for row in rows:
+            consent = consent_from_row(row[:9])
+            assert consent.expires_on is not None
+            renewed = consent_in_force(connection, consent.case_id, consent.purpose,
+                                       consent.to_org_id,
+                                       consent.expires_on + timedelta(days=1))
+            if renewed is None:
+                found.append(ExpiringConsent(consent, row[9], row[10]))
+    return found

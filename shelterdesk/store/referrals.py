@@ -7,7 +7,7 @@ from datetime import date
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.domain.referrals import Referral, can_move
+from shelterdesk.domain.referrals import Referral, can_move, status_change_problems
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
@@ -106,12 +106,17 @@ def set_status(session: Session, referral_id: str, new_status: str, *, outcome: 
     access.require(session, Kind.REFERRAL, Action.EDIT, referral.case_id)
     if not can_move(referral.status, new_status):
         raise InvalidTransition(current=referral.status, new=new_status)
-    referral.status = new_status
+    on = on or date.today()
+    with session.lock:
+        last_change = to_date(session.connection.execute(
+            "SELECT status_changed_on FROM referrals WHERE id = ?", (referral_id,)).fetchone()[0])
     referral.outcome = outcome.strip() or referral.outcome
+    ensure_valid(status_change_problems(referral, new_status, on, last_change))
+    referral.status = new_status
     with session.lock, transaction(session.connection) as connection:
         connection.execute(
             "UPDATE referrals SET status = ?, outcome = ?, status_changed_on = ? WHERE id = ?",
-            (new_status, referral.outcome, iso(on or date.today()), referral_id))
+            (new_status, referral.outcome, iso(on), referral_id))
         touch(connection, referral.case_id)
         audit.append(connection, session.user.id, "referral.status", "case", referral.case_id,
                      referral=referral_id, status=new_status)

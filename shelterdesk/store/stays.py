@@ -7,7 +7,7 @@ from datetime import date
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.shelters import Stay
-from shelterdesk.i18n import N_
+from shelterdesk.i18n import N_, format_date
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import IntegrityError, transaction
 from shelterdesk.store.rows import NotFound, ensure_valid, iso, new_id, now, to_date, touch
@@ -28,6 +28,15 @@ class StayAlreadyClosed(UserFacingError):
     message = N_("This stay has already been discharged.")
 
 
+class BedTakenThen(UserFacingError):
+    message = N_("This bed was occupied until {date}; choose that day or a later admission date.")
+
+
+class InShelterThen(UserFacingError):
+    message = N_("This client was staying in a shelter until {date}; choose that day or a "
+                 "later admission date.")
+
+
 def _from_row(row) -> Stay:
     return Stay(id=row[0], case_id=row[1], bed_id=row[2], admitted_on=to_date(row[3]),
                 discharged_on=to_date(row[4]), discharge_reason=row[5])
@@ -46,6 +55,14 @@ def admit(session: Session, case_id: str, bed_id: str, on: date | None = None) -
         if connection.execute("SELECT 1 FROM stays WHERE case_id = ? AND discharged_on IS NULL",
                               (case_id,)).fetchone():
             raise AlreadyInShelter()
+        # Stays of one bed, and of one client, follow each other without overlapping.
+        for column, value, error in (("bed_id", bed_id, BedTakenThen),
+                                     ("case_id", case_id, InShelterThen)):
+            later = connection.execute(
+                f"SELECT max(discharged_on) FROM stays WHERE {column} = ? AND discharged_on > ?",
+                (value, iso(stay.admitted_on))).fetchone()[0]
+            if later:
+                raise error(date=format_date(to_date(later)))
         try:
             connection.execute(
                 f"INSERT INTO stays ({COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -104,11 +121,16 @@ def bed_history(session: Session, bed_id: str) -> list[Stay]:
     return [_from_row(r) for r in rows]
 
 
-def bed_nights(session: Session, start: date, end: date) -> int:
-    """Bed-nights used in [start, end) across all beds (no personal data)."""
+def bed_nights(session: Session, start: date, end: date, shelter_id: str = "") -> int:
+    """Bed-nights used in [start, end) across all beds, or one shelter's (no personal data)."""
     access.require(session, Kind.SHELTER, Action.VIEW)
+    where, params = "", [iso(end), iso(start)]
+    if shelter_id:
+        where = (" AND bed_id IN (SELECT b.id FROM beds b JOIN rooms r ON r.id = b.room_id"
+                 " WHERE r.shelter_id = ?)")
+        params.append(shelter_id)
     with session.lock:
         rows = session.connection.execute(
             f"SELECT {COLUMNS} FROM stays WHERE admitted_on < ? AND"
-            " (discharged_on IS NULL OR discharged_on > ?)", (iso(end), iso(start))).fetchall()
+            f" (discharged_on IS NULL OR discharged_on > ?){where}", params).fetchall()
     return sum(_from_row(r).nights_between(start, end) for r in rows)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.domain.tasks import FollowUp, Note
+from shelterdesk.domain.tasks import SEES_ALL_FOLLOW_UPS, FollowUp, Note
+from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit, search
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.rows import (
@@ -81,6 +82,21 @@ def complete_follow_up(session: Session, task_id: str) -> None:
         audit.append(connection, session.user.id, "follow_up.done", "case", row[0])
 
 
+def reopen_follow_up(session: Session, task_id: str) -> None:
+    """Undo a "done": the task is open again, as it was."""
+    with session.lock:
+        row = session.connection.execute("SELECT case_id FROM follow_ups WHERE id = ?",
+                                          (task_id,)).fetchone()
+    if row is None:
+        raise NotFound(kind="follow-up")
+    access.require(session, Kind.FOLLOW_UP, Action.EDIT, row[0])
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute("UPDATE follow_ups SET done_at = NULL, done_by = '' WHERE id = ?",
+                           (task_id,))
+        touch(connection, row[0])
+        audit.append(connection, session.user.id, "follow_up.reopen", "case", row[0])
+
+
 @dataclass(frozen=True)
 class DueTask:
     task: FollowUp
@@ -105,6 +121,8 @@ def due_follow_ups(session: Session, today: date | None = None, *, days_ahead: i
                    mine_only: bool = True) -> list[DueTask]:
     """Open tasks overdue or due within the next days, for the user's cases (or all)."""
     access.require(session, Kind.FOLLOW_UP, Action.VIEW)
+    if not mine_only:
+        session.require_role(*SEES_ALL_FOLLOW_UPS, action=N_("see the follow-ups of every case"))
     today = today or date.today()
     params: list = [iso(today + timedelta(days=days_ahead))]
     mine = ""

@@ -16,12 +16,14 @@ from shelterdesk.i18n import pgettext
 
 
 class CatalogTranslator(QTranslator):
-    """Answers Qt's strings from the active gettext catalog; empty when it has none."""
+    """Answers Qt's strings from the active gettext catalog; None when it has none.
+
+    None, not "": Qt takes an empty string for a translation and would show blank
+    buttons (Cancel in English), while None lets it fall back to its own text.
+    """
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
-        # None (a null QString) means "not mine"; "" would be taken as an empty translation
-        # and blank every Save/Cancel button created while English is active.
         if not source_text or i18n.active_language() == i18n.DEFAULT_LANGUAGE:
             return None
         translated = pgettext(context, source_text)

@@ -13,10 +13,15 @@ from shelterdesk.ui.admin_page import AdministrationPage
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.cases_page import CasesPage
 from shelterdesk.ui.coming_page import ComingSectionPage
+from shelterdesk.ui.follow_ups_page import FollowUpsPage
+from shelterdesk.ui.referrals_page import ReferralsPage
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.shelter_board import ShelterBoardPage
 from shelterdesk.ui.statistics_page import StatisticsPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
+_SECTION_PAGES = {Area.SHELTER: ShelterBoardPage, Area.REFERRALS: ReferralsPage,
+                  Area.FOLLOW_UPS: FollowUpsPage}
 
 
 class WorkArea(QWidget):
@@ -75,6 +80,10 @@ class WorkArea(QWidget):
             cases = CasesPage(session, busy, self.about_to_lock)
             cases.status.connect(self.status)
             return cases
+        if area in _SECTION_PAGES:
+            section = _SECTION_PAGES[area](session, busy)
+            section.status.connect(self.status)
+            return section
         if area == Area.STATISTICS:
             statistics = StatisticsPage(session, busy)
             statistics.status.connect(self.status)
