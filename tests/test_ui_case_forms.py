@@ -290,3 +290,37 @@ def test_forms_keep_drafts_until_saved(qtbot, admin_session: Session, case_id: s
     assert drafts.load_draft(admin_session, "legal", case_id) is None
     assert LEGAL.load(admin_session, case_id)[0].topic == "labour_claim"
 
+
+
+def test_admit_and_discharge_from_the_stays_tab(qtbot, file_page: ClientFilePage,
+                                                admin_session: Session, case_id: str) -> None:
+    from shelterdesk.domain.shelters import Bed, Room, Shelter
+    from shelterdesk.store import shelters, stays
+    from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog
+
+    shelter = shelters.add_shelter(admin_session, Shelter("Ümid evi"))
+    room = shelters.add_room(admin_session, Room(shelter.id, "Otaq 1"))
+    shelters.add_bed(admin_session, Bed(room.id, "Çarpayı 1"))
+    file_page.select_tab("stays")
+    tab = file_page.tab("stays")
+    qtbot.waitUntil(lambda: tab.is_loaded and tab.admit_button.isEnabled(), timeout=WAIT_MS)
+    assert not tab.discharge_button.isEnabled()
+    qtbot.mouseClick(tab.admit_button, Qt.MouseButton.LeftButton)
+    admit = newest(tab, AdmitDialog)
+    assert admit.case_label.text().endswith("A. M.")  # privacy mode: initials only
+    qtbot.waitUntil(lambda: admit.save_button.isEnabled(), timeout=WAIT_MS)
+    with qtbot.waitSignal(admit.admitted, timeout=WAIT_MS):
+        qtbot.mouseClick(admit.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT_MS)
+    assert tab.model.index(0, 2).data() == "Ümid evi · Otaq 1 · Çarpayı 1"
+    assert not tab.admit_button.isEnabled() and tab.discharge_button.isEnabled()
+    qtbot.waitUntil(lambda: "Ümid evi" in file_page.overview.text("stay"), timeout=WAIT_MS)
+    qtbot.mouseClick(tab.discharge_button, Qt.MouseButton.LeftButton)
+    discharge = newest(tab, DischargeDialog)
+    discharge.reason_combo.setCurrentIndex(discharge.reason_combo.findData("independent"))
+    with qtbot.waitSignal(discharge.discharged, timeout=WAIT_MS):
+        qtbot.mouseClick(discharge.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.model.index(0, 3).data() == "Moved to independent living",
+                    timeout=WAIT_MS)
+    assert stays.open_stay(admin_session, case_id) is None
+    assert tab.admit_button.isEnabled() and not tab.discharge_button.isEnabled()

@@ -26,8 +26,9 @@ from shelterdesk.ui.cases.evidence_tab import EvidenceTab
 from shelterdesk.ui.cases.intake_tab import IntakeTab
 from shelterdesk.ui.cases.overview_tab import FileView, OverviewTab
 from shelterdesk.ui.cases.records_tab import RecordsTab
+from shelterdesk.ui.cases.stays_tab import StaysTab
 from shelterdesk.ui.cases.tab_specs import ORDER, SPECS
-from shelterdesk.ui.privacy import PrivateName
+from shelterdesk.ui.privacy import PrivateName, initials
 from shelterdesk.ui.unlock_page import describe_error
 
 TAB_ORDER = ("overview", "intake", *ORDER[:6], "evidence", *ORDER[6:])
@@ -237,13 +238,22 @@ class ClientFilePage(QWidget):
             elif key == "intake":
                 widget = self.intake_tab
             else:
-                tab = EvidenceTab(self.context, view.file.case.id) if key == "evidence" \
-                    else RecordsTab(self.context, view.file.case.id, SPECS[key])
+                tab = self._record_tab(key, view)
                 tab.changed.connect(self._on_changed)
                 tab.status.connect(self.status)
                 self.record_tabs[key] = tab
                 widget = tab
             self.tabs.add(key, widget)
+
+    def _record_tab(self, key: str, view: FileView) -> RecordsTab:
+        case, client = view.file.case, view.file.client
+        if key == "evidence":
+            return EvidenceTab(self.context, case.id)
+        if key == "stays":
+            who = initials(client.given_name, client.family_name) if self.privacy_mode \
+                else " ".join(p for p in (client.given_name, client.family_name) if p)
+            return StaysTab(self.context, case.id, case.case_code, who)
+        return RecordsTab(self.context, case.id, SPECS[key])
 
     def _on_changed(self) -> None:
         self.refresh()

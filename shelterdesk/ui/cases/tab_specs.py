@@ -10,6 +10,7 @@ from typing import Any
 from shelterdesk.domain import codes_case
 from shelterdesk.domain import codes_services as codes
 from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.shelters import DISCHARGE_REASONS
 from shelterdesk.domain.validation import field_label
 from shelterdesk.i18n import N_, _, format_date, format_datetime, format_list
 from shelterdesk.i18n.territories import country_name
@@ -125,12 +126,14 @@ SERVICES = TabSpec(
 # --- stays and referrals (read-only here) ---------------------------------------------------
 STAYS = TabSpec(
     "stays", Kind.STAY, N_("Stays"),
-    N_("Shelter stays of this case. Admissions and discharges are made on the Shelter board."),
+    N_("Shelter stays of this case. Admit to a free bed or discharge here, or on the Shelter "
+       "board."),
     N_("This client has not stayed in a shelter."),
     (Column(N_("Admitted on"), lambda r: day(r.stay.admitted_on)),
      Column(N_("Discharged on"), lambda r: day(r.stay.discharged_on) or _("still there")),
      Column(N_("Where"), lambda r: r.place, stretch=True),
-     Column(N_("Reason"), lambda r: r.stay.discharge_reason)),
+     Column(N_("Reason"), lambda r: DISCHARGE_REASONS.label(r.stay.discharge_reason)
+            if r.stay.discharge_reason else "")),
     case_stays.stays_with_beds)
 
 REFERRALS = TabSpec(
