@@ -33,7 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "trafficker_relationship": N_("Relationship to the trafficker"), "label": N_("Label"),
     "capacity": N_("Capacity"), "to_org_id": N_("Receiving organisation"),
     "description": N_("Description"), "relationship": N_("Relationship"),
-    "outcome": N_("Outcome"), "file_name": N_("File"), "recipient": N_("Given to"),
+    "outcome": N_("Outcome"), "file_name": N_("File"),
     "referred_on": N_("Referral date"), "status_changed_on": N_("Date of the change"),
     "last_status_change": N_("Last change of status"),
 }
