@@ -32,13 +32,15 @@ INSERT INTO sync_peers (idx, device_id) SELECT 1, device_id FROM sync_state;
 -- The outbox: this device's own changes, one row per row insert ('+', value = JSON of the
 -- columns), row delete ('-') or field change (col = the column). seq is gapless.
 -- prev = the clock of what the writer saw before (to tell concurrent edits from later ones).
+-- `value` (here and below) has no declared type, hence no affinity: stored exactly as written
+-- ("ANY" would mean NUMERIC in an ordinary table and turn the text '007' into 7).
 CREATE TABLE change_log (
     seq    INTEGER PRIMARY KEY AUTOINCREMENT,
     hlc    INTEGER NOT NULL,
     tbl    TEXT NOT NULL,
     row_id TEXT NOT NULL,
     col    TEXT NOT NULL,
-    value  ANY,
+    value,
     prev   INTEGER NOT NULL DEFAULT 0
 );
 
@@ -73,7 +75,7 @@ CREATE TABLE sync_orphans (
     hlc    INTEGER NOT NULL,
     dev    INTEGER NOT NULL,
     prev   INTEGER NOT NULL DEFAULT 0,
-    value  ANY,
+    value,
     PRIMARY KEY (tbl, row_id, col)
 ) WITHOUT ROWID;
 
@@ -86,7 +88,7 @@ CREATE TABLE sync_quarantine (
     tbl         TEXT NOT NULL,
     row_id      TEXT NOT NULL,
     col         TEXT NOT NULL,
-    value       ANY,
+    value,
     prev        INTEGER NOT NULL DEFAULT 0,
     received_at TEXT NOT NULL,
     PRIMARY KEY (origin, seq)
@@ -148,7 +150,7 @@ CREATE TABLE sync_conflicts (
     row_id      TEXT NOT NULL DEFAULT '',
     other_id    TEXT NOT NULL DEFAULT '',
     col         TEXT NOT NULL DEFAULT '',
-    value       ANY,
+    value,
     detail      TEXT NOT NULL DEFAULT '{}',
     found_at    TEXT NOT NULL,
     resolved_at TEXT,
