@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(commands, common)
     records_commands.register(commands, common)
+    from shelterdesk.cli import sync_commands
+    sync_commands.register(commands, common)
     return parser
 
 

@@ -83,28 +83,27 @@ def shapes(connection: Connection) -> dict[str, TableShape]:
 
 
 def _row_json(shape: TableShape, alias: str) -> str:
-    pairs = ", ".join(f"'{c}', {alias}.{c}" for c in shape.columns if c not in shape.blobs)
-    return f"json_object({pairs})"
+    """The row as a JSON object; a BLOB column as {"$hex": "…"} (JSON holds no bytes)."""
+    pairs = []
+    for c in shape.columns:
+        value = (f"CASE WHEN {alias}.{c} IS NULL THEN NULL"
+                 f" ELSE json_object('$hex', hex({alias}.{c})) END"
+                 if c in shape.blobs else f"{alias}.{c}")
+        pairs.append(f"'{c}', {value}")
+    return f"json_object({', '.join(pairs)})"
 
 
 def _insert_body(shape: TableShape, alias: str = "NEW") -> list[str]:
-    """Statements logging a whole-row insert (blob columns as field changes of the same clock)."""
+    """Statements logging a whole-row insert."""
     row_id = shape.row_id_sql(alias)
     texts = [c for c in shape.columns if c not in shape.blobs]
     # json_object would turn a stray blob into null: refuse loudly instead.
     guard = " OR ".join(f"typeof({alias}.{c}) = 'blob'" for c in texts)
-    body = [
+    return [
         f"SELECT RAISE(ABORT, 'binary value in a text column of {shape.name}') WHERE {guard};",
         TICK,
         "INSERT INTO change_log (hlc, tbl, row_id, col, value, prev) VALUES"
         f" ({HLC}, '{shape.name}', {row_id}, '+', {_row_json(shape, alias)}, 0);",
-    ]
-    for blob in sorted(shape.blobs):
-        body.append(
-            "INSERT INTO change_log (hlc, tbl, row_id, col, value, prev) SELECT"
-            f" {HLC}, '{shape.name}', {row_id}, '{blob}', {alias}.{blob}, 0"
-            f" WHERE {alias}.{blob} IS NOT NULL;")
-    body += [
         "INSERT INTO sync_rows (tbl, row_id, hlc, dev, alive, prev) VALUES"
         f" ('{shape.name}', {row_id}, {HLC}, {LOCAL_DEVICE}, 1, 0)"
         " ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, dev = excluded.dev,"
@@ -112,7 +111,6 @@ def _insert_body(shape: TableShape, alias: str = "NEW") -> list[str]:
         f"DELETE FROM sync_fields WHERE tbl = '{shape.name}' AND row_id = {row_id};",
         f"DELETE FROM sync_orphans WHERE tbl = '{shape.name}' AND row_id = {row_id};",
     ]
-    return body
 
 
 def _delete_body(shape: TableShape, alias: str = "OLD") -> list[str]:
@@ -227,11 +225,6 @@ def _seed_existing_rows(connection: Connection) -> None:
             "INSERT INTO change_log (hlc, tbl, row_id, col, value, prev)"
             f" SELECT {HLC}, '{shape.name}', {row_id}, '+', {_row_json(shape, 't')}, 0"
             f" FROM {shape.name} t ORDER BY {row_id}")
-        for blob in sorted(shape.blobs):
-            connection.execute(
-                "INSERT INTO change_log (hlc, tbl, row_id, col, value, prev)"
-                f" SELECT {HLC}, '{shape.name}', {row_id}, '{blob}', t.{blob}, 0"
-                f" FROM {shape.name} t WHERE t.{blob} IS NOT NULL ORDER BY {row_id}")
         connection.execute(
             "INSERT OR REPLACE INTO sync_rows (tbl, row_id, hlc, dev, alive, prev)"
             f" SELECT '{shape.name}', {row_id}, {HLC}, {LOCAL_DEVICE}, 1, 0 FROM {shape.name} t")

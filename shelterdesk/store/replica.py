@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from shelterdesk.store import merge_rules
-from shelterdesk.store.capture import NOISY_COLUMNS, TableShape, shapes
+from shelterdesk.store import merge_rules, search
+from shelterdesk.store.capture import NOISY_COLUMNS, SYNCED_TABLES, TableShape, shapes
 from shelterdesk.store.changes import DELETE, INSERT, Change, observe, peer
-from shelterdesk.store.connection import Connection, IntegrityError
+from shelterdesk.store.connection import Connection
 from shelterdesk.store.rows import now
 
 
@@ -81,10 +81,11 @@ Clock = tuple[int, str]  # (hlc, device id): the order writes are compared in
 class Merger:
     """Applies changes to one connection (inside :func:`applying`)."""
 
-    def __init__(self, connection: Connection, horizon_hlc: int) -> None:
+    def __init__(self, connection: Connection, horizon_hlc: int,
+                 table_shapes: dict[str, TableShape] | None = None) -> None:
         self.c = connection
         self.horizon = horizon_hlc
-        self.shapes: dict[str, TableShape] = shapes(connection)
+        self.shapes: dict[str, TableShape] = table_shapes or shapes(connection)
         self.devices: dict[int, str] = {r[0]: r[1] for r in connection.execute(
             "SELECT idx, device_id FROM sync_peers")}
         self.indexes: dict[str, int] = {v: k for k, v in self.devices.items()}
@@ -244,7 +245,8 @@ class Merger:
         if state is not None and incoming <= state[0]:
             report.superseded += 1
             return
-        values = {c: v for c, v in dict(change.value).items() if c in shape.columns}
+        values = {c: _from_json(v) if c in shape.blobs else v
+                  for c, v in dict(change.value).items() if c in shape.columns}
         if state is not None and state[1]:
             clocks = self._field_clocks(shape, change.row_id)
             newer = {c for c, (clock, _p) in clocks.items() if clock > incoming}
@@ -349,10 +351,37 @@ class Merger:
                          stamp=self.stamp)
 
 
+def _from_json(value: Any) -> Any:
+    """A BLOB column of a row insert: {"$hex": "…"} as the capture trigger wrote it."""
+    if isinstance(value, dict) and isinstance(value.get("$hex"), str):
+        return bytes.fromhex(value["$hex"])
+    return value
+
+
+def reindex(connection: Connection, touched: dict[str, set[str]]) -> int:
+    """Rebuild the search rows of cases whose client, case or notes changed here."""
+    case_ids = set(touched.get("cases", ()))
+    for table, source in (("clients", "SELECT id FROM cases WHERE client_id IN"),
+                          ("notes", "SELECT case_id FROM notes WHERE id IN")):
+        ids = list(touched.get(table, ()))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            case_ids.update(r[0] for r in connection.execute(f"{source} ({marks})", chunk))
+    for case_id in sorted(case_ids):
+        search.index_case(connection, case_id)
+    return len(case_ids)
+
+
+def dangling_references(connection: Connection) -> int:
+    """Replicated rows whose parent row has not arrived (yet) from another device."""
+    synced = set(SYNCED_TABLES)
+    return sum(1 for row in connection.execute("PRAGMA foreign_key_check") if row[0] in synced)
+
+
 def apply_changes(connection: Connection, changes: Iterable[Change],
                   horizon_hlc: int) -> ApplyReport:
     """Merge changes into the replica; call inside :func:`applying`."""
     return Merger(connection, horizon_hlc).apply(changes)
 
 
-__all__ = ["ApplyReport", "Change", "IntegrityError", "Merger", "applying", "apply_changes"]

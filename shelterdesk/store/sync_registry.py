@@ -90,11 +90,12 @@ def add_device(connection: Connection, device_id: str, sign_pub: bytes, kx_pub: 
 
 def revoke_device(connection: Connection, device_id: str, after_seq: int,
                   at: str | None = None) -> bool:
-    """Envelopes of the device beyond ``after_seq`` are refused from now on (the lowest
-    bound heard wins). True if this changed anything."""
+    """Envelopes of the device beyond ``after_seq`` are refused from now on. Of two bounds
+    heard, the higher wins: it is what some remaining device had already applied, and all
+    must hold the same. True if this changed anything."""
     cursor = connection.execute(
         "UPDATE sync_devices SET revoked_after = ?, revoked_at = coalesce(revoked_at, ?)"
-        " WHERE device_id = ? AND (revoked_after IS NULL OR revoked_after > ?)",
+        " WHERE device_id = ? AND (revoked_after IS NULL OR revoked_after < ?)",
         (after_seq, at or now(), device_id, after_seq))
     return cursor.rowcount == 1
 

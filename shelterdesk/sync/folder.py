@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from shelterdesk.i18n import _
 from shelterdesk.sync.errors import FolderUnusable, VaultInSyncFolder
 from shelterdesk.sync.transport import (
     RECORD_KINDS,
@@ -81,7 +82,7 @@ class FolderTransport(Transport):
         self.root = Path(root)
         self.org_id = org_id
         if not self.root.is_dir():
-            raise FolderUnusable(path=str(self.root), reason="not a directory")
+            raise FolderUnusable(path=str(self.root), reason=_("it is not a directory"))
 
     def for_org(self, org_id: str) -> FolderTransport:
         return FolderTransport(self.root, org_id)
@@ -171,7 +172,7 @@ def check_vault_location(vault_dir: Path, folder: Path | None = None) -> None:
         if vault == root or root in vault.parents:
             raise VaultInSyncFolder(vault=str(vault_dir), reason=str(folder))
         if vault in root.parents:
-            raise FolderUnusable(path=str(folder), reason="it is inside the vault directory")
+            raise FolderUnusable(path=str(folder), reason=_("it is inside the vault directory"))
     for directory in (vault, *vault.parents):
         for marker, service in SYNC_MARKERS.items():
             if (directory / marker).exists():

@@ -160,6 +160,14 @@ CREATE TABLE sync_conflicts (
 );
 CREATE INDEX sync_conflicts_open ON sync_conflicts (found_at) WHERE resolved_at IS NULL;
 
+-- Rows other devices changed, waiting for the domain review after a sync (kept in the apply
+-- transactions, so a crash between applying and reviewing loses nothing).
+CREATE TABLE sync_review (
+    tbl    TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    PRIMARY KEY (tbl, row_id)
+) WITHOUT ROWID;
+
 -- Each user's random user key, and that key wrapped under their passphrase (Argon2id):
 -- replicated (inside encrypted envelopes), so one passphrase opens every laptop, while
 -- each laptop's key-slot file wraps its own vault key under the user key.
