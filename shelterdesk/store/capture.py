@@ -196,7 +196,10 @@ def install(connection: Connection) -> bool:
     statements = generated_sql(connection)
     version = _fingerprint(statements)
     current = connection.execute("SELECT capture_version FROM sync_state").fetchone()[0]
-    if current == version:
+    installed = connection.execute(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+        " AND name LIKE 'sync\\_capture\\_%' ESCAPE '\\'").fetchone()[0]
+    if current == version and installed == len(statements):
         return False
     connection.execute("BEGIN IMMEDIATE")
     try:

@@ -214,7 +214,7 @@ class Vault:
                 self.throttle.failed()
                 raise WrongPassphrase()
             session = self._open_session(slots, vault_key, name, "login")
-            if slot.kind == "user":
+            if slot.kind == "user" and member_slots.has_table(session.connection):
                 # A one-layer slot from before sync: give the user a credential that
                 # every laptop of the organisation will accept.
                 session.rewrite_slot(name, passphrase, action=None)

@@ -99,7 +99,7 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         with transaction(conn):
             found, refused = acks.read(place, conn)
         summary.problems += [Problem(where, reason, False) for where, reason in refused]
-        acks.check_rollback(conn, found, outbox.own_envelope_high_water(conn, place))
+        acks.check_rollback(conn, found, outbox.own_envelopes(conn, place))
         _registry_pass(conn, place, summary)
         _push(conn, place, summary)
         shapes = table_shapes(conn)
@@ -251,5 +251,8 @@ def _warnings(conn: Connection, found: list[acks.Ack], summary: SyncSummary) -> 
         summary.warnings.append("peer_clock_ahead")
     if hlc.wall_ms(changes.current_hlc(conn)) > now_ms + hlc.MAX_DRIFT_MS:
         summary.warnings.append("own_clock_was_ahead")
+    if any(p.reason == "missing_key" for p in summary.problems) and \
+            "newer_key_missing" not in summary.warnings:
+        summary.warnings.append("newer_key_missing")
     if summary.applied_changes and replica.dangling_references(conn):
         summary.warnings.append("waiting_for_related_records")

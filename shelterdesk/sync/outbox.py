@@ -17,7 +17,7 @@ from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.sync import envelope
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
-MAX_CHANGES = 20_000
+MAX_CHANGES = 5_000
 MAX_BYTES = 4 * 1024 * 1024
 
 
@@ -88,8 +88,7 @@ def send(connection: Connection, transport: Transport, report: PushReport) -> No
             report.reput += 1
 
 
-def own_envelope_high_water(connection: Connection, transport: Transport) -> int:
-    """The highest seq of this device's envelopes the transport holds (rollback evidence)."""
+def own_envelopes(connection: Connection, transport: Transport) -> list[EnvelopeRef]:
+    """This device's envelopes the transport holds (evidence against a rolled-back vault)."""
     me = changes.device_id(connection)
-    refs = [r for r in transport.list_envelopes({me: 0}) if r.device_id == me]
-    return max((r.seq_to for r in refs), default=0)
+    return [r for r in transport.list_envelopes({me: 0}) if r.device_id == me]

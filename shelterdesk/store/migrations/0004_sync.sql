@@ -6,6 +6,7 @@
 -- `applying` is 1 only inside the transaction that applies other devices' changes, so the
 -- capture triggers do not echo them. `clock_offset_ms` shifts this device's idea of "now"
 -- (tests simulate skewed clocks with it; it is what changing the system clock would do).
+-- `halted` is set once this vault is found restored from an older copy: it never syncs again.
 CREATE TABLE sync_state (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
     device_id       TEXT NOT NULL,
@@ -15,7 +16,8 @@ CREATE TABLE sync_state (
     org_id          TEXT NOT NULL DEFAULT '',
     sign_key        BLOB,
     kx_key          BLOB,
-    capture_version TEXT NOT NULL DEFAULT ''
+    capture_version TEXT NOT NULL DEFAULT '',
+    halted          TEXT NOT NULL DEFAULT ''
 );
 INSERT INTO sync_state (id, device_id) VALUES (1, lower(hex(randomblob(16))));
 
