@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records", "sync"]
+ALL = ["vault_open", "records", "referrals", "statistics", "backup", "sync"]
 
 
 def main(names: list[str]) -> int:
