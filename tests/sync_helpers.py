@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelterdesk.store import changes, member_slots, snapshot
+from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection, open_database
 from shelterdesk.store.keyslots import SlotFile
 from shelterdesk.store.migrate import apply_migrations
@@ -178,13 +179,27 @@ def build_org(root: Path, names: tuple[str, ...] = ("a", "b", "c")) -> Org:
     return Org(root, store, {name: vault_key(root / name) for name in names})
 
 
-def sync_all(replicas: list[Replica], transport: Transport, rounds: int = 6) -> None:
-    """Sync every replica until nothing moves (all-pairs through the shared transport)."""
+def quiet(replicas: list[Replica]) -> bool:
+    """Every change of every replica is sealed, and applied by every other replica."""
+    sealed = {}
+    for replica in replicas:
+        upto, _hash = registry.last_sent(replica.connection)
+        if upto != changes.last_seq(replica.connection):
+            return False
+        sealed[replica.device_id] = upto
+    for replica in replicas:
+        applied = {p.device_id: p.applied_seq for p in changes.peers(replica.connection)}
+        for device, upto in sealed.items():
+            if device != replica.device_id and applied.get(device, 0) != upto:
+                return False
+    return True
+
+
+def sync_all(replicas: list[Replica], transport: Transport, rounds: int = 8) -> None:
+    """Sync every replica in turn until all hold everything (all-pairs, through the transport)."""
     for _ in range(rounds):
-        before = [r.dump() for r in replicas]
-        vectors = [changes.version_vector(r.connection) for r in replicas]
         for replica in replicas:
             replica.sync(transport)
-        if [r.dump() for r in replicas] == before and vectors == [
-                changes.version_vector(r.connection) for r in replicas]:
+        if quiet(replicas):
             return
+    raise AssertionError("replicas did not settle")

@@ -113,7 +113,11 @@ def _insert_body(shape: TableShape, alias: str = "NEW") -> list[str]:
     ]
 
 
+ERASING = "(SELECT value FROM meta WHERE key = 'erasing') = 'yes'"
+
+
 def _delete_body(shape: TableShape, alias: str = "OLD") -> list[str]:
+    """A tombstone; an erasure's (store/erasure.py sets meta 'erasing') says so: 'erase'."""
     row_id = shape.row_id_sql(alias)
     seen = (f"max(coalesce((SELECT hlc FROM sync_rows WHERE tbl = '{shape.name}'"
             f" AND row_id = {row_id}), 0), coalesce((SELECT max(hlc) FROM sync_fields"
@@ -121,12 +125,27 @@ def _delete_body(shape: TableShape, alias: str = "OLD") -> list[str]:
     return [
         TICK,
         "INSERT INTO change_log (hlc, tbl, row_id, col, value, prev) VALUES"
-        f" ({HLC}, '{shape.name}', {row_id}, '-', NULL, {seen});",
+        f" ({HLC}, '{shape.name}', {row_id}, '-', CASE WHEN {ERASING} THEN 'erase' END,"
+        f" {seen});",
         "INSERT INTO sync_rows (tbl, row_id, hlc, dev, alive, prev) VALUES"
-        f" ('{shape.name}', {row_id}, {HLC}, {LOCAL_DEVICE}, 0, {seen})"
+        f" ('{shape.name}', {row_id}, {HLC}, {LOCAL_DEVICE},"
+        f" CASE WHEN {ERASING} THEN -1 ELSE 0 END, {seen})"
         " ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, dev = excluded.dev,"
-        " alive = 0, prev = excluded.prev;",
+        " alive = excluded.alive, prev = excluded.prev;",
         f"DELETE FROM sync_fields WHERE tbl = '{shape.name}' AND row_id = {row_id};",
+    ]
+
+
+def _erase_body(shape: TableShape) -> list[str]:
+    """An erased row leaves no copy in this device's outbox, orphans or conflict values."""
+    row_id = shape.row_id_sql("OLD")
+    where = f"tbl = '{shape.name}' AND row_id = {row_id}"
+    return [
+        "UPDATE change_log SET tbl = '~erased', row_id = '', col = '', value = NULL"
+        f" WHERE {where} AND col != '-';",
+        f"DELETE FROM sync_orphans WHERE {where};",
+        f"DELETE FROM sync_quarantine WHERE {where};",
+        f"UPDATE sync_conflicts SET value = NULL WHERE {where};",
     ]
 
 
@@ -159,6 +178,9 @@ def trigger_sql(shape: TableShape) -> list[str]:
         f" WHEN {NOT_APPLYING} BEGIN\n  " + "\n  ".join(_insert_body(shape)) + "\nEND",
         f"CREATE TRIGGER sync_capture_{name}_delete AFTER DELETE ON {name}"
         f" WHEN {NOT_APPLYING} BEGIN\n  " + "\n  ".join(_delete_body(shape)) + "\nEND",
+        f"CREATE TRIGGER sync_capture_{name}_scrub AFTER DELETE ON {name}"
+        f" WHEN {NOT_APPLYING} AND {ERASING} BEGIN\n  " + "\n  ".join(_erase_body(shape))
+        + "\nEND",
         # A changed key is the old row gone and a new one made.
         f"CREATE TRIGGER sync_capture_{name}_rekey AFTER UPDATE ON {name}"
         f" WHEN {NOT_APPLYING} AND NOT ({same_key}) BEGIN\n  "

@@ -104,6 +104,17 @@ def derived_value(table: str, value: str, row_id: str) -> str:
     return f"{value[:27]}-{suffix}"
 
 
+def scrub(connection: Connection, table: str, row_id: str) -> None:
+    """An erased row leaves no copy here: not in the outbox, orphans, held changes, conflicts."""
+    where = "tbl = ? AND row_id = ?"
+    connection.execute("UPDATE change_log SET tbl = '~erased', row_id = '', col = '', value = NULL"
+                       f" WHERE {where} AND col != '-'", (table, row_id))
+    for statement in (f"DELETE FROM sync_orphans WHERE {where}",
+                      f"DELETE FROM sync_quarantine WHERE {where}",
+                      f"UPDATE sync_conflicts SET value = NULL WHERE {where}"):
+        connection.execute(statement, (table, row_id))
+
+
 def flag(connection: Connection, kind: str, key: str, *, table: str = "", row_id: str = "",
          other_id: str = "", col: str = "", value: Any = None, detail: dict | None = None,
          stamp: str | None = None) -> bool:

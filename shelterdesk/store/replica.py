@@ -76,6 +76,8 @@ def applying(connection: Connection) -> Iterator[Connection]:
 
 
 Clock = tuple[int, str]  # (hlc, device id): the order writes are compared in
+RowState = tuple[Clock, bool, int, bool]  # clock, alive, prev, erased
+ERASE = "erase"  # the value of an erasure's tombstone
 
 
 class Merger:
@@ -144,22 +146,25 @@ class Merger:
     def _clock(self, hlc: int, idx: int) -> Clock:
         return hlc, self.devices[idx]
 
-    def _row_state(self, shape: TableShape, row_id: str) -> tuple[Clock, bool, int] | None:
+    def _row_state(self, shape: TableShape, row_id: str) -> RowState | None:
+        """(clock, alive, prev, erased): ``alive`` is 1, a tombstone 0, an erasure's -1."""
         row = self.c.execute("SELECT hlc, dev, alive, prev FROM sync_rows WHERE tbl = ?"
                              " AND row_id = ?", (shape.name, row_id)).fetchone()
-        return None if row is None else (self._clock(row[0], row[1]), bool(row[2]), row[3])
+        if row is None:
+            return None
+        return self._clock(row[0], row[1]), row[2] == 1, row[3], row[2] == -1
 
     def _field_clocks(self, shape: TableShape, row_id: str) -> dict[str, tuple[Clock, int]]:
         return {r[0]: (self._clock(r[1], r[2]), r[3]) for r in self.c.execute(
             "SELECT col, hlc, dev, prev FROM sync_fields WHERE tbl = ? AND row_id = ?",
             (shape.name, row_id))}
 
-    def _set_row_state(self, shape: TableShape, change: Change, alive: bool) -> None:
+    def _set_row_state(self, shape: TableShape, change: Change, alive: int) -> None:
         self.c.execute(
             "INSERT INTO sync_rows (tbl, row_id, hlc, dev, alive, prev) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, dev = excluded.dev,"
             " alive = excluded.alive, prev = excluded.prev",
-            (shape.name, change.row_id, change.hlc, self._index(change.origin), int(alive),
+            (shape.name, change.row_id, change.hlc, self._index(change.origin), alive,
              change.prev))
 
     # --- field changes on a live row (the common case, one row at a time) -----------------
@@ -170,7 +175,7 @@ class Merger:
             for change in changes:
                 self._one(shape, change, report)
             return
-        base, _alive, base_prev = state
+        base, _alive, base_prev, _erased = state
         clocks = self._field_clocks(shape, row_id)
         winners: dict[str, Change] = {}
         for change in changes:
@@ -255,16 +260,17 @@ class Merger:
             self.c.executemany("DELETE FROM sync_fields WHERE tbl = ? AND row_id = ? AND col = ?",
                                [(shape.name, change.row_id, col) for col in clocks
                                 if col not in newer])
-            self._set_row_state(shape, change, True)
+            self._set_row_state(shape, change, 1)
         else:
             merge_rules.insert_row(self.c, shape, change.row_id, values, report)
-            self._set_row_state(shape, change, True)
+            self._set_row_state(shape, change, 1)
             self._adopt_orphans(shape, change, report)
         report.applied += 1
         report.touch(shape.name, change.row_id)
 
     def _delete(self, shape: TableShape, change: Change, report: ApplyReport) -> None:
         incoming = (change.hlc, change.origin)
+        erase = change.value == ERASE
         state = self._row_state(shape, change.row_id)
         if state is not None and incoming <= state[0]:
             report.superseded += 1
@@ -272,8 +278,8 @@ class Merger:
         if state is not None and state[1]:
             clocks = self._field_clocks(shape, change.row_id)
             for col, (clock, prev) in clocks.items():
-                value = self._value(shape, change.row_id, col)
-                if clock > incoming:  # written after the delete: kept for a re-insert
+                value = None if erase else self._value(shape, change.row_id, col)
+                if clock > incoming and not erase:  # written after the delete: kept
                     self._store_orphan(shape.name, change.row_id, col, clock, prev, value)
                     report.orphaned += 1
                 if clock[1] != change.origin and clock[0] > change.prev \
@@ -284,20 +290,23 @@ class Merger:
             merge_rules.delete_row(self.c, shape, change.row_id)
             self.c.execute("DELETE FROM sync_fields WHERE tbl = ? AND row_id = ?",
                            (shape.name, change.row_id))
-        self._set_row_state(shape, change, False)
+        if erase:
+            merge_rules.scrub(self.c, shape.name, change.row_id)
+        self._set_row_state(shape, change, -1 if erase else 0)
         report.applied += 1
         report.touch(shape.name, change.row_id)
 
-    def _orphan(self, shape: TableShape, change: Change, state: tuple[Clock, bool, int] | None,
+    def _orphan(self, shape: TableShape, change: Change, state: RowState | None,
                 report: ApplyReport) -> None:
-        """A field write for a row not here: older than its delete is superseded, else kept."""
+        """A field write for a row not here: older than its delete is superseded, else kept
+        (never for an erased row: its data stays gone)."""
         incoming = (change.hlc, change.origin)
-        if state is not None and incoming <= state[0]:
+        if state is not None and (incoming <= state[0] or state[3]):
             report.superseded += 1
             if change.origin != state[0][1] and change.hlc > state[2] \
                     and change.col not in NOISY_COLUMNS:
                 self._conflict("edited_and_deleted", shape.name, change.row_id, change.col,
-                               change.value, incoming, None)
+                               None if state[3] else change.value, incoming, None)
                 report.conflicts += 1
             return
         found = self.c.execute("SELECT hlc, dev FROM sync_orphans WHERE tbl = ? AND row_id = ?"

@@ -211,6 +211,12 @@ def mark_put(connection: Connection, seq_from: int) -> None:
     connection.execute("UPDATE sync_sent SET put_at = ? WHERE seq_from = ?", (now(), seq_from))
 
 
+def forget_acknowledged_blobs(connection: Connection, up_to_seq: int) -> int:
+    """Drop the kept bytes of envelopes every device has applied (their hashes stay)."""
+    return connection.execute("UPDATE sync_sent SET blob = NULL WHERE put_at IS NOT NULL"
+                              " AND blob IS NOT NULL AND seq_to <= ?", (up_to_seq,)).rowcount
+
+
 def schema_version(connection: Connection) -> int:
     row = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
     return int(row[0] or 0)

@@ -108,3 +108,14 @@ def check_rollback(connection: Connection, acks: list[Ack], own_refs: list[Envel
             with transaction(connection):
                 connection.execute("UPDATE sync_state SET halted = ?", (str(seen),))
         raise RollbackDetected(have=have, seen=seen)
+
+
+def everyone_holds(connection: Connection) -> int:
+    """The last of this device's seqs that every other remaining device acknowledges."""
+    me = changes.device_id(connection)
+    others = [d.device_id for d in registry.devices(connection)
+              if d.device_id != me and not d.revoked]
+    stored = registry.acks(connection)
+    if not others:
+        return 0
+    return min(int(stored.get(device, {}).get(me, 0)) for device in others)

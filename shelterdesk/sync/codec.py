@@ -33,7 +33,8 @@ def _encode_value(change: Change) -> Any:
 
 def _decode_value(table: str, col: str, value: Any) -> Any:
     if col == INSERT or table.startswith("~"):
-        if not isinstance(value, dict):
+        # A row, or a control record (an erased change leaves an empty one behind).
+        if not isinstance(value, dict) and not (table.startswith("~") and value is None):
             raise EnvelopeMalformed(detail="row")
         return value
     if isinstance(value, dict):

@@ -1,4 +1,4 @@
-"""A full sync: check for rollback, take keys and devices, send, receive and apply, review.
+"""A full sync: check for rollback, take keys and devices, receive and apply, review, send.
 
 Receiving goes device by device in sequence order. Each envelope is checked
 (layout, organisation, sender, signature, chain, key, decryption, schema) and
@@ -101,7 +101,6 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         summary.problems += [Problem(where, reason, False) for where, reason in refused]
         acks.check_rollback(conn, found, outbox.own_envelopes(conn, place))
         _registry_pass(conn, place, summary)
-        _push(conn, place, summary)
         shapes = table_shapes(conn)
         for _attempt in range(4):
             _pull(ctx, place, ident, summary, shapes)
@@ -113,8 +112,11 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         summary.conflicts_open = len(sync_conflicts.open_conflicts(conn))
         ctx.refresh_slots()
         devices.write_grants(place, conn)
-        _push(conn, place, summary)  # records this sync logged (device vouchers)
+        # Sent last: what arrived may have erased some of what this laptop was about to send.
+        _push(conn, place, summary)
         acks.publish(place, conn)
+        with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
+            registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
         _warnings(conn, found, summary)
         return summary
 

@@ -74,18 +74,15 @@ class SchemaTooNew(EnvelopeRejected):
 
 class RollbackDetected(SyncError):
     message = N_(
-        "This vault is older than copies other laptops have already seen (it was probably "
-        "restored from an old copy): its change {have} is behind change {seen} they hold. "
-        "Syncing is stopped so nothing is overwritten; ask a coordinator (see docs/sync.md)."
+        "This vault no longer holds changes the other laptops have already received from it "
+        "(it was probably restored from an older copy: change {have} here, {seen} seen "
+        "elsewhere). Syncing is stopped for good so that nothing is overwritten; enroll this "
+        "laptop again (see docs/sync.md)."
     )
 
 
 class NotEnrolled(SyncError):
     message = N_("This laptop has not joined an organisation for syncing yet.")
-
-
-class DeviceRemoved(SyncError):
-    message = N_("This laptop was removed from the organisation's devices; it can no longer sync.")
 
 
 class RelayUnavailable(SyncError):
