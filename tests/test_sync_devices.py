@@ -193,3 +193,15 @@ def test_a_vault_restored_from_an_older_copy_stops_syncing(org, tmp_path: Path) 
     with b.unlock(ADMIN, PASSPHRASE) as session:
         assert session.connection.execute(
             "SELECT count(*) FROM shelters WHERE id = 't'").fetchone()[0] == 0
+
+
+def test_a_file_forged_into_our_own_directory_does_not_halt_us(org, tmp_path: Path) -> None:
+    a, b, transport = _vaults(org, tmp_path)
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        me = service.this_device(session).device_id
+        org_id = service.this_device(session).org_id
+    from shelterdesk.sync.transport import EnvelopeRef
+
+    transport.store.envelopes[(org_id, EnvelopeRef(me, 900, 950))] = b"SDE1" + b"x" * 300
+    summary = _sync(a, transport)  # no RollbackDetected
+    assert summary.org_id == org_id

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shelterdesk.store import changes
 from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection, transaction
-from shelterdesk.sync import envelope
+from shelterdesk.sync import crypto, envelope
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 MAX_CHANGES = 5_000
@@ -89,6 +89,20 @@ def send(connection: Connection, transport: Transport, report: PushReport) -> No
 
 
 def own_envelopes(connection: Connection, transport: Transport) -> list[EnvelopeRef]:
-    """This device's envelopes the transport holds (evidence against a rolled-back vault)."""
+    """This device's envelopes in the transport (evidence against a rolled-back vault): the
+    ones it has sealed, and any other that carries its own valid signature (a file someone
+    else put there proves nothing)."""
     me = changes.device_id(connection)
-    return [r for r in transport.list_envelopes({me: 0}) if r.device_id == me]
+    ident = registry.identity(connection)
+    ranges = {(s.seq_from, s.seq_to) for s in registry.sent_envelopes(connection)}
+    found = []
+    for ref in transport.list_envelopes({me: 0}):
+        if ref.device_id != me:
+            continue
+        if (ref.seq_from, ref.seq_to) not in ranges:
+            blob = transport.get_envelope(ref)
+            if blob is None or ident.sign_key is None or not envelope.signature_valid(
+                    blob, crypto.signing_public(ident.sign_key)):
+                continue
+        found.append(ref)
+    return found

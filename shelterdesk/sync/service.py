@@ -13,7 +13,7 @@ from shelterdesk.store import audit, vault_join
 from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.sync import devices, engine, enrollment
+from shelterdesk.sync import devices, engine, enrollment, records
 from shelterdesk.sync.errors import EnrollmentFailed, RollbackDetected, SyncError
 from shelterdesk.sync.transport import Transport
 
@@ -98,9 +98,7 @@ def join(directory: Path, code: str, transport: Transport, username: str,
 
 
 def _invite_key(package: dict) -> bytes:
-    from shelterdesk.sync.records import unb64
-
-    return unb64(package["invite_key"])
+    return records.unb64(package["invite_key"])
 
 
 def revoke(session: Session, device_id: str) -> tuple[int, int]:
