@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records", "referrals", "statistics", "backup", "case_list_ui"]
+ALL = ["vault_open", "records", "referrals", "statistics", "backup", "case_list_ui", "sync"]
 
 
 def main(names: list[str]) -> int:

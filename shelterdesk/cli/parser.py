@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     referral_commands.register(commands, common)
     stats_commands.register(commands, common)
     backup_commands.register(commands, common)
+    from shelterdesk.cli import sync_commands
+    sync_commands.register(commands, common)
     return parser
 
 

@@ -5,6 +5,14 @@ a secret (Argon2id for passphrases, HKDF for the 128-bit recovery key). The
 associated data binds the vault id, the slot id and the KDF parameters, so
 slots cannot be swapped between vaults or users, nor their cost lowered.
 
+A "member" slot (written by this version) has two layers, so that one
+passphrase opens every laptop of the organisation while each laptop keeps its
+own vault key: the user's *credential* — a random per-user key wrapped under
+Argon2id(passphrase) — is the same on every laptop (it travels inside the
+encrypted sync envelopes and the user_secrets table), and each laptop wraps its
+own vault key under that user key. The older one-layer "user" slot is still
+read, and upgraded at the next login.
+
 The file names nobody: a user's slot is found by an HMAC of the user name
 under a random per-file salt. A SHA-256 line over the raw bytes catches any
 damaged or edited byte before a key derivation is attempted, and an HMAC
@@ -130,26 +138,68 @@ def _canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+CREDENTIAL_FORMAT = "shelterdesk/credential/v1"
+
+
+def _credential_aad(kdf: dict[str, Any], salt: bytes) -> bytes:
+    return _canonical({"format": CREDENTIAL_FORMAT, "kdf": kdf, "salt": _b64(salt)})
+
+
+def make_credential(passphrase: str, user_key: bytes, params: KdfParams) -> dict[str, str | dict]:
+    """The user key wrapped under the passphrase: the same on every laptop."""
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    kdf = params.as_dict()
+    kek = derive_argon2id(passphrase, salt, params)
+    ciphertext = AESGCM(kek).encrypt(nonce, bytes(user_key), _credential_aad(kdf, salt))
+    return {"kdf": kdf, "salt": _b64(salt), "nonce": _b64(nonce), "ct": _b64(ciphertext)}
+
+
+def open_credential(credential: dict[str, Any], passphrase: str) -> bytearray | None:
+    """The user key, or None for a wrong passphrase."""
+    try:
+        kdf, salt = dict(credential["kdf"]), _unb64(credential["salt"])
+        nonce, ciphertext = _unb64(credential["nonce"]), _unb64(credential["ct"])
+    except (KeyError, TypeError, ValueError):
+        raise SlotFileCorrupted() from None
+    kek = derive_argon2id(passphrase, salt, KdfParams.from_dict(kdf))
+    try:
+        return bytearray(AESGCM(kek).decrypt(nonce, ciphertext, _credential_aad(kdf, salt)))
+    except InvalidTag:
+        return None
+
+
 @dataclass
 class Slot:
     slot_id: str
-    kind: str  # "user", "recovery" or "disabled"
+    kind: str  # "member", "user" (one layer, older), "recovery" or "disabled"
     kdf: dict[str, Any] = field(default_factory=dict)
     salt: bytes = b""
     nonce: bytes = b""
     ciphertext: bytes = b""
+    wrap_nonce: bytes = b""  # member slots: the vault key under the user key
+    wrap_ct: bytes = b""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.slot_id, "kind": self.kind, "kdf": self.kdf, "salt": _b64(self.salt),
+        data = {"id": self.slot_id, "kind": self.kind, "kdf": self.kdf, "salt": _b64(self.salt),
                 "nonce": _b64(self.nonce), "ct": _b64(self.ciphertext)}
+        if self.kind == "member":
+            data.update(wn=_b64(self.wrap_nonce), wc=_b64(self.wrap_ct))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Slot:
         kind = data["kind"]
-        if kind not in ("user", "recovery", "disabled"):
+        if kind not in ("member", "user", "recovery", "disabled"):
             raise SlotFileCorrupted()
-        return cls(str(data["id"]), kind, dict(data["kdf"]), _unb64(data["salt"]),
+        slot = cls(str(data["id"]), kind, dict(data["kdf"]), _unb64(data["salt"]),
                    _unb64(data["nonce"]), _unb64(data["ct"]))
+        if kind == "member":
+            slot.wrap_nonce, slot.wrap_ct = _unb64(data["wn"]), _unb64(data["wc"])
+        return slot
+
+    def credential(self) -> dict[str, Any]:
+        return {"kdf": self.kdf, "salt": _b64(self.salt), "nonce": _b64(self.nonce),
+                "ct": _b64(self.ciphertext)}
 
 
 @dataclass
@@ -181,6 +231,22 @@ class SlotFile:
         kek = derive_argon2id(passphrase, slot.salt, params)
         self._seal(slot, kek, vault_key)
 
+    def put_member(self, username: str, credential: dict[str, Any], user_key: bytes,
+                   vault_key: bytes) -> None:
+        """A two-layer slot: the shared credential, and this vault's key under the user key."""
+        slot = Slot(self.slot_id_for(username), "member", dict(credential["kdf"]),
+                    _unb64(credential["salt"]), _unb64(credential["nonce"]),
+                    _unb64(credential["ct"]), secrets.token_bytes(12))
+        slot.wrap_ct = AESGCM(bytes(user_key)).encrypt(slot.wrap_nonce, bytes(vault_key),
+                                                       self._aad(slot))
+        self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
+
+    def has_member(self, username: str, credential: dict[str, Any]) -> bool:
+        slot = self.find(self.slot_id_for(username))
+        return slot is not None and slot.kind == "member" and slot.credential() == {
+            "kdf": dict(credential["kdf"]), "salt": credential["salt"],
+            "nonce": credential["nonce"], "ct": credential["ct"]}
+
     def put_recovery(self, recovery_secret: bytes, vault_key: bytes) -> None:
         slot = Slot(RECOVERY_SLOT_ID, "recovery", {"name": "hkdf-sha256"},
                     secrets.token_bytes(16), secrets.token_bytes(12))
@@ -197,6 +263,16 @@ class SlotFile:
         self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
 
     def unwrap_user(self, slot: Slot, passphrase: str) -> bytearray | None:
+        """The vault key from a user's slot (either kind), or None for a wrong passphrase."""
+        if slot.kind == "member":
+            user_key = open_credential(slot.credential(), passphrase)
+            if user_key is None:
+                return None
+            try:
+                return bytearray(AESGCM(bytes(user_key)).decrypt(
+                    slot.wrap_nonce, slot.wrap_ct, self._aad(slot)))
+            except InvalidTag:
+                raise SlotFileCorrupted() from None
         kek = derive_argon2id(passphrase, slot.salt, KdfParams.from_dict(slot.kdf))
         return self._open(slot, kek)
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from shelterdesk.store import capture
 from shelterdesk.store.connection import Connection, DatabaseError
 from shelterdesk.store.errors import StorageFailed, VaultTooNew
 
@@ -52,7 +53,8 @@ def check_not_newer(connection: Connection, migrations: list[Migration]) -> int:
 
 
 def apply_migrations(connection: Connection, migrations: list[Migration] | None = None) -> int:
-    """Bring the schema up to date; returns how many migrations ran."""
+    """Bring the schema up to date (and the sync capture triggers with it); returns how many
+    migrations ran."""
     migrations = bundled_migrations() if migrations is None else migrations
     version = check_not_newer(connection, migrations)
     connection.execute(
@@ -77,4 +79,8 @@ def apply_migrations(connection: Connection, migrations: list[Migration] | None 
                 connection.execute("ROLLBACK")
             raise StorageFailed(detail=f"migration {migration.name}: {exc}") from None
         applied += 1
+    try:
+        capture.install(connection)
+    except DatabaseError as exc:
+        raise StorageFailed(detail=f"change capture: {exc}") from None
     return applied

@@ -8,7 +8,7 @@ from shelterdesk.domain.accounts import check_passphrase, check_username
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
-from shelterdesk.store import audit
+from shelterdesk.store import audit, member_slots
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.errors import (
     UnknownUser,
@@ -78,6 +78,7 @@ def disable_user(session: Session, username: str) -> None:
     with session.lock, transaction(session.connection) as connection:
         connection.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                            (audit.now_iso(), user.id))
+        member_slots.forget(connection, user.id)
         audit.append(connection, session.user.id, "user.disable", "user", user.id)
         session.remove_slot(user.username)
 

@@ -21,7 +21,7 @@ from shelterdesk.domain.accounts import check_passphrase, check_username, normal
 from shelterdesk.domain.errors import PermissionDenied, UserFacingError
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
-from shelterdesk.store import audit, recovery
+from shelterdesk.store import audit, member_slots, recovery
 from shelterdesk.store.connection import (
     Connection,
     DatabaseError,
@@ -166,12 +166,19 @@ class Vault:
                         "INSERT INTO users (id, username, roles, created_at, updated_at)"
                         " VALUES (?, ?, ?, ?, ?)",
                         (user_id, username, Role.COORDINATOR.value, now, now))
+                    member = member_slots.has_table(connection)
+                    if member:
+                        user_key, credential = member_slots.set_passphrase(
+                            connection, user_id, passphrase, params)
                     audit.append(connection, user_id, "vault.create", "vault", vault_id)
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 connection.close()
             slots = SlotFile.new(vault_id)
-            slots.put_user(username, passphrase, vault_key, params)
+            if member:
+                slots.put_member(username, credential, user_key, vault_key)
+            else:  # a schema from before sync (tests of upgrades)
+                slots.put_user(username, passphrase, vault_key, params)
             slots.put_recovery(recovery_secret, vault_key)
             slots.save(self.slots_path, vault_key)
         except BaseException:
@@ -213,7 +220,12 @@ class Vault:
             if vault_key is None:
                 self.throttle.failed()
                 raise WrongPassphrase()
-            return self._open_session(slots, vault_key, name, "login")
+            session = self._open_session(slots, vault_key, name, "login")
+            if slot.kind == "user" and member_slots.has_table(session.connection):
+                # A one-layer slot from before sync: give the user a credential that
+                # every laptop of the organisation will accept.
+                session.rewrite_slot(name, passphrase, action=None)
+            return session
 
     def unlock_with_recovery(self, recovery_text: str, username: str,
                              new_passphrase: str) -> Session:
@@ -363,16 +375,35 @@ class Session:
 
     def rewrite_slot(self, username: str, passphrase: str, *, action: str | None,
                      subject_id: str = "") -> None:
-        """Wrap the vault key for one user under a new passphrase (one atomic file write)."""
+        """A new passphrase for one user: a new credential (which sync carries to the other
+        laptops) and this laptop's slot for it (one atomic file write). Joins the caller's
+        transaction if one is open."""
         check_passphrase(passphrase)
         with self.lock:
             slots = self.vault.load_slots()
             if not slots.mac_matches(self._vault_key):
                 raise SlotFileCorrupted()
-            slots.put_user(username, passphrase, self._vault_key, calibrate())
+            user = load_user(self.connection, username)
+            if user is None:
+                raise UnknownUser(name=username)
+            params = calibrate()
+            if self.connection.in_transaction:
+                user_key, credential = member_slots.set_passphrase(
+                    self.connection, user.id, passphrase, params)
+            else:
+                with transaction(self.connection):
+                    user_key, credential = member_slots.set_passphrase(
+                        self.connection, user.id, passphrase, params)
+            slots.put_member(username, credential, user_key, self._vault_key)
             slots.save(self.vault.slots_path, self._vault_key)
             if action:
                 self.audit(action, "user", subject_id or self.user.id)
+
+    def refresh_member_slots(self) -> int:
+        """Rewrite this laptop's slots from the users and credentials sync brought."""
+        with self.lock:
+            return member_slots.refresh(self.connection, self.vault.slots_path,
+                                        self._vault_key)
 
     def remove_slot(self, username: str) -> None:
         with self.lock:
@@ -385,7 +416,7 @@ class Session:
     def verify_passphrase(self, passphrase: str) -> bool:
         slots = self.vault.load_slots()
         slot = slots.find(slots.slot_id_for(self.user.username))
-        if slot is None or slot.kind != "user":
+        if slot is None or slot.kind not in ("user", "member"):
             return False
         key = slots.unwrap_user(slot, passphrase)
         if key is None:

@@ -1,0 +1,217 @@
+"""Sub-commands for syncing: sync, device invite|list|revoke, enroll, conflicts list|resolve."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from shelterdesk.cli.common import (
+    PASSPHRASE_ENV,
+    acting_user,
+    data_dir,
+    print_json,
+    read_secret,
+    say,
+    unlock,
+)
+from shelterdesk.cli.parser import flag
+from shelterdesk.i18n import N_, _, ngettext
+from shelterdesk.store import sync_conflicts
+from shelterdesk.sync import engine, service
+from shelterdesk.sync.folder import check_vault_location
+from shelterdesk.sync.transport import Transport, open_transport
+
+WARNINGS = {
+    "changes_from_the_future_held": N_(
+        "Some changes are dated more than a day ahead of this laptop's clock; they are held "
+        "until then. Check the clocks of the laptops."),
+    "peer_clock_ahead": N_("Another laptop's clock is more than a day ahead of this one."),
+    "own_clock_was_ahead": N_(
+        "This laptop's clock was once more than a day ahead; its newer changes may be held "
+        "by the others until their clocks catch up."),
+    "newer_key_missing": N_(
+        "A newer organisation key exists that this laptop has not received (was it removed?)."),
+    "waiting_for_related_records": N_(
+        "Some records refer to records another laptop has not sent yet; they will connect "
+        "once it syncs."),
+}
+
+
+def _transport_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--folder", metavar="PATH",
+                       help=_("a shared folder, USB stick, Syncthing or Nextcloud folder"))
+    where.add_argument("--relay", metavar="URL", help=_("a ShelterDesk relay"))
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    sync = commands.add_parser("sync", parents=[common],
+                               help=_("send and receive changes with the other laptops"))
+    _transport_options(sync)
+    sync.set_defaults(handler=cmd_sync)
+
+    device = commands.add_parser("device", parents=[common],
+                                 help=_("the organisation's laptops"))
+    device_commands = device.add_subparsers(dest="device_command", metavar="ACTION",
+                                            required=True)
+    invite = device_commands.add_parser("invite", parents=[common],
+                                        help=_("print a one-time code for a new laptop"))
+    _transport_options(invite)
+    invite.add_argument("--valid-hours", type=int, default=72, metavar="H")
+    invite.add_argument("--qr", metavar="FILE", help=_("also write the code as a QR image"))
+    invite.set_defaults(handler=cmd_invite)
+    device_commands.add_parser("list", parents=[common], help=_("list the laptops")).set_defaults(
+        handler=cmd_device_list)
+    revoke = device_commands.add_parser("revoke", parents=[common],
+                                        help=_("remove a lost or retired laptop"))
+    revoke.add_argument("device_id", metavar="DEVICE_ID")
+    revoke.set_defaults(handler=cmd_revoke)
+
+    enroll = commands.add_parser("enroll", parents=[common],
+                                 help=_("join this laptop to an organisation (new --data-dir)"))
+    enroll.add_argument("--code", required=True, metavar="CODE")
+    _transport_options(enroll)
+    enroll.set_defaults(handler=cmd_enroll)
+
+    conflicts = commands.add_parser("conflicts", parents=[common],
+                                    help=_("what syncing could not settle"))
+    conflict_commands = conflicts.add_subparsers(dest="conflicts_command", metavar="ACTION",
+                                                 required=True)
+    listing = conflict_commands.add_parser("list", parents=[common], help=_("list conflicts"))
+    listing.add_argument("--all", action="store_true", help=_("include resolved ones"))
+    listing.set_defaults(handler=cmd_conflicts_list)
+    resolve = conflict_commands.add_parser("resolve", parents=[common],
+                                           help=_("mark a conflict resolved"))
+    resolve.add_argument("conflict_id", type=int, metavar="ID")
+    resolve.add_argument("--note", default="", metavar="TEXT")
+    resolve.set_defaults(handler=cmd_conflicts_resolve)
+
+
+def _transport(args: argparse.Namespace) -> Transport:
+    if getattr(args, "relay", None):
+        return open_transport(relay=args.relay)
+    folder = Path(args.folder).expanduser()
+    check_vault_location(data_dir(args), folder)
+    return open_transport(folder=folder)
+
+
+def print_summary(summary: engine.SyncSummary) -> None:
+    say(_("Sent {envelopes} envelopes ({changes} changes); received {received} envelopes, "
+          "{applied} changes applied.").format(
+        envelopes=summary.sent_envelopes, changes=summary.sent_changes,
+        received=summary.received_envelopes, applied=summary.applied_changes))
+    for problem in summary.problems:
+        text = _("waiting") if problem.waiting else _("rejected")
+        say(f"  {text}: {problem.where} ({problem.reason})")
+    if summary.held_changes:
+        say(ngettext("{count} change held: dated in the future.",
+                     "{count} changes held: dated in the future.",
+                     summary.held_changes).format(count=summary.held_changes))
+    if summary.conflicts_open:
+        say(ngettext("{count} conflict for a coordinator to review (shelterdesk conflicts list).",
+                     "{count} conflicts for a coordinator to review (shelterdesk conflicts list).",
+                     summary.conflicts_open).format(count=summary.conflicts_open))
+    for code in summary.warnings:
+        say(_("Warning: {text}").format(text=_(WARNINGS.get(code, code))))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    transport = _transport(args)
+    with unlock(args) as session:
+        summary = service.sync_now(session, transport)
+    if flag(args, "json"):
+        print_json(summary.as_dict())
+    else:
+        print_summary(summary)
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    transport = _transport(args)
+    with unlock(args) as session:
+        invitation = service.invite(session, transport, max(1, min(args.valid_hours, 24 * 14)))
+    if args.qr:
+        import segno
+
+        segno.make(invitation.code, error="m").save(args.qr, scale=8)
+    if flag(args, "json"):
+        print_json({"code": invitation.code, "expires_at": invitation.expires_at})
+        return 0
+    say(_("Enrollment code (one use, valid until {expires}):").format(
+        expires=invitation.expires_at[:16].replace("T", " ") + " UTC"))
+    say("")
+    say("    " + invitation.code)
+    say("")
+    say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
+          "--folder PATH"))
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        found = service.list_devices(session)
+        me = service.this_device(session)
+    if flag(args, "json"):
+        print_json([{"device_id": d.device_id, "this": d.device_id == me.device_id,
+                     "added_at": d.added_at, "added_by": d.added_by,
+                     "revoked_after": d.revoked_after, "revoked_at": d.revoked_at}
+                    for d in found])
+        return 0
+    for d in found:
+        state = _("removed") if d.revoked else _("active")
+        mark = " *" if d.device_id == me.device_id else ""
+        say(f"{d.device_id}  {state:<8} {d.added_at[:10]}{mark}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        after, epoch = service.revoke(session, args.device_id.strip().lower())
+    if flag(args, "json"):
+        print_json({"device_id": args.device_id, "last_accepted_seq": after, "epoch": epoch})
+    else:
+        say(_("Laptop {device} removed: its changes after number {seq} will be refused, and a "
+              "new organisation key (epoch {epoch}) goes to the others at the next sync.").format(
+            device=args.device_id, seq=after, epoch=epoch))
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    transport = _transport(args)
+    user = acting_user(args)
+    passphrase = read_secret(PASSPHRASE_ENV, _("Passphrase for {user}: ").format(user=user))
+    joined = service.join(data_dir(args), args.code, transport, user, passphrase)
+    if flag(args, "json"):
+        print_json({"data_dir": str(data_dir(args)), "vault_id": joined.vault_id,
+                    "device_id": joined.device_id, "recovery_key": joined.recovery_key,
+                    "summary": joined.summary.as_dict()})
+        return 0
+    say(_("This laptop joined the organisation as device {device}.").format(
+        device=joined.device_id))
+    print_summary(joined.summary)
+    say(_("Recovery key of this laptop — shown only this once. Write it down or print it, "
+          "and keep it sealed away from the laptop:"))
+    say("")
+    say("    " + joined.recovery_key)
+    say("")
+    return 0
+
+
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        found = sync_conflicts.list_conflicts(session, include_resolved=args.all)
+    if flag(args, "json"):
+        print_json([{"id": c.id, "kind": c.kind, "table": c.table, "row_id": c.row_id,
+                     "other_id": c.other_id, "column": c.column, "detail": c.detail,
+                     "found_at": c.found_at, "resolved_at": c.resolved_at} for c in found])
+        return 0
+    for c in found:
+        say(f"{c.id:>5}  {_(c.label)}  {c.table} {c.row_id} {c.other_id} {c.column}".rstrip())
+    return 0
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        sync_conflicts.resolve(session, args.conflict_id, args.note)
+    say(_("Conflict {id} marked resolved.").format(id=args.conflict_id))
+    return 0

@@ -1,0 +1,231 @@
+"""The organisation's devices: founding an organisation, announcements, key grants, revocation.
+
+A device is known to another when its public keys arrive by a path that
+device already trusts: the enrollment package (its inviter's registry), an
+announcement signed by the key of an invitation some trusted device logged in
+its own envelope stream, or a ``~device`` record in a trusted stream.
+Revoking a device starts a new key epoch; the new key is sealed to every
+remaining device's X25519 key in a signed grant (``keys/<epoch>-<device>``),
+which also carries the revocation, and envelopes the revoked device seals
+after the last one applied here are refused everywhere.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from shelterdesk.store import changes, merge_rules
+from shelterdesk.store import sync_registry as registry
+from shelterdesk.store.connection import Connection
+from shelterdesk.store.rows import now
+from shelterdesk.sync import crypto, records
+from shelterdesk.sync.errors import (
+    CannotRevokeSelf,
+    EnvelopeRejected,
+    NotEnrolled,
+    UnknownDeviceId,
+)
+from shelterdesk.sync.transport import DEVICES, KEYS, Transport
+
+
+@dataclass
+class RegistryReport:
+    devices_added: int = 0
+    keys_received: int = 0
+    revocations: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (record, reason)
+    newer_epoch_missing: bool = False
+
+
+def ensure_org(connection: Connection) -> registry.Identity:
+    """This device's identity; founds a new organisation (epoch 1) the first time."""
+    ident = registry.identity(connection)
+    if ident.enrolled:
+        return ident
+    sign_key, kx_key = crypto.new_signing_key(), crypto.new_exchange_key()
+    org_id = secrets.token_hex(16)
+    registry.set_identity(connection, org_id, sign_key, kx_key)
+    registry.add_device(connection, ident.device_id, crypto.signing_public(sign_key),
+                        crypto.exchange_public(kx_key), label="founder",
+                        added_by=ident.device_id)
+    registry.add_epoch(connection, 1, crypto.random_key(), ident.device_id)
+    return registry.identity(connection)
+
+
+def require_identity(connection: Connection) -> registry.Identity:
+    ident = registry.identity(connection)
+    if not ident.enrolled:
+        raise NotEnrolled()
+    return ident
+
+
+# --- control records carried in envelope streams ---------------------------------------
+def apply_controls(connection: Connection, controls: list[changes.Change]) -> int:
+    """Act on the sync layer's records from an applied envelope; returns devices added."""
+    added = 0
+    for control in controls:
+        value = control.value if isinstance(control.value, dict) else {}
+        try:
+            if control.tbl == "~invite":
+                registry.add_invite(connection, control.row_id, control.origin,
+                                    records.unb64(value["invite_pub"]), str(value["expires_at"]))
+            elif control.tbl == "~device":
+                added += registry.add_device(
+                    connection, control.row_id, records.unb64(value["sign_pub"]),
+                    records.unb64(value["kx_pub"]), label=str(value.get("label", "")),
+                    added_by=control.origin, invite_id=str(value.get("invite_id", "")))
+            elif control.tbl == "~revoke":
+                registry.revoke_device(connection, control.row_id, int(value["after"]))
+        except (KeyError, TypeError, ValueError, EnvelopeRejected):
+            continue  # a malformed record from a trusted device changes nothing
+    return added
+
+
+# --- announcements -------------------------------------------------------------------------
+def announce(transport: Transport, connection: Connection, invite_id: str,
+             invite_key: bytes, label: str = "") -> None:
+    """Publish this device's public keys, signed by the invitation's key and its own."""
+    ident = require_identity(connection)
+    body = {"org": ident.org_id, "device": ident.device_id, "invite_id": invite_id,
+            "sign_pub": records.b64(crypto.signing_public(ident.sign_key)),
+            "kx_pub": records.b64(crypto.exchange_public(ident.kx_key)),
+            "label": label, "at": now()}
+    transport.put_record(DEVICES, ident.device_id,
+                         records.pack(records.ANNOUNCEMENT, body, [invite_key, ident.sign_key]))
+
+
+def read_announcements(transport: Transport, connection: Connection,
+                       report: RegistryReport) -> None:
+    """Register announced devices whose invitation this device knows (caller's transaction)."""
+    ident = require_identity(connection)
+    for name in transport.list_records(DEVICES):
+        if name == ident.device_id or registry.device(connection, name) is not None:
+            continue
+        blob = transport.get_record(DEVICES, name)
+        if blob is None:
+            continue
+        try:
+            body, message, (invite_sig, device_sig) = records.unpack(
+                records.ANNOUNCEMENT, blob, 2)
+            if body.get("org") != ident.org_id or body.get("device") != name:
+                raise EnvelopeRejected()
+            invite = registry.invite(connection, str(body.get("invite_id", "")))
+            if invite is None:
+                continue  # the inviter's stream has not arrived yet
+            sign_pub, kx_pub = records.unb64(body["sign_pub"]), records.unb64(body["kx_pub"])
+            records.require_signature(invite.invite_pub, invite_sig, message)
+            records.require_signature(sign_pub, device_sig, message)
+            if str(body.get("at", "")) > invite.expires_at:
+                raise EnvelopeRejected()
+        except (EnvelopeRejected, KeyError, ValueError) as error:
+            reason = getattr(error, "reason", "malformed")
+            report.rejected.append((f"devices/{name}", reason))
+            continue
+        used_by = registry.device_using_invite(connection, invite.invite_id)
+        if used_by is not None and used_by != name:
+            merge_rules.flag(connection, "invite_reused", f"{invite.invite_id}/{name}",
+                             table="sync_devices", row_id=name, other_id=used_by)
+            report.rejected.append((f"devices/{name}", "invite_reused"))
+            continue
+        registry.add_device(connection, name, sign_pub, kx_pub, label=str(body.get("label", "")),
+                            added_by=invite.issuer, invite_id=invite.invite_id)
+        registry.mark_invite_used(connection, invite.invite_id, name)
+        report.devices_added += 1
+        if invite.own:  # vouch in this device's own stream, for devices that miss the file
+            changes.append_control(connection, "device", name, {
+                "sign_pub": body["sign_pub"], "kx_pub": body["kx_pub"],
+                "invite_id": invite.invite_id, "label": str(body.get("label", ""))})
+
+
+# --- key epochs ----------------------------------------------------------------------------
+def _grant_aad(org_id: str, epoch: int, recipient: str) -> bytes:
+    return f"shelterdesk/grant/v1/{org_id}/{epoch}/{recipient}".encode()
+
+
+def write_grants(transport: Transport, connection: Connection) -> int:
+    """Seal every epoch key this device holds to every remaining device lacking it."""
+    ident = require_identity(connection)
+    existing = set(transport.list_records(KEYS))
+    known = registry.devices(connection)
+    revoked = [[d.device_id, d.revoked_after] for d in known if d.revoked]
+    written = 0
+    for epoch, key in sorted(registry.epoch_keys(connection).items()):
+        for target in known:
+            name = f"{epoch:06d}-{target.device_id}"
+            if target.revoked or target.device_id == ident.device_id or name in existing:
+                continue
+            sealed = crypto.seal_to(target.kx_pub, key,
+                                    _grant_aad(ident.org_id, epoch, target.device_id))
+            body = {"org": ident.org_id, "epoch": epoch, "issuer": ident.device_id,
+                    "recipient": target.device_id, "sealed": records.b64(sealed),
+                    "revoked": revoked, "at": now()}
+            transport.put_record(KEYS, name, records.pack(records.GRANT, body, [ident.sign_key]))
+            written += 1
+    return written
+
+
+def read_grants(transport: Transport, connection: Connection, report: RegistryReport) -> None:
+    """Take the epoch keys sealed to this device (caller's transaction)."""
+    ident = require_identity(connection)
+    held = registry.epoch_keys(connection)
+    newest_seen = 0
+    for name in transport.list_records(KEYS):
+        epoch_text, _, recipient = name.partition("-")
+        if not epoch_text.isdigit():
+            continue
+        epoch = int(epoch_text)
+        newest_seen = max(newest_seen, epoch)
+        if recipient != ident.device_id or epoch in held:
+            continue
+        blob = transport.get_record(KEYS, name)
+        if blob is None:
+            continue
+        try:
+            body, message, (signature,) = records.unpack(records.GRANT, blob, 1)
+            if (body.get("org"), body.get("epoch"), body.get("recipient")) != (
+                    ident.org_id, epoch, ident.device_id):
+                raise EnvelopeRejected()
+            issuer = registry.device(connection, str(body.get("issuer", "")))
+            if issuer is None:
+                continue  # not known yet: next time
+            if issuer.revoked:
+                raise EnvelopeRejected()
+            records.require_signature(issuer.sign_pub, signature, message)
+            key = crypto.open_sealed(ident.kx_key, records.unb64(body["sealed"]),
+                                     _grant_aad(ident.org_id, epoch, ident.device_id))
+        except (EnvelopeRejected, crypto.DecryptionFailed, KeyError, ValueError) as error:
+            report.rejected.append((f"keys/{name}", getattr(error, "reason", "malformed")))
+            continue
+        registry.add_epoch(connection, epoch, key, issuer.device_id)
+        held[epoch] = key
+        report.keys_received += 1
+        for device_id, after in body.get("revoked", []):
+            if device_id != ident.device_id:
+                report.revocations += registry.revoke_device(connection, str(device_id),
+                                                             int(after))
+    report.newer_epoch_missing = newest_seen > max(held, default=0)
+
+
+def revoke(connection: Connection, device_id: str) -> tuple[int, int]:
+    """Remove a device (caller's transaction): its envelopes after the last one applied here
+    are refused, and a new key epoch starts. Returns (last accepted seq, new epoch)."""
+    ident = require_identity(connection)
+    if device_id == ident.device_id:
+        raise CannotRevokeSelf()
+    target = registry.device(connection, device_id)
+    if target is None:
+        raise UnknownDeviceId(device=device_id)
+    # Everything of it that any remaining device has applied stays valid (signed acks),
+    # so every device ends with the same data.
+    after = changes.peer(connection, device_id).applied_seq
+    for acker, vector in registry.acks(connection).items():
+        if acker != device_id:
+            after = max(after, int(vector.get(device_id, 0)))
+    if target.revoked_after is not None:
+        after = max(after, target.revoked_after)
+    registry.revoke_device(connection, device_id, after)
+    epoch = registry.current_epoch(connection) + 1
+    registry.add_epoch(connection, epoch, crypto.random_key(), ident.device_id)
+    changes.append_control(connection, "revoke", device_id, {"after": after, "epoch": epoch})
+    return after, epoch

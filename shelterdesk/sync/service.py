@@ -1,0 +1,122 @@
+"""Sync use cases for the front ends (CLI and UI call the same functions): sync now, invite
+a laptop, join an organisation, list and revoke devices. Each is audited (counts and ids,
+never personal data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from shelterdesk.domain.roles import Role
+from shelterdesk.i18n import N_, _
+from shelterdesk.store import audit, vault_join
+from shelterdesk.store import sync_registry as registry
+from shelterdesk.store.connection import transaction
+from shelterdesk.store.vault import Session, Vault
+from shelterdesk.sync import devices, engine, enrollment, records
+from shelterdesk.sync.errors import EnrollmentFailed, RollbackDetected, SyncError
+from shelterdesk.sync.transport import Transport
+
+
+def context(session: Session) -> engine.SyncContext:
+    return engine.SyncContext(session.connection, session.lock, session.vault.directory,
+                              session.refresh_member_slots)
+
+
+def sync_now(session: Session, transport: Transport) -> engine.SyncSummary:
+    """A full push, pull and apply; any signed-in user may sync."""
+    try:
+        summary = engine.run(context(session), transport)
+    except RollbackDetected as error:
+        session.audit("sync.rollback_detected", "sync", "", have=error.params["have"],
+                      seen=error.params["seen"])
+        raise
+    except SyncError as error:
+        session.audit("sync.failed", "sync", "", error=type(error).__name__)
+        raise
+    session.audit("sync.run", "org", summary.org_id, sent=summary.sent_changes,
+                  received=summary.received_envelopes, applied=summary.applied_changes,
+                  rejected=len(summary.rejected), held=summary.held_changes,
+                  conflicts=summary.conflicts_new)
+    return summary
+
+
+def invite(session: Session, transport: Transport,
+           valid_hours: int = enrollment.DEFAULT_VALID_HOURS) -> enrollment.Invitation:
+    """A one-time enrollment code; the invitation and this laptop's data go to the transport."""
+    session.require_role(Role.COORDINATOR, action=N_("invite a laptop"))
+    with session.lock, transaction(session.connection) as connection:
+        devices.ensure_org(connection)
+        invitation, package = enrollment.create(
+            connection, org_name=session.meta("org_name"),
+            prefix=session.meta("case_prefix", "SD"), valid_hours=valid_hours)
+        audit.append(connection, session.user.id, "sync.invite", "invite", invitation.invite_id,
+                     expires_at=invitation.expires_at)
+    transport.put_invitation(invitation.invite_id, package)
+    sync_now(session, transport)  # so the invitation's key and every record are there
+    return invitation
+
+
+@dataclass(frozen=True)
+class Joined:
+    vault_id: str
+    device_id: str
+    recovery_key: str
+    summary: engine.SyncSummary
+
+
+def join(directory: Path, code: str, transport: Transport, username: str,
+         passphrase: str) -> Joined:
+    """Create a vault on this laptop from an enrollment code and pull a full first copy.
+
+    Nothing is left behind if any step fails; the invitation is used up only on success.
+    """
+    secret = enrollment.parse_code(code)
+    package = enrollment.open_package(transport, secret)
+    joining = vault_join.create(directory, org_name=str(package.get("org_name", "")),
+                                prefix=str(package.get("case_prefix", "SD")))
+    try:
+        with joining.lock, transaction(joining.connection):
+            ident = enrollment.adopt(joining.connection, package)
+        ctx = engine.SyncContext(joining.connection, joining.lock, joining.vault.directory,
+                                 joining.refresh_slots)
+        summary = engine.run(ctx, transport)
+        joining.refresh_slots()
+        if joining.users_with_slots() == 0:
+            raise EnrollmentFailed(reason=_("no users arrived with the first sync"))
+        joining.finish()
+        with Vault(directory).unlock(username, passphrase) as session:
+            devices.announce(transport.for_org(ident.org_id), session.connection,
+                             package["invite_id"], _invite_key(package))
+            transport.delete_invitation(package["invite_id"])
+            session.audit("sync.enroll", "org", ident.org_id, device=ident.device_id,
+                          inviter=package["inviter"], applied=summary.applied_changes)
+    except BaseException:
+        joining.discard()
+        raise
+    return Joined(joining.vault_id, ident.device_id, joining.recovery_key, summary)
+
+
+def _invite_key(package: dict) -> bytes:
+    return records.unb64(package["invite_key"])
+
+
+def revoke(session: Session, device_id: str) -> tuple[int, int]:
+    """Remove a laptop from the organisation (coordinator); takes effect at the next sync."""
+    session.require_role(Role.COORDINATOR, action=N_("remove a laptop"))
+    with session.lock, transaction(session.connection) as connection:
+        after, epoch = devices.revoke(connection, device_id)
+        audit.append(connection, session.user.id, "sync.revoke", "device", device_id,
+                     after=after, epoch=epoch)
+    return after, epoch
+
+
+def list_devices(session: Session) -> list[registry.Device]:
+    session.require_role(Role.COORDINATOR, action=N_("manage the organisation's laptops"))
+    with session.lock:
+        return registry.devices(session.connection)
+
+
+def this_device(session: Session) -> registry.Identity:
+    with session.lock:
+        return registry.identity(session.connection)

@@ -1,0 +1,95 @@
+"""The one small interface every transport offers: move opaque, already-sealed bytes.
+
+A transport never sees a key or plaintext. Envelopes are named by their sender
+and sequence range and are immutable (putting the same one again is a no-op);
+records are small signed files of the sync layer (acknowledgements, key grants,
+device announcements); invitations are one-time enrollment packages. The
+folder transport (``folder.py``) implements it over any directory; the HTTP
+relay (issue 9) implements the same protocol over the network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from shelterdesk.sync.errors import RelayUnavailable
+
+# Kinds of record a transport keeps next to the envelopes.
+ACKS, KEYS, DEVICES = "acks", "keys", "devices"
+RECORD_KINDS = (ACKS, KEYS, DEVICES)
+_DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
+_RECORD_NAME = re.compile(r"^[0-9a-z][0-9a-z._-]{0,99}$")
+
+
+@dataclass(frozen=True, order=True)
+class EnvelopeRef:
+    """Where an envelope is: its sender and sequence range (``env_id`` for relays)."""
+
+    device_id: str
+    seq_from: int
+    seq_to: int
+
+    @property
+    def env_id(self) -> str:
+        return f"{self.device_id}/{self.seq_from:016d}-{self.seq_to:016d}"
+
+
+def valid_device_id(value: str) -> bool:
+    return bool(_DEVICE_ID.match(value))
+
+
+def valid_record_name(value: str) -> bool:
+    return bool(_RECORD_NAME.match(value))
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Moves opaque bytes for one organisation (``org_id``); invitations need no org."""
+
+    org_id: str | None
+
+    def put_envelope(self, ref: EnvelopeRef, blob: bytes) -> None:
+        """Store an envelope; idempotent (the same ref always holds the same bytes)."""
+
+    def list_envelopes(self, beyond: Mapping[str, int]) -> list[EnvelopeRef]:
+        """Envelopes whose seq_to is past ``beyond[device]`` (0 for devices not named)."""
+
+    def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
+        """The bytes of an envelope, or None if it is gone."""
+
+    def put_record(self, kind: str, name: str, blob: bytes) -> None:
+        """Store or replace a record (atomically)."""
+
+    def list_records(self, kind: str) -> list[str]:
+        ...
+
+    def get_record(self, kind: str, name: str) -> bytes | None:
+        ...
+
+    def put_invitation(self, invite_id: str, blob: bytes) -> None:
+        ...
+
+    def get_invitation(self, invite_id: str) -> bytes | None:
+        ...
+
+    def delete_invitation(self, invite_id: str) -> None:
+        ...
+
+    def for_org(self, org_id: str) -> Transport:
+        """The same place, scoped to one organisation."""
+
+
+def open_transport(*, folder: str | Path | None = None, relay: str | None = None,
+                   org_id: str | None = None) -> Transport:
+    """The transport a command line or settings page names."""
+    if relay:
+        raise RelayUnavailable()
+    from shelterdesk.sync.folder import FolderTransport
+
+    if folder is None:
+        raise ValueError("a folder or a relay is needed")
+    return FolderTransport(Path(folder), org_id)
