@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     records_commands.register(commands, common)
     from shelterdesk.cli import sync_commands
     sync_commands.register(commands, common)
+    from shelterdesk.cli import relay_commands
+    relay_commands.register(commands, common)
     return parser
 
 
