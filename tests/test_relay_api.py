@@ -7,15 +7,12 @@ import json
 import secrets
 
 import httpx
-import pytest
 
 from shelterdesk.sync.relay import protocol as p
-from shelterdesk.sync.relay.storage import CONFLICT, CREATED, SAME, RelayStore, Ref
+from shelterdesk.sync.relay.storage import CONFLICT, CREATED, SAME, Ref, RelayStore
 from shelterdesk.sync.relay_client import RelayTransport
 from shelterdesk.sync.transport import EnvelopeRef
-from tests.relay_helpers import Device, relay_store, running_relay  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("relay_store")
+from tests.relay_helpers import Device, running_relay
 
 
 def test_migrations_are_recorded_and_idempotent(relay_store) -> None:
