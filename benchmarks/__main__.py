@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records"]
+ALL = ["vault_open", "records", "relay"]
 
 
 def main(names: list[str]) -> int:
