@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records", "relay"]
+ALL = ["vault_open", "records", "referrals", "statistics", "backup", "sync", "relay"]
 
 
 def main(names: list[str]) -> int:

@@ -59,3 +59,22 @@ def admin_session(vault: Vault) -> Session:
     session = vault.unlock(ADMIN, ADMIN_PASSPHRASE)
     yield session
     session.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Let background work finish before pytest-qt calls ``QApplication.processEvents()``.
+
+    That static call racing a thread inside SQLite can corrupt a reference count in
+    PySide6 6.12 / Python 3.11 (see docs/DEVELOPING.md); our wrapper runs inside
+    pytest-qt's, so the pool is idle by the time it processes events.
+    """
+    try:
+        return (yield)
+    finally:
+        import sys
+
+        if "PySide6.QtCore" in sys.modules:
+            from PySide6.QtCore import QThreadPool
+
+            QThreadPool.globalInstance().waitForDone(30_000)

@@ -128,8 +128,3 @@ def test_not_a_vault(tmp_path: Path) -> None:
                      passphrase=ADMIN_PW)
     assert_one_clean_line(result)
     assert "not a ShelterDesk vault" in result.stderr
-
-
-def test_self_test() -> None:
-    result = run_cli("--self-test")
-    assert result.returncode == 0, result.stderr

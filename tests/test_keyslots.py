@@ -112,3 +112,34 @@ def test_atomic_write_creates_owner_only_file(tmp_path: Path) -> None:
     keyslots.atomic_write(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]
+
+
+def test_argon2id_implementations_agree() -> None:
+    """The GIL-releasing derivation gives exactly the bytes of cryptography's Argon2id."""
+    from shelterdesk.store.keyslots import KdfParams, derive_argon2id, derive_argon2id_reference
+
+    params = KdfParams()
+    for secret in ("coordinator passphrase", "Ülviyyə şifrə ğöç", ""):
+        salt = bytes(range(16))
+        assert derive_argon2id(secret, salt, params) == derive_argon2id_reference(
+            secret, salt, params)
+
+
+def test_derivation_lets_other_threads_run() -> None:
+    """Another thread keeps running while a key is derived (the window stays responsive)."""
+    import threading
+    import time
+
+    from shelterdesk.store.keyslots import KdfParams, derive_argon2id
+
+    finished = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (derive_argon2id("x", bytes(16), KdfParams()), finished.set()))
+    longest_gap, last = 0.0, time.perf_counter()
+    worker.start()
+    while not finished.is_set():
+        now = time.perf_counter()
+        longest_gap, last = max(longest_gap, now - last), now
+    worker.join()
+    # Python switches threads every 5 ms when nobody holds the GIL for long.
+    assert longest_gap < 0.1, longest_gap

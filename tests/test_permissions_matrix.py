@@ -6,7 +6,7 @@ checks it is allowed or refused with PermissionDenied (and the refusal audited).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from shelterdesk.domain.referrals import Consent, Organisation, Referral
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import FollowUp, Note
 from shelterdesk.store import (
+    aggregates,
     audit,
     care,
     case_list,
@@ -104,6 +105,8 @@ def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: 
         (Kind.ORGANISATION, Action.CREATE): lambda: organisations.add_organisation(
             session, Organisation(f"Org {len(beds)} {session.user.username}", "ngo")),
         (Kind.SHELTER, Action.VIEW): lambda: shelters.board(session),
+        (Kind.STATISTICS, Action.VIEW): lambda: aggregates.compute(
+            session, aggregates.Period(DAY, DAY + timedelta(days=1))),
     }
     return calls.get((kind, action))
 

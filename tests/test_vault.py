@@ -194,3 +194,17 @@ def test_memory_security_can_be_switched_on(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env=env, timeout=60)
     assert result.stdout.strip() == "1", result.stderr
+
+
+def test_large_vaults_are_checked_in_full_once_a_day(vault: Vault, monkeypatch) -> None:
+    from shelterdesk.store import vault as vault_module
+
+    monkeypatch.setattr(vault_module, "FULL_CHECK_MAX_BYTES", 0)
+    vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()  # never checked: a full check, recorded
+    calls = []
+    monkeypatch.setattr(vault_module, "check_integrity", lambda *a: calls.append(a))
+    vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()
+    assert calls == []  # checked less than a day ago
+    monkeypatch.setattr(vault_module, "FULL_CHECK_EVERY_SECONDS", -1)
+    vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()
+    assert len(calls) == 1

@@ -65,7 +65,22 @@ def unlock(args: argparse.Namespace) -> Session:
         raise NotAVault(path=str(vault.directory))
     user = acting_user(args)
     passphrase = read_secret(PASSPHRASE_ENV, _("Passphrase for {user}: ").format(user=user))
-    return vault.unlock(user, passphrase)
+    from shelterdesk.store.errors import DatabaseDamaged
+
+    try:
+        return vault.unlock(user, passphrase)
+    except DatabaseDamaged as damaged:
+        # The backup folder setting lives inside the damaged database: name the command.
+        raise DamagedRestoreHint(detail=damaged.params.get("detail", ""),
+                                 path=str(vault.directory), user=user) from None
+
+
+class DamagedRestoreHint(CliError):
+    message = N_(
+        "The passphrase is right but the database is damaged ({detail}). Nothing was changed. "
+        "Restore the newest good backup with: shelterdesk backup restore FILE "
+        "--data-dir {path} --force --user {user}"
+    )
 
 
 def print_json(data: Any) -> None:

@@ -25,7 +25,14 @@ def common_options(json_output: bool = True) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from shelterdesk.cli import records_commands, vault_commands, window
+    from shelterdesk.cli import (
+        backup_commands,
+        records_commands,
+        referral_commands,
+        stats_commands,
+        vault_commands,
+        window,
+    )
 
     common = common_options()
     parser = argparse.ArgumentParser(
@@ -40,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(commands, common)
     records_commands.register(commands, common)
+    referral_commands.register(commands, common)
+    stats_commands.register(commands, common)
+    backup_commands.register(commands, common)
     from shelterdesk.cli import sync_commands
     sync_commands.register(commands, common)
     from shelterdesk.cli import relay_commands

@@ -6,6 +6,7 @@ codes per prefix and year; the store retries on the rare local collision.
 
 from __future__ import annotations
 
+import random
 import re
 import secrets
 from datetime import date
@@ -30,9 +31,11 @@ def _payload(prefix: str, year: str, random_part: str) -> str:
     return "".join(ch for ch in prefix + year + random_part if ch in _VALUE)
 
 
-def generate(prefix: str, on: date) -> str:
+def generate(prefix: str, on: date, rng: random.Random | None = None) -> str:
+    """A new code; ``rng`` only for reproducible synthetic data, never for real cases."""
     year = f"{on.year % 100:02d}"
-    random_part = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_SYMBOLS))
+    choose = rng.choice if rng is not None else secrets.choice
+    random_part = "".join(choose(ALPHABET) for _ in range(RANDOM_SYMBOLS))
     return f"{prefix}-{year}-{random_part}-{luhn_check(_payload(prefix, year, random_part))}"
 
 

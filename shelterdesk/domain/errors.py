@@ -53,3 +53,8 @@ class ValidationFailed(UserFacingError):
 
 class PermissionDenied(UserFacingError):
     message = N_("You do not have permission to {action}.")
+
+    def user_message(self) -> str:
+        # The action is itself a marked phrase ("manage users"): translate it as well.
+        action = str(self.params.get("action", ""))
+        return _(self.message).format(action=_(action) if action else "")

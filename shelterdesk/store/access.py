@@ -18,6 +18,8 @@ _ACTION_WORDS = {
     (Action.CREATE, Kind.LEGAL): N_("record legal consultations"),
     (Action.CREATE, Kind.MEDICAL): N_("record medical services"),
     (Action.EXPORT, Kind.REFERRAL): N_("print or export referrals"),
+    (Action.VIEW, Kind.STATISTICS): N_("see statistics"),
+    (Action.EXPORT, Kind.STATISTICS): N_("export statistics"),
 }
 
 

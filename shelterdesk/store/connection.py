@@ -10,7 +10,13 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from shelterdesk.store.errors import DatabaseDamaged, PlainDatabaseRefused
+from shelterdesk.store.errors import (
+    DatabaseDamaged,
+    DiskFull,
+    PlainDatabaseRefused,
+    StorageFailed,
+    VaultError,
+)
 
 DatabaseError = sqlcipher.DatabaseError
 IntegrityError = sqlcipher.IntegrityError
@@ -134,14 +140,60 @@ def _describe(exc: Exception) -> str:
     return str(exc).split("\n")[0][:120]
 
 
+# Primary result codes that mean "the disk let us down", not "the SQL was wrong".
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_FULL = 8, 10, 14, 13
+_STORAGE_CODES = {SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN}
+
+
+def storage_error(exc: BaseException) -> VaultError | None:
+    """DiskFull or StorageFailed for a disk-level SQLite failure, else None.
+
+    Only SQLite's result-code name goes into the message: never SQL or values.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, DatabaseError) or code is None:
+        return None
+    if code & 0xFF == SQLITE_FULL:
+        return DiskFull()
+    if code & 0xFF in _STORAGE_CODES:
+        return StorageFailed(detail=getattr(exc, "sqlite_errorname", "") or "I/O")
+    return None
+
+
+def _rollback_quietly(connection: Connection) -> None:
+    # After SQLITE_FULL or an I/O error SQLite may already have rolled back on its own.
+    if connection.in_transaction:
+        with contextlib.suppress(DatabaseError):
+            connection.execute("ROLLBACK")
+
+
 @contextlib.contextmanager
 def transaction(connection: Connection) -> Iterator[Connection]:
-    """One write transaction: committed whole or rolled back whole."""
-    connection.execute("BEGIN IMMEDIATE")
+    """One write transaction: committed whole or rolled back whole.
+
+    A full disk or an I/O failure (at BEGIN, inside, or at COMMIT) comes out as
+    DiskFull or StorageFailed, with the transaction rolled back.
+    """
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except DatabaseError as exc:
+        mapped = storage_error(exc)
+        if mapped is not None:
+            raise mapped from None
+        raise
     try:
         yield connection
-    except BaseException:
-        connection.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback_quietly(connection)
+        mapped = storage_error(exc)
+        if mapped is not None:
+            raise mapped from None
         raise
-    else:
+    try:
         connection.execute("COMMIT")
+    except DatabaseError as exc:
+        _rollback_quietly(connection)
+        mapped = storage_error(exc)
+        if mapped is not None:
+            raise mapped from None
+        raise

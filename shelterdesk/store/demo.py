@@ -129,12 +129,14 @@ def generate(session: Session, clients: int, seed: int = 1, *, services_per_clie
         occupied = {r[0] for r in connection.execute(
             "SELECT bed_id FROM stays WHERE discharged_on IS NULL")}
     free_beds = [b for b in beds if b not in occupied]
+    with session.lock:
+        used_codes = {r[0] for r in session.connection.execute("SELECT case_code FROM cases")}
     done = 0
     while done < clients:
         size = min(batch, clients - done)
         with session.lock, transaction(session.connection) as connection:
             services, stays_made = _batch(connection, rng, size, prefix, orgs, free_beds, today,
-                                          services_per_client, session.user.id)
+                                          services_per_client, session.user.id, used_codes)
         total_services += services
         total_stays += stays_made
         done += size
@@ -146,10 +148,9 @@ def generate(session: Session, clients: int, seed: int = 1, *, services_per_clie
 
 def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, orgs: list[str],
            free_beds: list[str], today: date, services_per_client: float,
-           user_id: str) -> tuple[int, int]:
+           user_id: str, used_codes: set[str]) -> tuple[int, int]:
     clients_rows, cases_rows, legal, medical, other = [], [], [], [], []
     stays_rows, consents_rows, notes_rows, tasks_rows, referrals_rows = [], [], [], [], []
-    used_codes: set[str] = set()
     for _ in range(size):
         given, family, sex = _person(rng)
         client_id, case_id = _uuid(rng), _uuid(rng)
@@ -172,9 +173,9 @@ def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, o
         exploitation = sorted({_weighted(rng, EXPLOITATION_WEIGHTS)
                                for _ in range(rng.choice([1, 1, 1, 2]))})
         control = rng.sample(codes_case.MEANS_OF_CONTROL.codes[:-1], rng.randint(1, 4))
-        code = case_codes.generate(prefix, intake)
+        code = case_codes.generate(prefix, intake, rng)
         while code in used_codes:
-            code = case_codes.generate(prefix, intake)
+            code = case_codes.generate(prefix, intake, rng)
         used_codes.add(code)
         activity = datetime.combine(intake, datetime.min.time(), UTC) + timedelta(
             minutes=rng.randint(0, 60 * 24 * max(1, (today - intake).days)))

@@ -83,3 +83,10 @@ class SessionClosed(VaultError):
 
 class StorageFailed(VaultError):
     message = N_("The change could not be saved ({detail}); the vault is as it was before.")
+
+
+class DiskFull(StorageFailed):
+    message = N_(
+        "The disk is full: the change could not be saved, and the vault is as it was before. "
+        "Free some space and try again."
+    )

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from argon2.low_level import Type as Argon2Type
+from argon2.low_level import hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -74,6 +76,16 @@ class KdfParams:
 
 
 def derive_argon2id(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    # argon2-cffi lets go of Python's GIL while it works, so the window keeps repainting
+    # during an unlock run in the background; cryptography's Argon2id holds the GIL for
+    # the whole derivation. Both compute RFC 9106 Argon2id v1.3: the same bytes.
+    return hash_secret_raw(secret.encode("utf-8"), salt, time_cost=params.iterations,
+                           memory_cost=params.memory_kib, parallelism=params.lanes,
+                           hash_len=32, type=Argon2Type.ID)
+
+
+def derive_argon2id_reference(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    """The same derivation through cryptography, to check the two agree (tests)."""
     return Argon2id(
         salt=salt, length=32, iterations=params.iterations, lanes=params.lanes,
         memory_cost=params.memory_kib,
@@ -353,3 +365,9 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def derive_subkey(vault_key: bytes | bytearray, info: bytes) -> bytes:
+    """A key for one purpose (named by ``info``), derived from the vault key with HKDF."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        bytes(vault_key))

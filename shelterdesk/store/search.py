@@ -95,8 +95,16 @@ def remove_case(connection: Connection, case_id: str) -> None:
         connection.execute("DELETE FROM search_map WHERE case_id = ?", (case_id,))
 
 
+_CODE_LIKE = re.compile(r"[A-Za-z0-9]{2,6}-\d{2}(-[0-9A-Za-z]{0,6}(-[0-9A-Za-z]?)?)?")
+
+
 def fts_queries(text: str) -> tuple[str, str] | None:
     """The FTS5 query for any match, and the one for matches in names, codes or phones."""
+    if _CODE_LIKE.fullmatch(text.strip()):
+        # A case code, whole or begun: one token of the compact form, not "tu" AND "26" …
+        compact = re.sub(r"[^0-9a-z]", "", text.strip().lower())
+        query = f'codes:"{compact}"*'
+        return query, query
     query = build_query(text)
     if query is None:
         return None

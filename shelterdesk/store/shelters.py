@@ -99,6 +99,16 @@ def list_shelters(session: Session) -> list[Shelter]:
     return [Shelter(id=r[0], name=r[1], address=r[2], phone=r[3]) for r in rows]
 
 
+def list_rooms(session: Session, shelter_id: str) -> list[Room]:
+    """The rooms of one shelter, with or without beds yet."""
+    access.require(session, Kind.SHELTER, Action.VIEW)
+    with session.lock:
+        rows = session.connection.execute(
+            "SELECT id, shelter_id, name FROM rooms WHERE shelter_id = ? ORDER BY name",
+            (shelter_id,)).fetchall()
+    return [Room(shelter_id=r[1], name=r[2], id=r[0]) for r in rows]
+
+
 def board(session: Session, shelter_id: str | None = None) -> list[BedState]:
     """Every bed with its state; occupants shown as case codes to those who may see cases."""
     access.require(session, Kind.SHELTER, Action.VIEW)

@@ -37,6 +37,7 @@ from shelterdesk.store.errors import (
     PlainDatabaseRefused,
     SessionClosed,
     SlotFileCorrupted,
+    StorageFailed,
     TooManyAttempts,
     UnknownUser,
     UserDisabled,
@@ -44,7 +45,7 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate
+from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
 DATABASE_NAME = "vault.db"
@@ -54,6 +55,14 @@ _PREFIX = re.compile(r"^[A-Z0-9]{2,6}$")
 
 class InvalidPrefix(UserFacingError):
     message = N_("Case-code prefix “{prefix}” is not valid: use 2 to 6 Latin capitals or digits.")
+
+
+def check_prefix(prefix: str) -> str:
+    """The case-code prefix in its stored form (upper case); InvalidPrefix if it cannot be."""
+    normalized = prefix.strip().upper()
+    if not _PREFIX.match(normalized):
+        raise InvalidPrefix(prefix=normalized)
+    return normalized
 
 
 @dataclass(frozen=True)
@@ -130,9 +139,7 @@ class Vault:
         """A new vault with its first coordinator; returns the recovery key (shown once)."""
         username = check_username(admin)
         check_passphrase(passphrase)
-        prefix = prefix.strip().upper()
-        if not _PREFIX.match(prefix):
-            raise InvalidPrefix(prefix=prefix)
+        prefix = check_prefix(prefix)
         if self.exists():
             raise VaultAlreadyExists(path=str(self.directory))
         created_dir = not self.directory.exists()
@@ -244,6 +251,12 @@ class Vault:
             session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
             return session
 
+    def _check_integrity_if_due(self, vault_key: bytearray) -> bool:
+        if integrity_check_due(self.database_path, vault_key):
+            check_integrity(self.database_path, vault_key)
+            return True
+        return False
+
     def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
                       action: str) -> Session:
         try:
@@ -253,7 +266,7 @@ class Vault:
                 raise PlainDatabaseRefused()
             if not self.database_path.is_file():
                 raise DatabaseDamaged(detail="database file missing")
-            check_integrity(self.database_path, vault_key)
+            checked = self._check_integrity_if_due(vault_key)
             connection = open_database(self.database_path, vault_key)
         except BaseException:
             wipe(vault_key)
@@ -274,6 +287,11 @@ class Vault:
                 for failed_at in failures:
                     audit.append(connection, "", "login.failed", at=failed_at)
                 audit.append(connection, user.id, action)
+                if checked:
+                    connection.execute(
+                        "INSERT INTO meta (key, value) VALUES ('integrity_checked_at', ?)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (str(time.time()),))
         except DatabaseError as exc:
             connection.close()
             wipe(vault_key)
@@ -283,6 +301,30 @@ class Vault:
             wipe(vault_key)
             raise
         return Session(self, connection, user, vault_key)
+
+
+FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
+FULL_CHECK_EVERY_SECONDS = 24 * 3600
+
+
+def integrity_check_due(path: Path, key: bytearray) -> bool:
+    """Every unlock checks a vault up to 128 MiB in full; a larger one once a day.
+
+    A full check reads and authenticates every page (about 5 s for 500 MB here);
+    between full checks a damaged page still fails loudly when it is read.
+    """
+    size = path.stat().st_size
+    if size <= FULL_CHECK_MAX_BYTES or size % 4096:
+        return True
+    connection = open_database(path, key)
+    try:
+        row = connection.execute(
+            "SELECT value FROM meta WHERE key = 'integrity_checked_at'").fetchone()
+    except DatabaseError:
+        return True
+    finally:
+        connection.close()
+    return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS
 
 
 def load_user(connection: Connection, username: str) -> User | None:
@@ -391,12 +433,36 @@ class Session:
                 with transaction(self._connection):
                     audit.append(self._connection, self.user.id, action)
                 self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
-                pass
+            except (DatabaseError, StorageFailed):
+                pass  # a full disk must not stop a lock; the last transaction is already safe
             finally:
                 self._connection.close()
                 self._connection = None
                 wipe(self._vault_key)
+
+    # --- for backups: the vault key is used here and never handed out ------------------
+    def open_connection(self, path: Path | None = None, *, create: bool = False) -> Connection:
+        """A new connection keyed with this vault's key: to the vault itself (a reader
+        beside the session's own) or to another file such as a backup copy."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return open_database(path or self.vault.database_path, self._vault_key,
+                                 create=create)
+
+    def subkey(self, info: bytes) -> bytes:
+        """A key for one purpose derived from the vault key (HKDF, see keyslots)."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return derive_subkey(self._vault_key, info)
+
+    def slots_match(self, slots: SlotFile) -> bool:
+        """Whether a key-slot file carries this vault's MAC (was written with its key)."""
+        with self.lock:
+            if self._connection is None:
+                raise SessionClosed()
+            return slots.mac_matches(self._vault_key)
 
     def __enter__(self) -> Session:
         return self

@@ -1,0 +1,75 @@
+"""`shelterdesk referral`: record a referral and write its PDF where the user chose."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from shelterdesk.cli.common import CliError, print_json, say, unlock
+from shelterdesk.cli.parser import common_options, flag
+from shelterdesk.domain import codes_services, disclosure
+from shelterdesk.i18n import N_, _
+from shelterdesk.store.keyslots import atomic_write
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    # A parent of its own: this command's --lang is the printed document's language, and
+    # "resolve" must not touch the --lang that the other commands share.
+    parser = commands.add_parser(
+        "referral", parents=[common_options()], conflict_handler="resolve",
+        help=_("record a referral and write its referral form or anonymized sheet (PDF)"))
+    parser.add_argument("--case", required=True, metavar="CODE")
+    parser.add_argument("--to", required=True, metavar="ORG",
+                        help=_("receiving organisation: its name or id"))
+    parser.add_argument("--service", action="append", default=[], metavar="KIND",
+                        choices=codes_services.SERVICES.codes,
+                        help=_("a service requested (repeat for more; default: the "
+                               "services the organisation offers)"))
+    parser.add_argument("--urgency", default="routine", choices=codes_services.URGENCY.codes)
+    parser.add_argument("--anonymized", action="store_true",
+                        help=_("an anonymized referral sheet (no consent needed, no personal "
+                               "data)"))
+    parser.add_argument("--lang", required=True, choices=("az", "ru", "en"),
+                        help=_("language of the printed document (and of messages)"))
+    parser.add_argument("--output", required=True, metavar="FILE.pdf")
+    parser.add_argument("--share", action="append", default=None, metavar="DETAIL",
+                        choices=disclosure.SHARED_DETAILS.codes,
+                        help=_("a detail of the client the consent covers, besides the name "
+                               "(repeat for more; default: all but address and document "
+                               "number)"))
+    parser.add_argument("--override-reason", default="", metavar="TEXT",
+                        help=_("coordinators, emergencies only: print an identified form "
+                               "without a recorded consent, for this reason"))
+    parser.set_defaults(handler=cmd_referral)
+
+
+def cmd_referral(args: argparse.Namespace) -> int:
+    output = output_path(args.output)
+    if args.override_reason.strip() and args.anonymized:
+        raise CliError(N_("--override-reason is for identified forms; an anonymized sheet "
+                          "needs no consent."))
+    from shelterdesk.reports.referral_print import refer_and_render  # reportlab: only when used
+
+    with unlock(args) as session:
+        referral, pdf = refer_and_render(
+            session, args.case, args.to, args.service, urgency=args.urgency,
+            anonymized=args.anonymized, language=args.lang,
+            override_reason=args.override_reason, shared=args.share)
+    atomic_write(output, pdf)
+    if flag(args, "json"):
+        print_json({"referral_id": referral.id, "output": str(output)})
+    else:
+        say(_("Referral recorded ({id}); document written to {path}.").format(
+            id=referral.id, path=output))
+    return 0
+
+
+def output_path(value: str) -> Path:
+    """Where the PDF goes, checked before anything is recorded: a writable folder, no folder."""
+    path = Path(value).expanduser()
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise CliError(N_("--output: cannot write a file at “{path}” (no such folder, not "
+                          "writable, or a folder itself)."), path=str(path))
+    return path

@@ -1,0 +1,65 @@
+"""`shelterdesk stats`: protected statistics as a PDF report, CSV tables or a CTDC-style file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from shelterdesk.cli.common import print_json, say, unlock
+from shelterdesk.cli.parser import flag
+from shelterdesk.cli.records_commands import parse_date_option
+from shelterdesk.i18n import _, active_language, ngettext, translator_for
+from shelterdesk.reports.statistics.exports import FORMATS, export
+from shelterdesk.store import aggregates
+from shelterdesk.store.aggregates import Period, Scope
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    stats = commands.add_parser(
+        "stats", parents=[common],
+        help=_("statistics with small counts suppressed: pdf report, csv tables or a "
+               "k-anonymous ctdc file"))
+    stats.add_argument("--from", dest="start", required=True, metavar="DATE",
+                       help=_("first day of the period (YYYY-MM-DD)"))
+    stats.add_argument("--to", dest="end", required=True, metavar="DATE",
+                       help=_("first day after the period (YYYY-MM-DD, not included)"))
+    stats.add_argument("--format", required=True, choices=FORMATS)
+    stats.add_argument("--output", required=True, metavar="FILE")
+    stats.add_argument("--shelter", default="", metavar="NAME",
+                       help=_("only cases that stayed in this shelter"))
+    stats.add_argument("--worker", default="", metavar="USERNAME",
+                       help=_("only cases assigned to this worker"))
+    stats.add_argument("--k", type=int, default=None, metavar="N",
+                       help=_("a higher threshold than the vault's (never a lower one)"))
+    stats.set_defaults(handler=cmd_stats)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    period = Period(parse_date_option(args.start, "--from"), parse_date_option(args.end, "--to"))
+    language = getattr(args, "lang", None) or active_language()
+    with unlock(args) as session:
+        scope, labels = Scope(), []
+        if args.shelter:
+            scope = Scope(shelter_id=aggregates.shelter_id(session, args.shelter))
+            labels.append(_("shelter: {name}").format(name=args.shelter))
+        if args.worker:
+            scope = Scope(scope.shelter_id, aggregates.worker_id(session, args.worker))
+            labels.append(_("worker: {name}").format(name=args.worker))
+        done = export(session, period, args.format, Path(args.output), translator_for(language),
+                      scope=scope, scope_label="; ".join(labels), k=args.k)
+    summary = done.anonymisation
+    if flag(args, "json"):
+        print_json({"output": str(done.path), "format": done.format, "k": done.k,
+                    **({"cases": summary.cases, "published": summary.published,
+                        "withheld": summary.withheld, "levels": summary.levels}
+                       if summary else {})})
+        return 0
+    say(_("Written: {path} (threshold k = {k}).").format(path=done.path, k=done.k))
+    if summary is not None:
+        say(ngettext("{published} of {count} case published, {withheld} withheld;",
+                     "{published} of {count} cases published, {withheld} withheld;",
+                     summary.cases).format(published=summary.published, count=summary.cases,
+                                           withheld=summary.withheld))
+        say(_("generalisation steps: {levels}.").format(
+            levels=", ".join(f"{q} {n}" for q, n in summary.levels.items())))
+    return 0

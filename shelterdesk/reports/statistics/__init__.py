@@ -1,0 +1,1 @@
+"""Published statistics: counts protected by small-cell suppression, and their exports."""

@@ -1,0 +1,91 @@
+"""The protected tables as one CSV file (long format: table, row, column, value as published)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from shelterdesk.i18n import N_
+from shelterdesk.reports.statistics.disclosure import Mark, shown_as
+from shelterdesk.reports.statistics.report import StatisticsReport
+from shelterdesk.reports.statistics.tables import Gettext, PublishedTable
+
+HEADER = ["table", "table_label", "row", "row_label", "column", "column_label", "value"]
+TOTAL = N_("Total")
+WITHHELD = "withheld"
+SUPPRESSION_NOTE = N_(
+    "Counts below {k} are shown as “<{k}”; “x” marks a count suppressed so that a small one "
+    "cannot be worked out from the totals; “~” marks a total rounded to the nearest 5.")
+
+
+def _value(value: int, mark: Mark, k: int) -> str:
+    return shown_as(value, mark, k)
+
+
+def _table_rows(table: PublishedTable, report: StatisticsReport, tr: Gettext) -> list[list[str]]:
+    title = tr.gettext(table.title)
+    head = [table.key, title]
+    if table.withheld:
+        return [head + ["", "", "", "", WITHHELD]]
+    k, total = report.k, tr.gettext(TOTAL)
+    labels = report.month_labels()
+    rows: list[list[str]] = []
+    codes = table.row_codes + ["total"]
+    row_labels = table.row_labels + [total]
+    for i, (code, label) in enumerate(zip(codes, row_labels, strict=True)):
+        if table.monthly:
+            for j, month in enumerate(table.months):
+                rows.append(head + [code, label, month, labels[j],
+                                    _value(*table.entry(i, j), k)])
+        rows.append(head + [code, label, "total", total,
+                            _value(*table.entry(i, len(table.months)), k)])
+    return rows
+
+
+def _shelter_rows(report: StatisticsReport, tr: Gettext) -> list[list[str]]:
+    figures, k = report.shelter, report.k
+    head = ["shelter", tr.gettext(N_("Shelter use"))]
+
+    def row(code: str, label: str, value: str, column: str = "total",
+            column_label: str = "") -> list[str]:
+        return head + [code, tr.gettext(label), column, column_label or tr.gettext(TOTAL),
+                       value]
+
+    rows = [
+        row("beds", N_("Beds"), str(figures.beds)),
+        row("bed_nights", N_("Bed-nights"), str(figures.bed_nights)),
+        row("occupancy", N_("Occupancy rate"),
+            "" if figures.occupancy is None else f"{figures.occupancy:.4f}"),
+        row("stays_begun", N_("Stays begun"), _value(*figures.stays_begun, k)),
+        row("stays_ended", N_("Stays ended"), _value(*figures.stays_ended, k)),
+        row("average_stay", N_("Average length of stay (nights)"),
+            WITHHELD if figures.average_stay is None else f"{figures.average_stay:.1f}"),
+    ]
+    for j, (month, label) in enumerate(zip(report.months, report.month_labels(), strict=True)):
+        rows.append(row("bed_nights", N_("Bed-nights"), str(figures.monthly_bed_nights[j]),
+                        month, label))
+        occupancy = figures.monthly_occupancy[j]
+        rows.append(row("occupancy", N_("Occupancy rate"),
+                        "" if occupancy is None else f"{occupancy:.4f}", month, label))
+    return rows
+
+
+def render_csv(report: StatisticsReport, tr: Gettext) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read ə, ş and Cyrillic right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    about = ["about", tr.gettext(N_("About this report"))]
+    writer.writerow(about + ["organisation", tr.gettext(N_("Organisation")), "", "",
+                             report.organisation])
+    writer.writerow(about + ["period_start", tr.gettext(N_("From")), "", "",
+                             report.period.start.isoformat()])
+    writer.writerow(about + ["period_end", tr.gettext(N_("To (last day)")), "", "",
+                             report.period.last_day.isoformat()])
+    writer.writerow(about + ["scope", tr.gettext(N_("Scope")), "", "", report.scope_label])
+    writer.writerow(about + ["k", tr.gettext(N_("Threshold")), "", "", str(report.k)])
+    writer.writerow(about + ["note", "", "", "", tr.gettext(SUPPRESSION_NOTE).format(k=report.k)])
+    for table in [report.new_cases, *report.tables, report.referrals]:
+        writer.writerows(_table_rows(table, report, tr))
+    writer.writerows(_shelter_rows(report, tr))
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,59 @@
+"""Administration (coordinators): users, organisations, shelters and settings, as tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from shelterdesk.i18n import _
+from shelterdesk.store.vault import Session
+from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.organisations_page import OrganisationsPage
+from shelterdesk.ui.shelters_page import SheltersPage
+from shelterdesk.ui.users_page import UsersPage
+from shelterdesk.ui.vault_settings_page import VaultSettingsPage
+
+
+class AdministrationPage(QWidget):
+    """Forwards its tabs' ``status`` news and the auto-lock change to the window."""
+
+    status = Signal(str)
+    auto_lock_changed = Signal(int)
+
+    def __init__(self, session: Session, busy: BusyIndicator | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("pageTitle")
+        self.tabs = QTabWidget()
+        self.users_page = UsersPage(session, busy)
+        self.organisations_page = OrganisationsPage(session, busy)
+        self.shelters_page = SheltersPage(session, busy)
+        self.settings_page = VaultSettingsPage(session, busy)
+        for page in (self.users_page, self.organisations_page, self.shelters_page,
+                     self.settings_page):
+            self.tabs.addTab(page, "")
+            page.status.connect(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.tabs, 1)
+        self.settings_page.auto_lock_changed.connect(self.auto_lock_changed)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title_label.setText(_("Administration"))
+        self.tabs.setTabText(self.tabs.indexOf(self.users_page), _("Users"))
+        self.tabs.setTabText(self.tabs.indexOf(self.organisations_page), _("Organisations"))
+        self.tabs.setTabText(self.tabs.indexOf(self.shelters_page), _("Shelters"))
+        self.tabs.setTabText(self.tabs.indexOf(self.settings_page), _("Settings"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def drop_data(self) -> None:
+        for page in (self.users_page, self.organisations_page, self.shelters_page,
+                     self.settings_page):
+            page.drop_data()

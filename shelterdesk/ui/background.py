@@ -1,0 +1,127 @@
+"""Work off the GUI thread: one helper, results and errors delivered back on the GUI thread.
+
+Modelled on Anki's ``CollectionOp``: the function runs on a pool thread and must
+not touch widgets; ``on_success`` / ``on_failure`` run on the GUI thread. Store
+work inside ``fn`` takes ``session.lock`` where it reads and writes, as the store
+functions already do for their writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressBar, QWidget
+from shiboken6 import isValid
+
+# Operations in flight keep their relay alive until the GUI thread has heard back.
+_in_flight: set[_Relay] = set()
+
+
+class BusyIndicator(QProgressBar):
+    """An indeterminate bar shown while at least one background operation runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 0)
+        self.setTextVisible(False)
+        self.setMaximumWidth(120)
+        self.setMaximumHeight(14)
+        self._depth = 0
+        self.hide()
+
+    @property
+    def busy(self) -> bool:
+        return self._depth > 0
+
+    def begin(self) -> None:
+        self._depth += 1
+        self.show()
+
+    def end(self) -> None:
+        self._depth = max(0, self._depth - 1)
+        if self._depth == 0:
+            self.hide()
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker's signals reach it through Qt's queued delivery."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, on_success: Callable[[Any], None] | None,
+                 on_failure: Callable[[BaseException], None] | None,
+                 busy: BusyIndicator | None, owner: QObject | None) -> None:
+        super().__init__()
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._busy = busy
+        self._owner = owner
+        self.succeeded.connect(self._deliver_success)
+        self.failed.connect(self._deliver_failure)
+
+    def _finish(self) -> bool:
+        """Forget the operation; False if whoever asked for it is gone (window locked)."""
+        _in_flight.discard(self)
+        if self._busy is not None and isValid(self._busy):
+            self._busy.end()
+        return self._owner is None or isValid(self._owner)
+
+    @Slot(object)
+    def _deliver_success(self, result: object) -> None:
+        if self._finish() and self._on_success is not None:
+            self._on_success(result)
+
+    @Slot(object)
+    def _deliver_failure(self, error: object) -> None:
+        if not self._finish():
+            return
+        if self._on_failure is not None:
+            self._on_failure(error)  # type: ignore[arg-type]
+        else:
+            raise error  # type: ignore[misc]  # surfaces through Qt's exception hook
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as error:  # noqa: BLE001 - every error goes back to the GUI thread
+            self._relay.failed.emit(error)
+        else:
+            self._relay.succeeded.emit(result)
+
+
+def run_in_background(fn: Callable[[], Any],
+                      on_success: Callable[[Any], None] | None = None,
+                      on_failure: Callable[[BaseException], None] | None = None,
+                      *, busy: BusyIndicator | None = None,
+                      owner: QObject | None = None) -> None:
+    """Run ``fn()`` on a pool thread; call back with its result or its error on the GUI thread.
+
+    ``owner``: the widget that asked; if it has been deleted by then (the window
+    locked and dropped its pages), the callbacks are skipped.
+    """
+    relay = _Relay(on_success, on_failure, busy, owner)
+    _in_flight.add(relay)
+    if busy is not None:
+        busy.begin()
+    QThreadPool.globalInstance().start(_Task(fn, relay))
+
+
+def operations_in_flight() -> int:
+    """How many background operations have not yet reported back (tests and shutdown)."""
+    return len(_in_flight)
+
+
+def wait_for_background(timeout_ms: int = 30_000) -> bool:
+    """Block until the pool is idle (at shutdown, so no work runs on a closed vault)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

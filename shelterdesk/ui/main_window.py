@@ -1,0 +1,209 @@
+"""The main window: the locked page or the work area, as pages of one stack, and locking.
+
+Locking (idle, OS screen lock, Ctrl+Shift+L or the toolbar button) closes the
+session — the database connection closes and the key is wiped — throws the work
+area and its models away, and takes back the clipboard if it still holds ours.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from shelterdesk.domain.workspace import Area, area_label
+from shelterdesk.i18n import _
+from shelterdesk.store import settings
+from shelterdesk.store.vault import Session, Vault
+from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.clipboard_guard import ClipboardGuard
+from shelterdesk.ui.inactivity import InactivityWatcher
+from shelterdesk.ui.qt_translator import LanguageSwitcher
+from shelterdesk.ui.resources import icon
+from shelterdesk.ui.screen_lock import ScreenLockWatcher
+from shelterdesk.ui.unlock_page import UnlockPage
+from shelterdesk.ui.work_area import WorkArea
+
+LOCK_SHORTCUT = "Ctrl+Shift+L"
+APP_NAME = "ShelterDesk"
+
+
+class MainWindow(QMainWindow):
+    """``locked`` and ``unlocked`` tell tests and the app what mode the window is in."""
+
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, vault: Vault, application: QApplication, *, hint: str = "",
+                 language: LanguageSwitcher | None = None,
+                 idle_timeout_ms: int | None = None,
+                 clipboard: ClipboardGuard | None = None) -> None:
+        super().__init__()
+        self.vault = vault
+        self.application = application
+        self.language = language or LanguageSwitcher(application)
+        self.clipboard = clipboard or ClipboardGuard(application.clipboard())
+        self.session: Session | None = None
+        self.work_area: WorkArea | None = None
+        self._fixed_idle_ms = idle_timeout_ms
+        self._last_user = ""
+        self._last_area: str | None = None
+
+        self.setWindowIcon(icon("app"))
+        self.stack = QStackedWidget()
+        self.unlock_page = UnlockPage(vault, hint)
+        self.stack.addWidget(self.unlock_page)
+        self.setCentralWidget(self.stack)
+
+        self.busy = BusyIndicator()
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self.lock_action = QAction(icon("lock"), "", self)
+        self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
+        # Works from any window of the app, dialogs included.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock_now)
+        self.addAction(self.lock_action)
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.lock_action)
+        self.addToolBar(self.toolbar)
+
+        self.inactivity = InactivityWatcher(application, idle_timeout_ms or 5 * 60_000, self)
+        self.inactivity.idle.connect(lambda: self.lock("lock.idle"))
+        self.inactivity.warning.connect(self._warn_before_lock)
+        self.screen_lock = ScreenLockWatcher(application, self)
+        self.screen_lock.screen_locked.connect(lambda: self.lock("lock.screen"))
+
+        self.unlock_page.unlocked.connect(self.open_session)
+        self._show_locked()
+        self.resize(1080, 720)
+        self.retranslate_ui()
+
+    # --- text -----------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.lock_action.setText(_("Lock"))
+        self.lock_action.setToolTip(_("Lock now and hide everything ({shortcut})").format(
+            shortcut=QKeySequence(LOCK_SHORTCUT).toString(
+                QKeySequence.SequenceFormat.NativeText)))
+        self.toolbar.setWindowTitle(_("Main toolbar"))
+        if self.session is not None:
+            self.user_label.setText(_("Logged in: {user}").format(
+                user=self.session.user.username))
+        self._update_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _update_title(self) -> None:
+        # Only the app and the section: never a client's or a user's name.
+        area = self.work_area.current_area() if self.work_area is not None else None
+        self.setWindowTitle(f"{APP_NAME} — {area_label(area)}" if area else APP_NAME)
+
+    # --- unlocking --------------------------------------------------------------------------
+    def open_session(self, session: Session) -> None:
+        """Show the work area for an unlocked session (from the unlock page or the wizard)."""
+        if self.session is not None and self.session is not session:
+            self.session.close(action="logout")
+        self.session = session
+        with session.lock:
+            chosen_language = settings.get(session, "language")
+            minutes = settings.get(session, "auto_lock_minutes")
+        if chosen_language and chosen_language != self.language.language:
+            self.language.apply(chosen_language)
+        self.work_area = WorkArea(session, self.busy)
+        self.work_area.area_changed.connect(self._on_area_changed)
+        self.work_area.status.connect(self.show_status)
+        self.work_area.language_chosen.connect(self.language.apply)
+        self.work_area.auto_lock_changed.connect(self._set_auto_lock_minutes)
+        self.stack.addWidget(self.work_area)
+        same_user = session.user.username == self._last_user
+        if same_user and self._last_area:
+            self.work_area.select_area(self._last_area)
+        self.stack.setCurrentWidget(self.work_area)
+        self.toolbar.setVisible(True)
+        self.lock_action.setEnabled(True)
+        self.inactivity.set_timeout(self._fixed_idle_ms or int(minutes) * 60_000)
+        self.inactivity.start()
+        self.retranslate_ui()
+        self.show_status(_("Unlocked."))
+        self.unlocked.emit()
+
+    def _on_area_changed(self, area: str) -> None:
+        self._last_area = area
+        self._update_title()
+
+    def _set_auto_lock_minutes(self, minutes: int) -> None:
+        if self._fixed_idle_ms is None:
+            self.inactivity.set_timeout(minutes * 60_000)
+
+    def _warn_before_lock(self, remaining_ms: int) -> None:
+        self.show_status(_("Locks in 1 minute unless you carry on working."), 60_000)
+
+    def show_status(self, text: str, timeout_ms: int = 5_000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def current_area(self) -> Area | None:
+        return self.work_area.current_area() if self.work_area is not None else None
+
+    # --- locking --------------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return self.session is None
+
+    def lock_now(self) -> None:
+        self.lock("lock")
+
+    def lock(self, action: str = "lock") -> None:
+        """Hide everything at once, then close the vault; safe to call when already locked."""
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        self.inactivity.stop()
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+        if self.work_area is not None:
+            self._last_user = session.user.username
+            current = self.work_area.current_area()
+            self._last_area = current.value if current else None
+            work_area, self.work_area = self.work_area, None
+            self._show_locked()
+            work_area.drop_data()
+            self.stack.removeWidget(work_area)
+            work_area.hide()
+            work_area.deleteLater()
+        session.close(action=action)
+        self.clipboard.clear_if_ours()
+        self.show_status(_("Locked."))
+        self.locked.emit()
+
+    def _show_locked(self) -> None:
+        self.unlock_page.reset(self._last_user)
+        self.stack.setCurrentWidget(self.unlock_page)
+        self.toolbar.setVisible(False)
+        self.lock_action.setEnabled(False)
+        self.user_label.clear()
+        self._update_title()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.lock("logout")
+        self.clipboard.clear_if_ours()
+        super().closeEvent(event)
