@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ["vault_open", "records", "referrals", "statistics", "backup", "case_list_ui", "sync"]
+ALL = ["vault_open", "records", "referrals", "statistics", "backup", "case_list_ui", "sync",
+       "relay"]
 
 
 def main(names: list[str]) -> int:

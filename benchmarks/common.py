@@ -29,3 +29,16 @@ def print_table(title: str, rows: list[tuple[str, float, float | None, str]]) ->
         plain_text = f"{plain:10.2f}" if plain is not None else f"{'—':>10}"
         ratio = f"{encrypted / plain:6.2f}" if plain else f"{'—':>6}"
         print(f"| {name:<44} | {encrypted:12.2f} | {plain_text} | {ratio} | {target} |")
+
+
+def print_relay_table(title: str, rows: list[tuple]) -> None:
+    """rows: (store, devices, envelopes/s, push p50, push p95, pull p50, pull p95 [ms],
+    errors, lost, duplicated)."""
+    print(f"\n## {title}\n")
+    print("| store      | devices | envelopes/s | push p50 ms | push p95 ms | pull p50 ms "
+          "| pull p95 ms | errors | lost | duplicated |")
+    print("|------------|--------:|------------:|------------:|------------:|------------:"
+          "|------------:|-------:|-----:|-----------:|")
+    for store, devices, rate, p50, p95, q50, q95, errors, lost, dup in rows:
+        print(f"| {store:<10} | {devices:7d} | {rate:11.1f} | {p50:11.2f} | {p95:11.2f} "
+              f"| {q50:11.2f} | {q95:11.2f} | {errors:6d} | {lost:4d} | {dup:10d} |")

@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 
 from shelterdesk.i18n import set_language  # noqa: E402
 from shelterdesk.store.vault import Session, Vault  # noqa: E402
+from tests.relay_helpers import relay_store  # noqa: E402,F401 - the relay's store fixture
 
 ADMIN = "aysel"
 ADMIN_PASSPHRASE = "coordinator passphrase"

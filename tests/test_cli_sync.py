@@ -91,6 +91,9 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     shared.mkdir()
     _ok(run_cli("init", "--data-dir", str(a), "--admin", "aysel", passphrase=PASS))
     cases = [
+        # first: a sync (even one whose relay cannot be reached) founds the organisation
+        (("device", "revoke", "ab" * 16, "--data-dir", str(a), "--user", "aysel"),
+         "not joined"),
         (("sync", "--relay", "https://relay.example", "--data-dir", str(a), "--user", "aysel"),
          "relay"),
         (("sync", "--folder", str(tmp_path), "--data-dir", str(a), "--user", "aysel"),
@@ -99,8 +102,6 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
           "--data-dir", str(tmp_path / "b"), "--user", "aysel"), "not a directory"),
         (("enroll", "--code", "AAAA-BBBB-CCCC-DDDD-E", "--folder", str(shared),
           "--data-dir", str(tmp_path / "other" / "b"), "--user", "aysel"), "mistyped"),
-        (("device", "revoke", "ab" * 16, "--data-dir", str(a), "--user", "aysel"),
-         "not joined"),
     ]
     for args, words in cases:
         result = run_cli(*args, passphrase=PASS)

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup_commands.register(commands, common)
     from shelterdesk.cli import sync_commands
     sync_commands.register(commands, common)
+    from shelterdesk.cli import relay_commands
+    relay_commands.register(commands, common)
     return parser
 
 

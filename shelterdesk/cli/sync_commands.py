@@ -42,6 +42,8 @@ def _transport_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--folder", metavar="PATH",
                        help=_("a shared folder, USB stick, Syncthing or Nextcloud folder"))
     where.add_argument("--relay", metavar="URL", help=_("a ShelterDesk relay"))
+    parser.add_argument("--allow-http", action="store_true",
+                        help=_("allow plain http to a relay on another computer (unsafe)"))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -89,7 +91,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 def _transport(args: argparse.Namespace) -> Transport:
     if getattr(args, "relay", None):
-        return open_transport(relay=args.relay)
+        return open_transport(relay=args.relay, allow_http=flag(args, "allow_http"))
     folder = Path(args.folder).expanduser()
     check_vault_location(data_dir(args), folder)
     return open_transport(folder=folder)
@@ -142,8 +144,12 @@ def cmd_invite(args: argparse.Namespace) -> int:
     say("")
     say("    " + invitation.code)
     say("")
-    say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
-          "--folder PATH"))
+    if getattr(args, "relay", None):
+        say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
+              "--relay URL"))
+    else:
+        say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
+              "--folder PATH"))
     return 0
 
 

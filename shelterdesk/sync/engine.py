@@ -23,6 +23,7 @@ from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.capture import shapes as table_shapes
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.sync import acks, devices, envelope, hlc, outbox
+from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     BadSignature,
     ChainBroken,
@@ -95,7 +96,7 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         with transaction(conn):
             ident = devices.ensure_org(conn)
         summary = SyncSummary(ident.device_id, ident.org_id)
-        place = transport.for_org(ident.org_id)
+        place = place_for(transport, conn)
         with transaction(conn):
             found, refused = acks.read(place, conn)
         summary.problems += [Problem(where, reason, False) for where, reason in refused]

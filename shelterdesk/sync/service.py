@@ -14,6 +14,7 @@ from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.sync import devices, engine, enrollment, records
+from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import EnrollmentFailed, RollbackDetected, SyncError
 from shelterdesk.sync.transport import Transport
 
@@ -52,7 +53,8 @@ def invite(session: Session, transport: Transport,
             prefix=session.meta("case_prefix", "SD"), valid_hours=valid_hours)
         audit.append(connection, session.user.id, "sync.invite", "invite", invitation.invite_id,
                      expires_at=invitation.expires_at)
-    transport.put_invitation(invitation.invite_id, package)
+        place = place_for(transport, connection)
+    place.put_invitation(invitation.invite_id, package)
     sync_now(session, transport)  # so the invitation's key and every record are there
     return invitation
 
@@ -78,6 +80,8 @@ def join(directory: Path, code: str, transport: Transport, username: str,
     try:
         with joining.lock, transaction(joining.connection):
             ident = enrollment.adopt(joining.connection, package)
+            place = place_for(transport, joining.connection)
+        place.admit(package["invite_id"])  # a relay learns this laptop's key (no-op: folder)
         ctx = engine.SyncContext(joining.connection, joining.lock, joining.vault.directory,
                                  joining.refresh_slots)
         summary = engine.run(ctx, transport)
@@ -86,7 +90,7 @@ def join(directory: Path, code: str, transport: Transport, username: str,
             raise EnrollmentFailed(reason=_("no users arrived with the first sync"))
         joining.finish()
         with Vault(directory).unlock(username, passphrase) as session:
-            devices.announce(transport.for_org(ident.org_id), session.connection,
+            devices.announce(place_for(transport, session.connection), session.connection,
                              package["invite_id"], _invite_key(package))
             transport.delete_invitation(package["invite_id"])
             session.audit("sync.enroll", "org", ident.org_id, device=ident.device_id,

@@ -5,18 +5,16 @@ and sequence range and are immutable (putting the same one again is a no-op);
 records are small signed files of the sync layer (acknowledgements, key grants,
 device announcements); invitations are one-time enrollment packages. The
 folder transport (``folder.py``) implements it over any directory; the HTTP
-relay (issue 9) implements the same protocol over the network.
+relay (``relay_client.py``) implements the same protocol over the network.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
-
-from shelterdesk.sync.errors import RelayUnavailable
 
 # Kinds of record a transport keeps next to the envelopes.
 ACKS, KEYS, DEVICES = "acks", "keys", "devices"
@@ -82,12 +80,25 @@ class Transport(Protocol):
     def for_org(self, org_id: str) -> Transport:
         """The same place, scoped to one organisation."""
 
+    def as_device(self, org_id: str, device_id: str, sign_key: bytes,
+                  roster: Sequence[tuple[str, bytes, bool]] = ()) -> Transport:
+        """The same place for one device of an organisation. A transport that authenticates
+        (the relay) signs with ``sign_key`` and tells the server the device's peers
+        ``roster`` of (device id, public signing key, revoked); others need only the org."""
+        return self.for_org(org_id)
+
+    def admit(self, invite_id: str) -> None:
+        """Join the organisation at the transport with an invitation (a new device, bound
+        with :meth:`as_device`). Nothing to do where there is no access control."""
+
 
 def open_transport(*, folder: str | Path | None = None, relay: str | None = None,
-                   org_id: str | None = None) -> Transport:
+                   org_id: str | None = None, allow_http: bool = False) -> Transport:
     """The transport a command line or settings page names."""
     if relay:
-        raise RelayUnavailable()
+        from shelterdesk.sync.relay_client import RelayTransport
+
+        return RelayTransport(relay, org_id, allow_http=allow_http)
     from shelterdesk.sync.folder import FolderTransport
 
     if folder is None:

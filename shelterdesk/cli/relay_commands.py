@@ -1,0 +1,37 @@
+"""``shelterdesk relay --listen HOST:PORT --store sqlite:///FILE | postgresql://…``."""
+
+from __future__ import annotations
+
+import argparse
+
+from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.i18n import N_, _
+
+
+class RelayOptionInvalid(UserFacingError):
+    message = N_("The relay option {option} is not valid: {value}")
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    relay = commands.add_parser("relay", parents=[common],
+                                help=_("run a sync relay (stores only encrypted envelopes)"))
+    relay.add_argument("--listen", required=True, metavar="HOST:PORT",
+                       help=_("address to listen on, e.g. 127.0.0.1:8470"))
+    relay.add_argument("--store", required=True, metavar="URL",
+                       help=_("sqlite:///FILE or postgresql://…"))
+    relay.add_argument("--proxy-headers", action="store_true",
+                       help=_("trust X-Forwarded-* from a reverse proxy"))
+    relay.set_defaults(handler=cmd_relay)
+
+
+def cmd_relay(args: argparse.Namespace) -> int:
+    from shelterdesk.sync.relay.server import parse_listen, serve
+
+    try:
+        parse_listen(args.listen)
+    except ValueError:
+        raise RelayOptionInvalid(option="--listen", value=args.listen) from None
+    if not args.store.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise RelayOptionInvalid(option="--store", value="sqlite:///… | postgresql://…")
+    serve(args.listen, args.store, proxy_headers=args.proxy_headers)
+    return 0
