@@ -32,7 +32,7 @@ def cases_page(qtbot, window: MainWindow) -> CasesPage:
     page = window.work_area.page_for[Area.CASES]
     assert isinstance(page, CasesPage)
     qtbot.waitUntil(lambda: page.list_page.model.total > 0 or
-                    (not page.list_page.model.loading and page.list_page.count_label.text()),
+                    (not page.list_page.model.loading and bool(page.list_page.count_label.text())),
                     timeout=WAIT_MS)
     return page
 
