@@ -6,7 +6,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -30,13 +29,14 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import organisations
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.organisation_dialog import OrganisationDialog
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class OrganisationTableModel(QAbstractTableModel):
+class OrganisationTableModel(ListTableModel[Organisation]):
     """One row per organisation; kinds and services shown in the current language."""
 
     class Columns(IntEnum):
@@ -52,26 +52,8 @@ class OrganisationTableModel(QAbstractTableModel):
         Columns.CONTACT: N_("Contact person"),
     }
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Organisation] = []
-
-    def set_rows(self, rows: list[Organisation]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
     def organisation_at(self, row: int) -> Organisation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.Columns)
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -88,18 +70,6 @@ class OrganisationTableModel(QAbstractTableModel):
             return format_list([SERVICES.label(code) for code in org.services])
         return org.contact_person
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.Columns)):
-            return _(self.HEADERS[self.Columns(section)])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.Columns) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._rows) - 1, len(self.Columns) - 1))
 
 
 class OrganisationsPage(QWidget):

@@ -7,12 +7,12 @@ from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from shelterdesk.domain.codes_services import REFERRAL_STATUS, SERVICES, URGENCY
 from shelterdesk.i18n import N_, _, format_date, format_list
 from shelterdesk.store.referrals import ReferralRow
+from shelterdesk.ui.list_table_model import ListTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -37,7 +37,7 @@ def _date(value: date | str | None) -> str:
     return format_date(day, fmt="short")
 
 
-class ReferralTableModel(QAbstractTableModel):
+class ReferralTableModel(ListTableModel[ReferralItem]):
     """Display text, a tooltip for long cells, and a sort key (``SORT_ROLE``) per cell."""
 
     class Columns(IntEnum):
@@ -63,30 +63,12 @@ class ReferralTableModel(QAbstractTableModel):
         Columns.ANONYMIZED: N_("Anonymized"),
     }
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ReferralItem] = []
-
-    def set_rows(self, rows: list[ReferralItem]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
     def item_at(self, row: int) -> ReferralItem | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, referral_id: str) -> int:
         return next((n for n, item in enumerate(self._rows)
                      if item.referral_id == referral_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.Columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -148,15 +130,3 @@ class ReferralTableModel(QAbstractTableModel):
             return int(referral.anonymized)
         return self._text(item, column).casefold()
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.Columns)):
-            return _(self.HEADERS[self.Columns(section)])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.Columns) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._rows) - 1, len(self.Columns) - 1))

@@ -6,7 +6,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -30,13 +29,14 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import users
 from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.unlock_page import describe_error
 from shelterdesk.ui.user_dialogs import AddUserDialog, ResetPassphraseDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class UserTableModel(QAbstractTableModel):
+class UserTableModel(ListTableModel[User]):
     """One row per user; headers translated when shown."""
 
     class Columns(IntEnum):
@@ -52,26 +52,8 @@ class UserTableModel(QAbstractTableModel):
         Columns.STATE: N_("State"),
     }
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[User] = []
-
-    def set_rows(self, rows: list[User]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
     def user_at(self, row: int) -> User | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.Columns)
+        return self.row_at(row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -90,18 +72,6 @@ class UserTableModel(QAbstractTableModel):
             return Qt.GlobalColor.gray
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.Columns)):
-            return _(self.HEADERS[self.Columns(section)])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.Columns) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._rows) - 1, len(self.Columns) - 1))
 
 
 class UsersPage(QWidget):
