@@ -31,10 +31,12 @@ say() { printf '\n== %s\n' "$*"; }
 
 # --- the machine ---------------------------------------------------------------------------
 # PyInstaller reads each library's dependencies with ldd and objdump (binutils); Qt
-# needs the system's EGL/GL, xkbcommon, fontconfig and D-Bus libraries to start,
-# even off screen (they are the desktop's, so the bundle uses the user's own).
+# needs the system libraries of packaging/linux/debian-packages.txt (EGL/GL, xcb,
+# xkbcommon, fontconfig, D-Bus) to start, even off screen (they are the desktop's,
+# so the bundle uses the user's own). The same list the README and .ci/run use.
 need=()
-for pkg in binutils libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 fontconfig libdbus-1-3; do
+# shellcheck disable=SC2046
+for pkg in binutils $(sed 's/#.*//' "$ROOT/packaging/linux/debian-packages.txt"); do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

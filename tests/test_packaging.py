@@ -229,3 +229,48 @@ def test_linux_packer_and_menu_entry_on_a_stand_in_bundle(tmp_path: Path) -> Non
     assert remove.returncode == 0
     assert not (data_home / "applications" / "shelterdesk.desktop").exists()
     assert (data_home / "ShelterDesk" / "vault.db").read_bytes() == b"encrypted"
+
+
+def _qt_libraries_needed(start: list[Path], qt_lib: Path) -> dict[str, str]:
+    """Every Qt library (by short name) the files need, through Qt's own libraries: name → who."""
+    from shelterdesk.ui.platform_libraries import elf_dependencies
+
+    qt_library = spec_value("qt_library", {"re": re, "Path": Path})
+    needed: dict[str, str] = {}
+    pending = list(start)
+    while pending:
+        current = pending.pop()
+        for name in elf_dependencies(current)[0]:
+            library = qt_library(name)
+            if library and library not in needed:
+                needed[library] = current.name
+                if (qt_lib / name).is_file():
+                    pending.append(qt_lib / name)
+    return needed
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ELF files")
+def test_spec_keeps_every_qt_library_an_included_one_needs() -> None:
+    """QtPdf links QtNetwork: a spec that drops a needed library fails here, not in the build."""
+    import PySide6
+
+    pyside = Path(PySide6.__file__).parent
+    used = set()
+    for path in (ROOT / "shelterdesk").rglob("*.py"):
+        used |= set(re.findall(r"\bPySide6\.(Qt\w+)", path.read_text("utf-8")))
+    modules = [pyside / f"{module}.abi3.so" for module in sorted(used)]
+    plugins = pyside / "Qt" / "plugins"
+    kept_plugins = [plugins / "platforms" / "libqxcb.so",
+                    plugins / "platforms" / "libqoffscreen.so",
+                    plugins / "imageformats" / "libqsvg.so",
+                    plugins / "iconengines" / "libqsvgicon.so"]
+    needed = _qt_libraries_needed([p for p in modules + kept_plugins if p.is_file()],
+                                  pyside / "Qt" / "lib")
+    assert {"Core", "Gui", "Widgets", "Pdf", "Network", "XcbQpa"} <= set(needed), needed
+
+    namespace = {"QT_LIBRARIES_DROPPED": spec_value("QT_LIBRARIES_DROPPED"),
+                 "QT_LIBRARIES_IF_UNUSED": spec_value("QT_LIBRARIES_IF_UNUSED")}
+    dropped = spec_value("qt_libraries_dropped", namespace)(set(needed))
+    assert not {f"libQt6{lib} (needed by {needed[lib]})" for lib in set(needed) & dropped}
+    # The optional ones do go when nothing needs them.
+    assert spec_value("qt_libraries_dropped", namespace)({"Core"}) >= {"Pdf", "Network"}

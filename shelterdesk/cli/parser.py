@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("open a throwaway vault filled with demo data"))
     parser.add_argument("--self-test", action="store_true",
                         help=_("check this installation end to end and exit"))
+    parser.add_argument("--platform", metavar="NAME", default=None,
+                        help=_("Qt's platform plugin (xcb, wayland, offscreen); with "
+                               "--self-test, xcb also checks the X11 plugin's libraries"))
     parser.set_defaults(handler=window.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_commands.register(commands, common)

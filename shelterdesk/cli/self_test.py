@@ -36,8 +36,16 @@ class SelfTestFailed(RuntimeError):
     """One step found something wrong; its message says what."""
 
 
-def run_self_test() -> int:
-    """Run every step, print one line for each, and return 0 only if none failed."""
+def run_self_test(platform: str | None = None) -> int:
+    """Run every step, print one line for each, and return 0 only if none failed.
+
+    ``platform`` (``--platform``) names Qt's platform plugin; with ``xcb``, or on a
+    Linux desktop with a display, the X11 plugin's system libraries are checked
+    first, since Qt would abort the whole process if one were missing.
+    """
+    if platform:
+        os.environ["QT_QPA_PLATFORM"] = platform
+    check_xcb = _xcb_wanted()
     _default_to_offscreen()
     os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
     runtime = "frozen" if getattr(sys, "frozen", False) else "Python " + sys.version.split()[0]
@@ -57,6 +65,8 @@ def run_self_test() -> int:
             (_("audit log"), lambda: _check_audit(vault_dir)),
             (_("Qt"), lambda: _check_qt(vault_dir)),
         ]
+        if check_xcb:
+            steps.insert(-1, (_("X11 platform libraries"), _check_xcb))
         for name, step in steps:
             try:
                 detail = step()
@@ -77,6 +87,43 @@ def _default_to_offscreen() -> None:
     if sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _xcb_wanted() -> bool:
+    """Asked for with --platform xcb, or Qt would pick xcb itself (Linux, an X display)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    return chosen == "xcb" or (not chosen and bool(os.environ.get("DISPLAY")))
+
+
+def _check_xcb() -> str:
+    """Every library of Qt's xcb plugin resolves; else name the Debian package to install.
+
+    Whether it passes or not, a missing display or library must not let Qt abort the
+    remaining step: the Qt step then paints off screen.
+    """
+    from shelterdesk.ui.platform_libraries import missing_libraries, xcb_plugin
+
+    plugin = xcb_plugin()
+    if plugin is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        raise SelfTestFailed(_("Qt's X11 platform plugin (libqxcb.so) is not installed"))
+    missing = missing_libraries(plugin)
+    if missing:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        packages = sorted({item.package for item in missing if item.package})
+        libraries = ", ".join(item.library for item in missing)
+        if packages:
+            raise SelfTestFailed(_("{libraries} not found; install: sudo apt-get install "
+                                   "{packages}").format(libraries=libraries,
+                                                        packages=" ".join(packages)))
+        raise SelfTestFailed(_("{libraries} not found").format(libraries=libraries))
+    if not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return _("{name}: every library found (no display: Qt paints off screen)").format(
+            name=plugin.name)
+    return _("{name}: every library found").format(name=plugin.name)
 
 
 def _reason(error: BaseException) -> str:

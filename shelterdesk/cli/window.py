@@ -12,7 +12,11 @@ def run(args: argparse.Namespace) -> int:
     if flag(args, "self_test"):
         from shelterdesk.cli.self_test import run_self_test
 
-        return run_self_test()
+        return run_self_test(getattr(args, "platform", None))
+    if getattr(args, "platform", None):
+        import os
+
+        os.environ["QT_QPA_PLATFORM"] = args.platform
     from shelterdesk.ui.app import run_app
 
     return run_app(data_dir(args), demo=flag(args, "demo"))
