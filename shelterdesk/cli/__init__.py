@@ -14,6 +14,11 @@ from shelterdesk.i18n import _, set_language, system_language
 
 EXIT_ERROR = 1
 EXIT_UNEXPECTED = 70
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a tool the pipe's reader left
+
+# Modules that come with an optional extra of pyproject.toml, and that extra's name.
+OPTIONAL_EXTRAS = {"starlette": "relay", "uvicorn": "relay", "psycopg": "relay",
+                   "psycopg_pool": "relay"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,10 +28,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     disable_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(argv) or os.environ.get("SHELTERDESK_LANG") or system_language())
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from shelterdesk.cli import argparse_words
+
+    argparse_words.install()
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        # `shelterdesk cases list | head`: the reader has gone, which is not an error
+        # to report. Point stdout at /dev/null so the interpreter's last flush is quiet.
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except ModuleNotFoundError as error:
+        extra = OPTIONAL_EXTRAS.get((error.name or "").split(".")[0])
+        if extra is None:
+            return _unexpected(error)
+        _print_error(_("This command needs the optional “{extra}” packages, which are not "
+                       "installed. Add them with: pip install \"shelterdesk[{extra}]\"").format(
+            extra=extra))
+        return EXIT_ERROR
     except UserFacingError as error:
         _print_error(error.user_message())
         return EXIT_ERROR
@@ -38,11 +59,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             reason=error.strerror or type(error).__name__))
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback, no data
-        if os.environ.get("SHELTERDESK_DEBUG") == "1":
-            raise
-        _print_error(_("Unexpected internal error ({kind}). Nothing was changed.").format(
-            kind=type(error).__name__))
-        return EXIT_UNEXPECTED
+        return _unexpected(error)
+
+
+def _unexpected(error: Exception) -> int:
+    if os.environ.get("SHELTERDESK_DEBUG") == "1":
+        raise error
+    _print_error(_("Unexpected internal error ({kind}). Nothing was changed.").format(
+        kind=type(error).__name__))
+    return EXIT_UNEXPECTED
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (embedded): nothing left to quieten
+        pass
 
 
 def _language_from(argv: list[str]) -> str | None:

@@ -83,6 +83,18 @@ class DamagedRestoreHint(CliError):
     )
 
 
+def local_time(text: str) -> str:
+    """A stored time (ISO 8601, UTC unless it says otherwise) in this computer's time zone."""
+    from datetime import datetime, timezone
+
+    from shelterdesk.i18n import format_datetime
+
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return format_datetime(value.astimezone(), fmt="short")
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +27,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     case_commands = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
     listing = case_commands.add_parser("list", parents=[common], help=_("list cases"))
     listing.add_argument("--search", default="", metavar="TEXT")
-    listing.add_argument("--limit", type=int, default=100, metavar="N")
+    listing.add_argument("--limit", type=int, default=None, metavar="N",
+                         help=_("show at most N cases (default: every case)"))
     listing.set_defaults(handler=cmd_cases_list)
 
     org = commands.add_parser("org", parents=[common], help=_("the organisations directory"))
@@ -96,20 +99,58 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# Rows are read and printed a page at a time, so a long list starts at once and
+# never sits whole in memory.
+PAGE = 500
+
+
+def _case_rows(session, flt: case_list.CaseFilter, limit: int | None) -> Iterator:
+    offset = 0
+    while limit is None or offset < limit:
+        size = PAGE if limit is None else min(PAGE, limit - offset)
+        rows = case_list.list_cases(session, flt, offset=offset, limit=size)
+        yield from rows
+        if len(rows) < size:
+            return
+        offset += size
+
+
+def _case_json(r) -> dict:
+    return {"case_code": r.case_code, "case_id": r.case_id, "given_name": r.given_name,
+            "family_name": r.family_name, "status": r.status, "risk": r.risk_level,
+            "intake_date": r.intake_date, "exploitation_types": r.exploitation_types,
+            "recruitment_channel": r.recruitment_channel, "open_stay": r.has_open_stay}
+
+
 def cmd_cases_list(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise CliError(N_("--limit must be 1 or more (leave it out to list every case)."))
+    flt = case_list.CaseFilter(search=args.search)
+    as_json = flag(args, "json")
+    shown = 0
     with unlock(args) as session:
-        rows = case_list.list_cases(session, case_list.CaseFilter(search=args.search),
-                                    limit=max(1, min(args.limit, 10_000)))
-    if flag(args, "json"):
-        print_json([{"case_code": r.case_code, "case_id": r.case_id, "given_name": r.given_name,
-                     "family_name": r.family_name, "status": r.status, "risk": r.risk_level,
-                     "intake_date": r.intake_date, "exploitation_types": r.exploitation_types,
-                     "recruitment_channel": r.recruitment_channel,
-                     "open_stay": r.has_open_stay} for r in rows])
-        return 0
-    for r in rows:
-        say(f"{r.case_code:<16} {format_date(date.fromisoformat(r.intake_date)):<14} "
-            f"{r.family_name} {r.given_name}")
+        if as_json:
+            sys.stdout.write("[")
+        for row in _case_rows(session, flt, args.limit):
+            if as_json:
+                sys.stdout.write(("," if shown else "") + "\n  "
+                                 + json.dumps(_case_json(row), ensure_ascii=False))
+            else:
+                say(f"{row.case_code:<16} {format_date(date.fromisoformat(row.intake_date)):<14} "
+                    f"{row.family_name} {row.given_name}")
+            shown += 1
+        if as_json:
+            sys.stdout.write("\n]\n" if shown else "]\n")
+        total = case_list.count_cases(session, flt) \
+            if args.limit is not None and shown == args.limit else shown
+    if shown == 0 and not as_json:
+        say(_("No case matches “{search}”.").format(search=args.search) if args.search.strip()
+            else _("No cases yet."))
+    if total > shown:
+        sys.stderr.write(ngettext(
+            "Showed {shown} of {total} case; leave out --limit to list every one.\n",
+            "Showed {shown} of {total} cases; leave out --limit to list every one.\n",
+            total).format(shown=shown, total=total))
     return 0
 
 
@@ -147,9 +188,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         print_json({"clients": summary.clients, "services": summary.services,
                     "stays": summary.stays})
     else:
-        say(ngettext("Added {count} synthetic client with {services} services.",
-                     "Added {count} synthetic clients with {services} services.",
-                     summary.clients).format(count=summary.clients, services=summary.services))
+        services = ngettext("{count} service", "{count} services", summary.services).format(
+            count=summary.services)
+        say(ngettext("Added {count} synthetic client with {services}.",
+                     "Added {count} synthetic clients with {services}.",
+                     summary.clients).format(count=summary.clients, services=services))
     return 0
 
 

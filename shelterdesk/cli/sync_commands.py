@@ -7,8 +7,10 @@ from pathlib import Path
 
 from shelterdesk.cli.common import (
     PASSPHRASE_ENV,
+    CliError,
     acting_user,
     data_dir,
+    local_time,
     print_json,
     read_secret,
     say,
@@ -98,10 +100,16 @@ def _transport(args: argparse.Namespace) -> Transport:
 
 
 def print_summary(summary: engine.SyncSummary) -> None:
-    say(_("Sent {envelopes} envelopes ({changes} changes); received {received} envelopes, "
-          "{applied} changes applied.").format(
-        envelopes=summary.sent_envelopes, changes=summary.sent_changes,
-        received=summary.received_envelopes, applied=summary.applied_changes))
+    # Each number its own plural: "Sent 1 envelope (3 changes)", and in az/ru alike.
+    say(_("{sent} ({changes}); {received}, {applied}.").format(
+        sent=ngettext("Sent {count} envelope", "Sent {count} envelopes",
+                      summary.sent_envelopes).format(count=summary.sent_envelopes),
+        changes=ngettext("{count} change", "{count} changes",
+                         summary.sent_changes).format(count=summary.sent_changes),
+        received=ngettext("received {count} envelope", "received {count} envelopes",
+                          summary.received_envelopes).format(count=summary.received_envelopes),
+        applied=ngettext("{count} change applied", "{count} changes applied",
+                         summary.applied_changes).format(count=summary.applied_changes)))
     for problem in summary.problems:
         text = _("waiting") if problem.waiting else _("rejected")
         say(f"  {text}: {problem.where} ({problem.reason})")
@@ -117,6 +125,12 @@ def print_summary(summary: engine.SyncSummary) -> None:
         say(_("Warning: {text}").format(text=_(WARNINGS.get(code, code))))
 
 
+class LeftOut(CliError):
+    message = N_("This laptop cannot read what the others now send: it was removed from the "
+                 "organisation, or the newer organisation key has not reached it. Ask a "
+                 "coordinator (shelterdesk device list).")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     transport = _transport(args)
     with unlock(args) as session:
@@ -125,6 +139,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print_json(summary.as_dict())
     else:
         print_summary(summary)
+    # A revoked laptop gets no key of the new epoch: its sync "works" but carries
+    # nothing any more, which a script must see in the exit status.
+    if "newer_key_missing" in summary.warnings:
+        raise LeftOut()
     return 0
 
 
@@ -140,7 +158,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         print_json({"code": invitation.code, "expires_at": invitation.expires_at})
         return 0
     say(_("Enrollment code (one use, valid until {expires}):").format(
-        expires=invitation.expires_at[:16].replace("T", " ") + " UTC"))
+        expires=local_time(invitation.expires_at)))
     say("")
     say("    " + invitation.code)
     say("")
@@ -166,7 +184,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
     for d in found:
         state = _("removed") if d.revoked else _("active")
         mark = " *" if d.device_id == me.device_id else ""
-        say(f"{d.device_id}  {state:<8} {d.added_at[:10]}{mark}")
+        say(f"{d.device_id}  {state:<8} {local_time(d.added_at)}{mark}")
     return 0
 
 

@@ -18,7 +18,7 @@ from shelterdesk.cli.common import (
 )
 from shelterdesk.cli.parser import flag
 from shelterdesk.domain.roles import Role, parse_roles, role_label
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store import audit, users
 from shelterdesk.store.vault import Vault
 
@@ -32,6 +32,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     init.add_argument("--org-name", default="", metavar="NAME")
     init.add_argument("--prefix", default="SD", metavar="CODE",
                       help=_("case-code prefix, 2 to 6 capitals or digits"))
+    init.add_argument("--display-name", default="", metavar="NAME",
+                      help=_("the coordinator's full name, shown on printed forms"))
     init.set_defaults(handler=cmd_init)
 
     user = commands.add_parser("user", parents=[common], help=_("manage users"))
@@ -72,7 +74,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     vault = Vault(data_dir(args))
     passphrase = read_secret(PASSPHRASE_ENV, _("New passphrase for {user}: ").format(
         user=args.admin), confirm=True)
-    created = vault.create(args.admin, passphrase, org_name=args.org_name, prefix=args.prefix)
+    created = vault.create(args.admin, passphrase, org_name=args.org_name, prefix=args.prefix,
+                           display_name=args.display_name)
     if flag(args, "json"):
         print_json({"data_dir": str(vault.directory), "vault_id": created.vault_id,
                     "recovery_key": created.recovery_key})
@@ -117,9 +120,13 @@ def cmd_user_list(args: argparse.Namespace) -> int:
                      "roles": [r.value for r in u.roles], "disabled": u.disabled}
                     for u in found])
         return 0
+    if not found:
+        say(_("No users."))
+    width = max((len(user.username) for user in found), default=0) + 2
+    names = max((len(user.display_name) for user in found), default=0) + 2
     for user in found:
         state = _("disabled") if user.disabled else _("active")
-        say(f"{user.username:<24} {state:<10} "
+        say(f"{user.username:<{width}}{user.display_name or '—':<{names}}{state:<10} "
             + ", ".join(role_label(r) for r in user.roles))
     return 0
 
@@ -171,7 +178,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         print_json({"ok": report.ok, "rows": report.rows, "first_bad_seq": report.first_bad_seq,
                     "reason": report.reason})
     elif report.ok:
-        say(_("Audit log intact: {count} entries verified.").format(count=report.rows))
+        say(ngettext("Audit log intact: {count} entry verified.",
+                     "Audit log intact: {count} entries verified.",
+                     report.rows).format(count=report.rows))
     if not report.ok:
         raise CliError(N_("The audit log has been tampered with at entry {seq} ({reason})."),
                        seq=report.first_bad_seq, reason=report.reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Organisation
+from shelterdesk.domain.vocabulary import fold
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import IntegrityError, transaction
@@ -21,6 +22,16 @@ class OrganisationExists(UserFacingError):
 class UnknownOrganisation(UserFacingError):
     message = N_("No organisation “{name}” in the directory (use its name or id; "
                  "see `shelterdesk org list`).")
+
+
+def _spellings(name: str) -> set[str]:
+    """A name folded (ə → a, as case search does) and with ə typed as e, the other habit."""
+    return {fold(name), fold(name.replace("ə", "e").replace("Ə", "E"))}
+
+
+class AmbiguousOrganisation(UserFacingError):
+    message = N_("“{name}” matches several organisations ({names}); give the exact name or "
+                 "the id.")
 
 
 def _from_row(row) -> Organisation:
@@ -91,5 +102,24 @@ def find_organisation(session: Session, name_or_id: str) -> Organisation:
             f"SELECT {COLUMNS} FROM organisations WHERE id = ? OR name = ? COLLATE NOCASE",
             (name_or_id.strip(), name_or_id.strip())).fetchone()
     if row is None:
+        row = _by_folded_name(session, name_or_id)
+    if row is None:
         raise UnknownOrganisation(name=name_or_id)
     return _from_row(row)
+
+
+def _by_folded_name(session: Session, name: str):
+    """The one organisation whose name matches without case or diacritics, like case search.
+
+    "huquqi yardim merkezi" finds "Hüquqi Yardım Mərkəzi"; two names that fold alike
+    are not guessed between.
+    """
+    wanted = _spellings(name)
+    if not any(wanted):
+        return None
+    with session.lock:
+        rows = session.connection.execute(f"SELECT {COLUMNS} FROM organisations").fetchall()
+    matches = [row for row in rows if _spellings(row[1]) & wanted]
+    if len(matches) > 1:
+        raise AmbiguousOrganisation(name=name, names=", ".join(sorted(r[1] for r in matches)))
+    return matches[0] if matches else None

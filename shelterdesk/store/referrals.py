@@ -100,6 +100,26 @@ def get_referral(session: Session, referral_id: str) -> Referral:
     return _from_row(row)
 
 
+class AmbiguousReferral(UserFacingError):
+    message = N_("Several referrals begin with “{number}”; give more of the number.")
+
+
+def resolve_referral_id(session: Session, number: str) -> str:
+    """The id of the referral a person names by its number (the id on the form) or its start."""
+    value = number.strip().lower()
+    if len(value) < 8:
+        raise NotFound(kind="referral")
+    with session.lock:
+        rows = session.connection.execute(
+            "SELECT id FROM referrals WHERE id = ? OR substr(id, 1, ?) = ? LIMIT 2",
+            (value, len(value), value)).fetchall()
+    if len(rows) > 1:
+        raise AmbiguousReferral(number=number)
+    if not rows:
+        raise NotFound(kind="referral")
+    return rows[0][0]
+
+
 def set_status(session: Session, referral_id: str, new_status: str, *, outcome: str = "",
                on: date | None = None) -> Referral:
     referral = get_referral(session, referral_id)

@@ -135,7 +135,8 @@ class Vault:
 
     # --- creation -----------------------------------------------------------------
     def create(self, admin: str, passphrase: str, *, org_name: str = "",
-               prefix: str = "SD", kdf: KdfParams | None = None) -> CreatedVault:
+               prefix: str = "SD", kdf: KdfParams | None = None,
+               display_name: str = "") -> CreatedVault:
         """A new vault with its first coordinator; returns the recovery key (shown once)."""
         username = check_username(admin)
         check_passphrase(passphrase)
@@ -163,9 +164,10 @@ class Vault:
                         [("vault_id", vault_id), ("org_name", org_name.strip()),
                          ("case_prefix", prefix), ("created_at", now)])
                     connection.execute(
-                        "INSERT INTO users (id, username, roles, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (user_id, username, Role.COORDINATOR.value, now, now))
+                        "INSERT INTO users (id, username, display_name, roles, created_at,"
+                        " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (user_id, username, display_name.strip(), Role.COORDINATOR.value,
+                         now, now))
                     member = member_slots.has_table(connection)
                     if member:
                         user_key, credential = member_slots.set_passphrase(

@@ -51,6 +51,11 @@ class RelayInsecure(SyncError):
                  "to this computer, or with --allow-http).")
 
 
+class RelayAddressInvalid(SyncError):
+    message = N_("“{url}” is not a relay address: write it in full, beginning with https:// "
+                 "(for example {example}).")
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -77,7 +82,9 @@ class RelayTransport(Transport):
                  page: int = p.LIST_PAGE, client: httpx.Client | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise RelayRefused(reason="URL")
+            # "relay.example.org:8470" parses as scheme "relay.example.org": say what to write.
+            bare = url.strip().split("://", 1)[-1].strip("/")
+            raise RelayAddressInvalid(url=url, example="https://" + (bare or "relay.example.org"))
         if parts.scheme == "http" and not allow_http and not _loopback(parts.hostname):
             raise RelayInsecure()
         self.url = url.rstrip("/")
