@@ -85,13 +85,13 @@ class DamagedRestoreHint(CliError):
 
 def local_time(text: str) -> str:
     """A stored time (ISO 8601, UTC unless it says otherwise) in this computer's time zone."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from shelterdesk.i18n import format_datetime
 
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return format_datetime(value.astimezone(), fmt="short")
 
 
