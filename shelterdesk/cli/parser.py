@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shelterdesk", parents=[common],
         description=_("ShelterDesk: encrypted shelter and victim-assistance intake."))
-    parser.add_argument("--version", action="version", version=f"ShelterDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"ShelterDesk {__version__}",
+                        help=_("show the version number and exit"))
     parser.add_argument("--demo", action="store_true",
                         help=_("open a throwaway vault filled with demo data"))
     parser.add_argument("--self-test", action="store_true",
