@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md, enforced: import-linter contracts and module size."""
+"""The layers of docs/ARCHITECTURE.md, enforced: import-linter contracts and module size."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The argument parser: the names and flags of DESIGN.md's command-line contract."""
+"""The argument parser: the names and flags of the command-line contract (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Code lists for a person and a case: sex, exploitation, recruitment, control, status, risk.
 
-Codes are DESIGN.md's (stable, never translated); ``htcds`` gives the value
+Codes are those of docs/ARCHITECTURE.md (stable, never translated); ``htcds`` gives the value
 name of IOM's Human Trafficking Case Data Standard 2.0 used in exports, and
 ``local=True`` marks our additions that HTCDS has no value for.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from shelterdesk.domain.vocabulary import Term, Vocabulary
 from shelterdesk.i18n import N_
 
-# Services requested in a referral or delivered (DESIGN.md "services").
+# Services requested in a referral or delivered (docs/ARCHITECTURE.md, "services").
 SERVICES = Vocabulary("services", [
     Term("legal", N_("Legal aid"), "Legal"),
     Term("medical", N_("Medical care"), "Medical"),
