@@ -132,6 +132,7 @@ def wizard_screens(shooter: Shooter, work_dir: Path) -> None:
     wizard.next()
     coordinator = wizard.coordinator_page
     coordinator.username_edit.setText("aysel")
+    coordinator.display_name_edit.setText("Aysel Məmmədova")
     coordinator.passphrase.passphrase_edit.setText("four calm words together")
     coordinator.passphrase.repeat_edit.setText("four calm words together")
     shooter.shoot("wizard-2-coordinator", wizard)

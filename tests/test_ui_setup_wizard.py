@@ -32,6 +32,7 @@ def drive_to_recovery_key(qtbot, wizard: SetupWizard) -> None:
     assert wizard.currentPage() is coordinator
     assert not coordinator.isComplete()
     qtbot.keyClicks(coordinator.username_edit, "aysel")
+    coordinator.display_name_edit.setText("Aysel Məmmədova")  # optional, Tab after user name
     qtbot.keyClicks(coordinator.passphrase.passphrase_edit, PASSPHRASE)
     assert not coordinator.isComplete()  # not repeated yet
     qtbot.keyClicks(coordinator.passphrase.repeat_edit, PASSPHRASE)
@@ -74,6 +75,7 @@ def test_wizard_creates_a_vault_the_cli_opens(qtbot, tmp_path: Path) -> None:
     assert len(completed) == 1
     session = completed[0]
     assert session.user.username == "aysel"
+    assert session.user.display_name == "Aysel Məmmədova"  # printed as the contact person
     assert session.meta("case_prefix") == "TU"
     assert session.meta("org_name") == "Təmiz Ürək"
     session.close()

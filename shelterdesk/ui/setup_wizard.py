@@ -101,10 +101,15 @@ class CoordinatorPage(QWizardPage):
         self.username_edit = QLineEdit()
         self.username_label = QLabel()
         self.username_label.setBuddy(self.username_edit)
+        # The name printed as the contact person on referral forms (`init --display-name`).
+        self.display_name_edit = QLineEdit()
+        self.display_name_label = QLabel()
+        self.display_name_label.setBuddy(self.display_name_edit)
         self.passphrase = PassphrasePairFields()
         self.busy = BusyIndicator()
         self.message_label = _label("errorMessage")
         self.passphrase.form.insertRow(0, self.username_label, self.username_edit)
+        self.passphrase.form.insertRow(1, self.display_name_label, self.display_name_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addWidget(self.passphrase)
@@ -124,6 +129,9 @@ class CoordinatorPage(QWizardPage):
         self.username_label.setText(_("User name"))
         self.username_edit.setAccessibleName(_("User name"))
         self.username_edit.setPlaceholderText(_("lowercase Latin letters, e.g. aysel"))
+        self.display_name_label.setText(_("Display name"))
+        self.display_name_edit.setAccessibleName(_("Display name"))
+        self.display_name_edit.setPlaceholderText(_("full name, printed on referral forms"))
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Create the vault"))
 
     def isComplete(self) -> bool:
@@ -147,6 +155,7 @@ class CoordinatorPage(QWizardPage):
         self.working = True
         self.completeChanged.emit()
         self.username_edit.setEnabled(False)
+        self.display_name_edit.setEnabled(False)
         self.passphrase.setEnabled(False)
         self._wizard.set_navigation_enabled(False)
         self._wizard.create_vault(username, passphrase, self._on_created, self._on_failed,
@@ -163,6 +172,7 @@ class CoordinatorPage(QWizardPage):
     def _on_failed(self, error: BaseException) -> None:
         self.working = False
         self.username_edit.setEnabled(True)
+        self.display_name_edit.setEnabled(True)
         self.passphrase.setEnabled(True)
         self._wizard.set_navigation_enabled(True)
         self.message_label.setObjectName("errorMessage")
@@ -327,9 +337,11 @@ class SetupWizard(QWizard):
         vault = self.vault
         org_name = self.organisation_page.org_name_edit.text().strip()
         prefix = self.organisation_page.prefix_edit.text()
+        display_name = self.coordinator_page.display_name_edit.text().strip()
 
         def work() -> tuple[str, Session]:
-            created = vault.create(username, passphrase, org_name=org_name, prefix=prefix)
+            created = vault.create(username, passphrase, org_name=org_name, prefix=prefix,
+                                   display_name=display_name)
             return created.recovery_key, vault.unlock(username, passphrase)
 
         def done(result: tuple[str, Session]) -> None:
