@@ -1,4 +1,4 @@
-"""The project explains itself from inside: no file points outside the repository, no link is dead."""
+"""The project explains itself from inside: nothing points outside the repository, no dead link."""
 
 from __future__ import annotations
 

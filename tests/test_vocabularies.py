@@ -1,4 +1,4 @@
-"""Every vocabulary: the codes of docs/ARCHITECTURE.md, labels in every language, HTCDS mappings, parsing."""
+"""Every vocabulary: the codes of docs/ARCHITECTURE.md, labels in each language, HTCDS, parsing."""
 
 from __future__ import annotations
 
