@@ -53,6 +53,45 @@ def test_the_package_list_covers_every_system_library_the_plugin_links() -> None
     assert set(DEBIAN_PACKAGES.values()) <= set(listed_packages())
 
 
+@linux_only
+def test_the_package_list_covers_what_the_apps_qt_modules_link() -> None:
+    """Every system library of the Qt modules the app imports and the plugins it keeps."""
+    import PySide6
+
+    pyside = Path(PySide6.__file__).parent
+    qt_lib = pyside / "Qt" / "lib"
+    used = set()
+    for path in (ROOT / "shelterdesk").rglob("*.py"):
+        used |= set(re.findall(r"\bPySide6\.(Qt\w+)", path.read_text("utf-8")))
+    plugins = pyside / "Qt" / "plugins"
+    pending = [pyside / f"{module}.abi3.so" for module in sorted(used)]
+    # The X11 and off-screen platforms (a Wayland session brings libwayland itself; the
+    # framebuffer and EGL platforms and the GTK theme are left out of the bundle).
+    pending += [plugins / "platforms" / "libqxcb.so", plugins / "platforms" / "libqoffscreen.so"]
+    pending += [p for folder in ("xcbglintegrations", "imageformats", "iconengines",
+                                 "platformthemes")
+                for p in (plugins / folder).glob("*.so") if "gtk3" not in p.name]
+    seen: set[Path] = set()
+    system: dict[str, str] = {}
+    while pending:
+        current = pending.pop()
+        if current in seen or not current.is_file():
+            continue
+        seen.add(current)
+        for name in elf_dependencies(current)[0]:
+            if (qt_lib / name).exists():
+                pending.append(qt_lib / name)
+            elif not name.startswith(("libpyside6", "libshiboken6")):
+                system.setdefault(name, current.name)
+    essential = {"libc.so.6", "libm.so.6", "libgcc_s.so.1", "libstdc++.so.6", "libdl.so.2",
+                 "libpthread.so.0", "librt.so.1", "libresolv.so.2", "libz.so.1",
+                 "libzstd.so.1", "ld-linux-x86-64.so.2"}  # glibc, gcc, zlib, zstd: always there
+    unlisted = {f"{name} (needed by {who})" for name, who in system.items()
+                if name not in essential and name not in DEBIAN_PACKAGES}
+    assert not unlisted, sorted(unlisted)
+    assert "libgssapi_krb5.so.2" in system  # QtPdf → QtNetwork: the check sees that far
+
+
 def test_the_readme_shows_the_one_list() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     shown = re.search(r"```text\n *# packaging/linux/debian-packages\.txt\n(.*?)```", readme, re.S)

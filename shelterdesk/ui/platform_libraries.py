@@ -19,8 +19,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-# The system libraries Qt 6's xcb plugin (and libQt6XcbQpa) link, by Debian package.
+# The system libraries Qt 6's xcb plugin (and libQt6XcbQpa) link, and those the Qt
+# modules the app imports link (QtPdf brings QtNetwork: Kerberos and Brotli), by
+# Debian package. Essential ones (glibc, libstdc++, zlib, zstd) are left out.
 DEBIAN_PACKAGES = {
+    "libxcb-glx.so.0": "libxcb-glx0",
+    "libgssapi_krb5.so.2": "libgssapi-krb5-2",
+    "libbrotlidec.so.1": "libbrotli1",
+    "libbrotlicommon.so.1": "libbrotli1",
     "libxcb.so.1": "libxcb1",
     "libxcb-cursor.so.0": "libxcb-cursor0",
     "libxcb-icccm.so.4": "libxcb-icccm4",
@@ -41,7 +47,6 @@ DEBIAN_PACKAGES = {
     "libX11-xcb.so.1": "libx11-xcb1",
     "libGL.so.1": "libgl1",
     "libEGL.so.1": "libegl1",
-    "libOpenGL.so.0": "libopengl0",
     "libglib-2.0.so.0": "libglib2.0-0",
     "libgthread-2.0.so.0": "libglib2.0-0",
     "libfontconfig.so.1": "libfontconfig1",
