@@ -17,7 +17,7 @@ from shelterdesk.cli.common import (
     unlock,
 )
 from shelterdesk.cli.parser import flag
-from shelterdesk.i18n import _, format_datetime, format_number
+from shelterdesk.i18n import _, format_datetime, format_number, ngettext
 from shelterdesk.store.backup import create_backup
 from shelterdesk.store.backup_restore import restore_backup, verify_backup
 from shelterdesk.store.backup_schedule import (
@@ -98,8 +98,9 @@ def cmd_create(args: argparse.Namespace) -> int:
     if flag(args, "json"):
         print_json(info.as_dict())
     else:
-        say(_("Backup written to {path} ({size} bytes), checked before it was written.").format(
-            path=info.path, size=format_number(info.size)))
+        say(ngettext("Backup written to {path} ({size} byte), checked before it was written.",
+                     "Backup written to {path} ({size} bytes), checked before it was written.",
+                     info.size).format(path=info.path, size=format_number(info.size)))
     return 0
 
 
@@ -182,5 +183,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(_("Last good backup: {when}.").format(when=format_datetime(
             status.last_backup_at.astimezone())))
     if status.overdue:
-        say(_("A backup is overdue (the limit is {days} days).").format(days=status.warn_days))
+        say(ngettext("A backup is overdue (the limit is {days} day).",
+                     "A backup is overdue (the limit is {days} days).",
+                     status.warn_days).format(days=status.warn_days))
     return 0
