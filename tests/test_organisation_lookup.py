@@ -1,4 +1,4 @@
-"""ORG on the command line: found by id, by exact name, or by name without diacritics — never guessed."""
+"""ORG on the command line: by id, exact name, or name without diacritics — never guessed."""
 
 from __future__ import annotations
 
