@@ -96,15 +96,16 @@ def cmd_referral(args: argparse.Namespace) -> int:
 def cmd_reprint(args: argparse.Namespace) -> int:
     output = output_path(args.output)
     from shelterdesk.reports.referral_reprint import render_recorded_referral, save_document
-    from shelterdesk.store.referrals import resolve_referral_id
+    from shelterdesk.store.referrals import get_referral, resolve_referral_id
 
     with unlock(args) as session:
         referral_id = resolve_referral_id(session, args.referral)
+        # A referral recorded anonymized only ever prints as the sheet.
+        sheet = args.anonymized or get_referral(session, referral_id).anonymized
         pdf = render_recorded_referral(
-            session, referral_id, args.lang, anonymized=True if args.anonymized else None,
+            session, referral_id, args.lang, anonymized=sheet,
             shared=frozenset(args.share) if args.share is not None else None)
-        save_document(session, referral_id, pdf, output, anonymized=args.anonymized,
-                      language=args.lang)
+        save_document(session, referral_id, pdf, output, anonymized=sheet, language=args.lang)
     if flag(args, "json"):
         print_json({"referral_id": referral_id, "output": str(output)})
     else:
