@@ -8,7 +8,7 @@ from pathlib import Path
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_
-from shelterdesk.reports.statistics import ctdc, report
+from shelterdesk.reports.statistics import ctdc, publication, report
 from shelterdesk.reports.statistics.csv_export import render_csv
 from shelterdesk.reports.statistics.tables import Gettext
 from shelterdesk.store import access, aggregates
@@ -39,6 +39,8 @@ def render(session: Session, period: Period, fmt: str, tr: Gettext, *,
         raise UnknownFormat(format=fmt)
     access.require(session, Kind.STATISTICS, Action.EXPORT)
     if fmt == "ctdc":
+        publication.check_ctdc_period(period)
+        publication.check_population(session, period, scope)
         threshold = report.effective_k(session, max(k or 0, ctdc.DEFAULT_K))
         data, summary = ctdc.render_ctdc(aggregates.case_profiles(session, period, scope),
                                          threshold)
