@@ -1,4 +1,4 @@
-"""Issue 19's attacks on published statistics, each reproduced and shown to fail for the attacker."""
+"""Issue 19's attacks on published statistics, each reproduced and shown to fail."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.reports.statistics import publication, report
 from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.exports import render
-from shelterdesk.store import aggregates, clients, settings as vault_settings, shelters, stays
+from shelterdesk.store import aggregates, clients, shelters, stays
+from shelterdesk.store import settings as vault_settings
 from shelterdesk.store.aggregates import Aggregates, Period, Scope, ShelterUse
 from tests.records_helpers import add_role_users, login
 from tests.statistics_helpers import Q1, FragmentTranslator

@@ -17,6 +17,13 @@ SUPPRESSION_NOTE = N_(
     "Counts below {k} are shown as “<{k}”; “x” marks a count suppressed so that a small one "
     "cannot be worked out from the totals; “~” marks a total rounded to the nearest 5.")
 
+PERTURBATION_NOTE = N_(
+    "Every number of people, cases, services or referrals is perturbed: rounded at random to a "
+    "multiple of 3 by a key drawn from the records it counts, so the same records always give "
+    "the same number and no table shows whether one person more or less is in it. Totals are "
+    "perturbed on their own and may differ from the sum of their parts.")
+INTERNAL_NOTE = N_("Internal — not for publication: exact counts of this vault.")
+
 
 def _value(value: int, mark: Mark, k: int) -> str:
     return shown_as(value, mark, k)
@@ -85,6 +92,7 @@ def render_csv(report: StatisticsReport, tr: Gettext) -> bytes:
     writer.writerow(about + ["scope", tr.gettext(N_("Scope")), "", "", report.scope_label])
     writer.writerow(about + ["k", tr.gettext(N_("Threshold")), "", "", str(report.k)])
     writer.writerow(about + ["note", "", "", "", tr.gettext(SUPPRESSION_NOTE).format(k=report.k)])
+    writer.writerow(about + ["perturbation", "", "", "", tr.gettext(PERTURBATION_NOTE)])
     for table in [report.new_cases, *report.tables, report.referrals]:
         writer.writerows(_table_rows(table, report, tr))
     writer.writerows(_shelter_rows(report, tr))

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shelterdesk.domain import cell_key
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
+from shelterdesk.reports.statistics import publication
 from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.tables import (
-    Gettext,
     INTERNAL,
     PUBLISHED,
+    Gettext,
     Protection,
     PublishedTable,
     Series,
@@ -20,9 +23,6 @@ from shelterdesk.reports.statistics.tables import (
     protect_series,
     protect_table,
 )
-from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.domain.roles import Role
-from shelterdesk.reports.statistics import publication
 from shelterdesk.store import access, aggregates, settings
 from shelterdesk.store.aggregates import Aggregates, Period, Scope
 from shelterdesk.store.vault import Session
