@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.validation import control_character, printable
 from shelterdesk.i18n import _, set_language, system_language
 
 EXIT_ERROR = 1
@@ -23,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     disable_core_dumps()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(argv) or os.environ.get("SHELTERDESK_LANG") or system_language())
+    for item in argv:  # a name or reason typed with an escape sequence never gets stored
+        if found := control_character(item):
+            _print_error(_("An argument contains a control character ({character}), which is "
+                           "not allowed; nothing was done.").format(character=found))
+            return EXIT_ERROR
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -55,4 +61,4 @@ def _language_from(argv: list[str]) -> str | None:
 
 
 def _print_error(message: str) -> None:
-    sys.stderr.write("shelterdesk: " + _("error") + ": " + message + "\n")
+    sys.stderr.write("shelterdesk: " + _("error") + ": " + printable(message) + "\n")

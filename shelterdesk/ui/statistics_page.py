@@ -77,7 +77,8 @@ PALETTE = ["#1f6fb2", "#e07b39", "#2e9d5b", "#c0392b", "#7d5ba6", "#8c6d31"]  # 
 INTERNAL_EXPLAINED = N_(
     "You see exact counts because you coordinate this vault and may see every case. Every "
     "file exported from here, and what statistics users see, is perturbed and suppressed.")
-EXPORTS = {"pdf": N_("PDF report…"), "csv": N_("CSV tables…"), "ctdc": N_("CTDC file…")}
+EXPORTS = {"pdf": N_("PDF report…"), "csv": N_("CSV tables…"),
+           "csv_excel": N_("CSV for Excel…"), "ctdc": N_("CTDC file…")}
 
 
 class StatisticsTableModel(QAbstractTableModel):
@@ -379,7 +380,9 @@ class StatisticsPage(QWidget):
             self.status.emit(describe_error(error))
             return
         session, tr = self.session, translator_for(active_language())
-        run_in_background(lambda: export(session, period, fmt, path, tr),
+        excel = fmt == "csv_excel"  # semicolons and decimal commas, as Excel in az and ru
+        file_format = "csv" if excel else fmt
+        run_in_background(lambda: export(session, period, file_format, path, tr, excel=excel),
                           lambda done: self.status.emit(_("Written: {path} (threshold k = {k}).")
                                                         .format(path=done.path, k=done.k)),
                           self._failed, busy=self.busy, owner=self)
