@@ -83,6 +83,7 @@ class Referral:
     consent_id: str = ""
     override_reason: str = ""
     id: str = ""
+    number: str = ""  # readable, for people (R-26-K7-0042-X); the id stays internal
 
     def validate(self, today: date | None = None) -> list[Problem]:
         check = Checker()

@@ -50,3 +50,8 @@ CREATE INDEX legal_by_date ON legal_consultations (date, stat_key);
 CREATE INDEX medical_by_date ON medical_services (date, stat_key);
 CREATE INDEX other_services_by_date ON other_services (date, kind, stat_key);
 CREATE INDEX referrals_by_date ON referrals (referred_on);
+
+-- Readable referral numbers (R-26-K7-0042-X); the UUID stays internal. '' for referrals made
+-- before this migration until one is printed again (shelterdesk/domain/referral_numbers.py).
+ALTER TABLE referrals ADD COLUMN number TEXT NOT NULL DEFAULT '';
+CREATE INDEX referrals_by_number ON referrals (number);
