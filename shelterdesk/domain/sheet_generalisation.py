@@ -15,7 +15,8 @@ order (docs/referrals.md):
 4. sex "other" → not stated;
 5. age band → minor or adult;
 6. minor or adult → not shown;
-7. exploitation types → not shown.
+7. exploitation types → not shown;
+8. sex → not shown.
 
 A client matches when her own values, generalised at the same steps, print the same.
 """
@@ -32,7 +33,7 @@ OTHER_LANGUAGE = "*"  # printed as "another language"
 MINOR, ADULT = "0-17", "18+"
 STEPS: tuple[tuple[str, int], ...] = (
     ("languages", 1), ("nationality", 1), ("nationality", 2), ("sex", 1), ("age", 1),
-    ("age", 2), ("exploitation", 1))
+    ("age", 2), ("exploitation", 1), ("sex", 2))
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-11", 0, 11), ("12-17", 12, 17), ("18-24", 18, 24), ("25-34", 25, 34),
     ("35-44", 35, 44), ("45+", 45, None))
@@ -95,6 +96,8 @@ def _at(q: QuasiIdentifiers, levels: dict[str, int], context: _Context) -> tuple
     sex = q.sex or "unknown"
     if levels["sex"] >= 1 and sex == "other":
         sex = "unknown"
+    if levels["sex"] >= 2:
+        sex = "-"
     band = age_band(q.age)
     if levels["age"] == 1 and q.age is not None and q.age >= 0:
         band = MINOR if q.age < 18 else ADULT
@@ -138,9 +141,11 @@ def generalise(target: QuasiIdentifiers, population: Iterable[QuasiIdentifiers],
             generalised.append(field)
     sex, band, country, region, languages, exploitation = printed
     hidden = frozenset(f for f, shown in (("languages", languages), ("nationality", region),
-                                          ("age", band), ("exploitation", exploitation))
+                                          ("age", band), ("exploitation", exploitation),
+                                          ("sex", sex))
                        if shown in ("-", ("-",)))
-    return Printed(sex, "" if band == "-" else band, country, "" if region == "-" else region,
+    return Printed("" if sex == "-" else sex, "" if band == "-" else band, country,
+                   "" if region == "-" else region,
                    () if languages == ("-",) else languages,
                    () if exploitation == ("-",) else exploitation, hidden,
                    tuple(generalised), matching)

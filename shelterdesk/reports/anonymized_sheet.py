@@ -44,7 +44,7 @@ def render_anonymized_sheet(sheet: AnonymizedReferral, tr: Labels, paper: str = 
     sex = _(lb.NOT_STATED) if sheet.sex == "unknown" and "sex" in sheet.generalised else term(
         tr, codes_case.SEX, sheet.sex)
     story += layout.section(st, _(lb.SECTION_PERSON), layout.fields(st, [
-        (_(lb.SEX), escape(sex)),
+        (_(lb.SEX), hidden if "sex" in sheet.hidden else escape(sex)),
         (_(lb.AGE_BAND), hidden if "age" in sheet.hidden else escape(
             _age_band(tr, sheet.age_band))),
         (_(lb.NATIONALITY), hidden if "nationality" in sheet.hidden else escape(
