@@ -50,6 +50,12 @@ CREATE INDEX legal_by_date ON legal_consultations (date, stat_key);
 CREATE INDEX medical_by_date ON medical_services (date, stat_key);
 CREATE INDEX other_services_by_date ON other_services (date, kind, stat_key);
 CREATE INDEX referrals_by_date ON referrals (referred_on);
+-- The period's cases and their clients' counted columns, read from compact index pages
+-- instead of scattered table rows (each page of an encrypted vault is decrypted to be read).
+CREATE INDEX cases_for_statistics ON cases (intake_date, client_id, recruitment_channel,
+    recruitment_platform, identified_by, victim_status, exploitation_types, stat_key);
+CREATE INDEX clients_for_statistics ON clients (id, sex, date_of_birth, age_estimate,
+    nationality);
 
 -- Readable referral numbers (R-26-K7-0042-X); the UUID stays internal. '' for referrals made
 -- before this migration until one is printed again (shelterdesk/domain/referral_numbers.py).
