@@ -123,6 +123,18 @@ def test_the_coordinator_sees_exact_internal_numbers(admin_session) -> None:
     assert all(v % cell_key.BASE == 0 for v in published.new_cases.grid.values)
 
 
+def test_the_pdf_and_the_csv_say_the_numbers_are_perturbed(admin_session) -> None:
+    from pypdf import PdfReader
+
+    for n in range(12):
+        _intake(admin_session, date(2026, 1 + n % 3, 4), n)
+    pdf, _k, _ = render(admin_session, Q1, "pdf", EN)
+    first = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "is perturbed: rounded at random to a multiple of 3" in first
+    data, _k, _ = render(admin_session, Q1, "csv", FragmentTranslator("ru"))
+    assert "искажено" in data.decode("utf-8-sig")
+
+
 # --- the property -------------------------------------------------------------------------
 # A random vault is a list of cases (month of intake, sex, nationality, record key). An
 # allowed export is any run of whole months of 2026. For a random pair of exports we build
