@@ -40,7 +40,7 @@ def run() -> None:
     rows = []
     for name, work, target in (
             ("all aggregates for a year (store.aggregates)",
-             lambda session: aggregates.compute(session, period), "< 2000 ms"),
+             lambda session: aggregates.compute(session, period), "< 1000 ms"),
             ("profile counts for the CTDC export", lambda session: aggregates.case_profiles(
                 session, period), "—")):
         rows.append((name, measure(lambda w=work: w(encrypted), repeat=5, warmup=1),

@@ -43,10 +43,16 @@ def main(output: Path) -> None:
                 subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "2", str(pdf),
                                 str(output / f"statistics-{language}")], check=True)
                 pdf.unlink()
-            window_page(session, output)
+            from shelterdesk.domain.roles import Role
+            from shelterdesk.store import users
+
+            users.add_user(session, "analyst", [Role.STATISTICS], "analyst passphrase")
+            window_page(session, output)  # the coordinator: exact, marked internal
+        with vault.unlock("analyst", "analyst passphrase") as analyst:
+            window_page(analyst, output, "window-published")  # the statistics role
 
 
-def window_page(session, output: Path) -> None:
+def window_page(session, output: Path, name: str = "window") -> None:
     """The Statistics section itself, on one table, in each language."""
     from PySide6.QtCore import QDate
     from PySide6.QtTest import QTest
@@ -69,7 +75,7 @@ def window_page(session, output: Path) -> None:
             QTest.qWait(50)
         page.table_choice.setCurrentIndex(page.table_choice.findData("recruitment_channel"))
         QTest.qWait(300)
-        page.grab().save(str(output / f"window-{language}.png"))
+        page.grab().save(str(output / f"{name}-{language}.png"))
         page.close()
         page.deleteLater()
     set_language("en")

@@ -37,9 +37,9 @@ def test_anonymized_sheet_in_azerbaijani(tmp_path: Path) -> None:
                    "--service", "psychosocial", "--anonymized", "--lang", "az", "--output",
                    str(output), "--json", *base, passphrase=PW)
     assert done.returncode == 0, done.stderr
-    referral_id = json.loads(done.stdout)["referral_id"]
+    referral_number = json.loads(done.stdout)["referral_number"]
     text = " ".join(pdf_text(output.read_bytes()).split())
-    assert code in text and referral_id in text
+    assert code in text and referral_number in text
     for value in ("Aynur", "Məmmədova", "1999", "123 45 67", "Qardaşı"):
         assert value not in text
     assert font_problems(output.read_bytes()) == []

@@ -31,9 +31,19 @@ def test_stats_command_exports_and_refuses(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["k"] == 5
     rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text("utf-8-sig"))))
     assert {"new_cases", "sex", "nationality", "services", "shelter"} <= {r["table"] for r in rows}
-    ctdc = run_cli("stats", *period, "--format", "ctdc", "--output", str(tmp_path / "c.csv"),
+    ctdc = run_cli("stats", "--from", "2025-01-01", "--to", "2026-01-01", "--format", "ctdc",
+                   "--output", str(tmp_path / "c.csv"),
                    "--data-dir", data, "--user", "analyst", passphrase="a long enough passphrase")
     assert ctdc.returncode == 0 and "published" in ctdc.stdout
+    # the attacks of issue 19: a CTDC file not for one calendar year, a one-day period
+    for start, end, fmt, message in (("2024-01-01", "2027-01-01", "ctdc", "calendar year"),
+                                     ("2025-01-01", "2025-12-31", "ctdc", "calendar year"),
+                                     ("2026-03-14", "2026-03-15", "csv", "whole months")):
+        refused = run_cli("stats", "--from", start, "--to", end, "--format", fmt, "--output",
+                          str(tmp_path / "r.csv"), "--data-dir", data, "--user", "analyst",
+                          passphrase="a long enough passphrase")
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr and not (tmp_path / "r.csv").exists()
     pdf = run_cli("stats", *period, "--format", "pdf", "--output", str(tmp_path / "s.pdf"),
                   "--lang", "ru", "--data-dir", data, "--user", "analyst",
                   passphrase="a long enough passphrase")

@@ -112,6 +112,7 @@ def _nationality_line(session: Session, case_id: str, org_id: str, language: str
 def test_a_rare_nationality_is_shown_as_its_region(admin_session: Session) -> None:
     world = build_world(admin_session, nationality="TJ")
     _add_clients(admin_session, "TJ", 3)  # four Tajik clients: fewer than k = 5
+    _add_clients(admin_session, "UZ", 1)  # and one more Central Asian: the region has five
     text = _nationality_line(admin_session, world.case.id, world.org.id, "en")
     assert "Central Asia (region)" in text and "Tajikistan" not in text
     assert "Mərkəzi Asiya (region)" in _nationality_line(

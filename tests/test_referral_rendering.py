@@ -100,7 +100,7 @@ def test_overlap_detection_finds_overlapping_words() -> None:
     assert _overlaps([(0, 0, 10, 10, "a"), (10, 0, 20, 10, "b")]) == []
 
 
-def test_the_printed_qr_code_reads_back_as_the_referral_id_and_case_code(
+def test_the_printed_qr_code_reads_back_as_the_referral_number_and_case_code(
         admin_session: Session, tmp_path: Path) -> None:
     if shutil.which("zbarimg") is None:
         if os.environ.get("CI"):
@@ -117,4 +117,5 @@ def test_the_printed_qr_code_reads_back_as_the_referral_id_and_case_code(
                         str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
         read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page.png")],
                               capture_output=True, text=True, check=True).stdout.strip()
-        assert read == f"SHELTERDESK-REFERRAL:{world.case.case_code}:{referral.id}"
+        assert read == f"SHELTERDESK-REFERRAL:{world.case.case_code}:{referral.number}"
+        assert referral.id not in read  # the UUID stays internal

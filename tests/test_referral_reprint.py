@@ -37,7 +37,8 @@ def test_identified_form_again_while_the_consent_holds(admin_session: Session, w
     world, identified, _anonymous = world
     pdf = render_recorded_referral(admin_session, identified.id, "az")
     text = pdf_text(pdf)
-    assert FAMILY in text and "Yönləndirmə forması" in text and identified.id in text
+    assert FAMILY in text and "Yönləndirmə forması" in text and identified.number in text
+    assert identified.id not in text  # the UUID stays internal
     consents.withdraw(admin_session, world.case.id, "referral", world.org.id)
     with pytest.raises(ConsentNotInForce):
         render_recorded_referral(admin_session, identified.id, "az")

@@ -48,7 +48,9 @@ def test_statistics_page_shows_protected_tables_and_charts(qtbot, qtmodeltester,
         assert model.headerData(4, Qt.Orientation.Horizontal) == "Total"
         cells = {(model.index(r, 0).data(), c): model.index(r, c).data()
                  for r in range(model.rowCount()) for c in range(1, 5)}
-        assert cells[("Male", 1)] == "<5" and cells[("Total", 4)] == "46"
+        # published numbers: 46 cases, perturbed (rounded at random to 45 or 48); Jan's 3 men
+        assert cells[("Male", 1)] in {"<5", "0"} and cells[("Total", 4)] in {"45", "48"}
+        assert page.internal_label.isHidden() and "perturbed" in page.note_label.text()
         bars = page.bar_chart_series()
         assert bars is not None and bars.barSets()[0].count() == 4
         assert [s.name() for s in page.line_view.chart().series()][:2] == ["Female", "Male"]
@@ -88,6 +90,36 @@ def test_statistics_page_exports_and_the_section_is_wired(qtbot, vault, admin_se
     assert messages[-1].startswith("The period must end after it starts")
     page.drop_data()
     assert page.report is None and page.model.rowCount() == 0
+
+
+def test_the_coordinator_of_a_small_vault_sees_her_exact_monthly_numbers(
+        qtbot, admin_session, tmp_path) -> None:
+    _intakes(admin_session, 1, female=3, male=1)
+    _intakes(admin_session, 2, female=2, male=2)
+    _intakes(admin_session, 3, female=4, male=0)  # 12 cases: every cell would be "<5"
+    page = _page(qtbot, admin_session)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=WAIT_MS)
+    assert page.report.exact and not page.internal_label.isHidden()
+    assert "not for publication" in page.internal_label.text()
+    page.table_choice.setCurrentIndex(page.table_choice.findData("new_cases"))
+    model = page.model
+    assert [model.index(r, 1).data() for r in range(model.rowCount())] == ["4", "4", "4", "12"]
+    page.table_choice.setCurrentIndex(page.table_choice.findData("sex"))
+    cells = {(model.index(r, 0).data(), c): model.index(r, c).data()
+             for r in range(model.rowCount()) for c in range(1, 5)}
+    assert [cells[("Female", c)] for c in range(1, 5)] == ["3", "2", "4", "9"]
+    bars = page.bar_chart_series()
+    assert bars is not None and sum(bars.barSets()[0].at(i)
+                                    for i in range(bars.barSets()[0].count())) > 0
+    # what leaves as a file is still the published numbers
+    messages: list[str] = []
+    page.status.connect(messages.append)
+    page.export_to("csv", tmp_path / "s.csv")
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT_MS)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text("utf-8-sig"))))
+    values = [r["value"] for r in rows if r["table"] == "sex"]
+    assert all(not v.isdigit() or int(v) % 3 == 0 for v in values) and "9" not in values
 
 
 def test_a_case_worker_has_no_statistics_section(qtbot, vault, admin_session) -> None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.validation import control_character, printable
 from shelterdesk.i18n import _, set_language, system_language
 
 EXIT_ERROR = 1
@@ -31,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shelterdesk.cli import argparse_words
 
     argparse_words.install()
+    for item in argv:  # a name or reason typed with an escape sequence never gets stored
+        if found := control_character(item):
+            _print_error(_("An argument contains a control character ({character}), which is "
+                           "not allowed; nothing was done.").format(character=found))
+            return EXIT_ERROR
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -88,4 +94,4 @@ def _language_from(argv: list[str]) -> str | None:
 
 
 def _print_error(message: str) -> None:
-    sys.stderr.write("shelterdesk: " + _("error") + ": " + message + "\n")
+    sys.stderr.write("shelterdesk: " + _("error") + ": " + printable(message) + "\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.validation import printable
 from shelterdesk.i18n import N_, _
 from shelterdesk.store.vault import Session, Vault
 
@@ -96,9 +97,17 @@ def local_time(text: str) -> str:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """JSON on stdout; JSON escapes C0 controls itself, DEL, C1 and bidi controls we escape."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(json_safe(text) + "\n")
+
+
+def json_safe(text: str) -> str:
+    return "".join(f"\\u{ord(ch):04x}" if 0x7F <= ord(ch) < 0xA0 or 0x202A <= ord(ch) <= 0x202E
+                   or 0x2066 <= ord(ch) <= 0x2069 else ch for ch in text)
 
 
 def say(text: str) -> None:
-    print(text)
+    """A line for the person at the terminal: stored text never reaches it raw (an escape
+    sequence in a name could rewrite the screen), control characters are shown escaped."""
+    print(printable(text))

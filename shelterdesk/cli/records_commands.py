@@ -13,6 +13,7 @@ from shelterdesk.cli.common import CliError, print_json, say, unlock
 from shelterdesk.cli.parser import flag
 from shelterdesk.domain import codes_services
 from shelterdesk.domain.referrals import Consent, Organisation
+from shelterdesk.domain.validation import printable
 from shelterdesk.i18n import N_, _, format_date, ngettext
 from shelterdesk.store import case_list, clients, consents, demo, importer, organisations
 
@@ -85,9 +86,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             codes = importer.import_csv(session, path)
         except importer.ImportFailed as failure:
-            sys.stderr.write("shelterdesk: " + _("error") + ": " + failure.user_message() + "\n")
+            sys.stderr.write("shelterdesk: " + _("error") + ": "
+                             + printable(failure.user_message()) + "\n")
             for problem in failure.problems:
-                sys.stderr.write("  " + importer.describe(problem) + "\n")
+                sys.stderr.write("  " + printable(importer.describe(problem)) + "\n")
             return 1
     if flag(args, "json"):
         print_json(codes)

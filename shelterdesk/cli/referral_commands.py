@@ -86,10 +86,11 @@ def cmd_referral(args: argparse.Namespace) -> int:
             override_reason=args.override_reason, shared=args.share)
     atomic_write(output, pdf)
     if flag(args, "json"):
-        print_json({"referral_id": referral.id, "output": str(output)})
+        print_json({"referral_id": referral.id, "referral_number": referral.number,
+                    "output": str(output)})
     else:
         say(_("Referral recorded ({id}); document written to {path}.").format(
-            id=referral.id, path=output))
+            id=referral.number, path=output))
     return 0
 
 

@@ -31,6 +31,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                        help=_("only cases assigned to this worker"))
     stats.add_argument("--k", type=int, default=None, metavar="N",
                        help=_("a higher threshold than the vault's (never a lower one)"))
+    stats.add_argument("--excel", action="store_true",
+                       help=_("csv for Excel in Azerbaijani and Russian locales: semicolons and "
+                              "decimal commas"))
     stats.set_defaults(handler=cmd_stats)
 
 
@@ -46,7 +49,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
             scope = Scope(scope.shelter_id, aggregates.worker_id(session, args.worker))
             labels.append(_("worker: {name}").format(name=args.worker))
         done = export(session, period, args.format, Path(args.output), translator_for(language),
-                      scope=scope, scope_label="; ".join(labels), k=args.k)
+                      scope=scope, scope_label="; ".join(labels), k=args.k,
+                      excel=bool(getattr(args, "excel", False)))
     summary = done.anonymisation
     if flag(args, "json"):
         print_json({"output": str(done.path), "format": done.format, "k": done.k,

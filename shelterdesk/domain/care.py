@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shelterdesk.domain import codes_services as codes
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 
 
 @dataclass
@@ -30,6 +30,7 @@ class LegalConsultation:
         check.max_length("summary", self.summary, 20000)
         check.int_range("duration_minutes", self.duration_minutes, 1, 24 * 60)
         check.not_before("next_step_date", self.next_step_date, self.date, "date")
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -50,6 +51,7 @@ class MedicalService:
         check.code("kind", self.kind, codes.MEDICAL_KINDS, required=True)
         check.max_length("summary", self.summary, 20000)
         check.not_before("follow_up_date", self.follow_up_date, self.date, "date")
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -68,4 +70,5 @@ class OtherService:
         check.not_future("date", self.date, today or date.today())
         check.code("kind", self.kind, codes.OTHER_SERVICE_KINDS, required=True)
         check.max_length("description", self.description, 4000)
+        check.problems += record_text_problems(self)
         return check.problems

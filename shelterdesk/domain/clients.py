@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shelterdesk.domain import codes_case as codes
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.i18n import N_
 
 MAX_AGE = 120
@@ -43,6 +43,7 @@ class Client:
         check.languages("languages", self.languages)
         check.phone("phone", self.phone)
         check.email("email", self.email)
+        check.problems += record_text_problems(self)
         return check.problems
 
     def age_on(self, day: date) -> int | None:
@@ -111,4 +112,5 @@ class Case:
         check.code("risk_level", self.risk_level, codes.RISK_LEVELS, required=True)
         check.code("status", self.status, codes.CASE_STATUS, required=True)
         check.max_length("needs_summary", self.needs_summary, 4000)
+        check.problems += record_text_problems(self)
         return check.problems

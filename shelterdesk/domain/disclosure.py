@@ -9,13 +9,14 @@ by fewer than k clients to its M49 region).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from shelterdesk.domain import regions
 from shelterdesk.domain.clients import Case, Client
 from shelterdesk.domain.referrals import Referral
+from shelterdesk.domain.sheet_generalisation import QuasiIdentifiers, generalise
 from shelterdesk.domain.vocabulary import Term, Vocabulary
 from shelterdesk.i18n import N_
 
@@ -104,19 +105,45 @@ class AnonymizedReferral:
     languages: tuple[str, ...]
     interpreter_needed: bool
     medical_needs: bool
+    referral_number: str = ""  # the readable number (R-26-…); the UUID stays internal
+    hidden: frozenset[str] = frozenset()  # fields generalised away entirely
+    generalised: tuple[str, ...] = ()  # fields generalised so that k clients match
+    k: int = DEFAULT_K
+
+
+def quasi_identifiers(client: Client, case: Case, on: date) -> QuasiIdentifiers:
+    return QuasiIdentifiers(client.sex or "unknown", client.age_on(on),
+                            client.nationality.strip().upper(), tuple(client.languages),
+                            tuple(case.exploitation_types))
 
 
 def anonymize(client: Client, case: Case, referral: Referral, *, from_org: str, to_org: str,
-              nationality_count: Callable[[str], int], k: int = DEFAULT_K) -> AnonymizedReferral:
-    """The anonymized view of a referral; ``nationality_count`` counts clients by country."""
+              nationality_count: Callable[[str], int] | None = None, k: int = DEFAULT_K,
+              population: Callable[[date], Iterable[QuasiIdentifiers]] | None = None
+              ) -> AnonymizedReferral:
+    """The anonymized view of a referral.
+
+    ``population(day)`` gives every client's quasi-identifiers on that day: the printed
+    combination is then checked as a whole (sheet_generalisation). Without it, only the
+    nationality is checked, by ``nationality_count`` (counts clients by country).
+    """
+    on = referral.referred_on
+    common = dict(case_code=case.case_code, referral_id=referral.id, referred_on=on,
+                  from_org=from_org, to_org=to_org, services=tuple(referral.services),
+                  urgency=referral.urgency, interpreter_needed=case.interpreter_needed,
+                  medical_needs=medical_needs(case, referral.services),
+                  referral_number=referral.number, k=k)
+    if population is not None:
+        printed = generalise(quasi_identifiers(client, case, on), population(on), k)
+        return AnonymizedReferral(
+            sex=printed.sex, age_band=printed.age_band,
+            nationality=Nationality(printed.country, printed.region),
+            exploitation_types=printed.exploitation, languages=printed.languages,
+            hidden=printed.hidden, generalised=printed.generalised, **common)
     country = client.nationality.strip().upper()
-    count = nationality_count(country) if country else 0
+    count = nationality_count(country) if country and nationality_count else 0
     return AnonymizedReferral(
-        case_code=case.case_code, referral_id=referral.id, referred_on=referral.referred_on,
-        from_org=from_org, to_org=to_org, services=tuple(referral.services),
-        urgency=referral.urgency, sex=client.sex or "unknown",
-        age_band=age_band(client.age_on(referral.referred_on)),
+        sex=client.sex or "unknown", age_band=age_band(client.age_on(on)),
         nationality=generalise_nationality(country, count, k),
         exploitation_types=tuple(case.exploitation_types), languages=tuple(client.languages),
-        interpreter_needed=case.interpreter_needed,
-        medical_needs=medical_needs(case, referral.services))
+        **common)

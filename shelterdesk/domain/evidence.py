@@ -8,7 +8,7 @@ from datetime import datetime
 
 from shelterdesk.domain import codes_case
 from shelterdesk.domain import codes_services as codes
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.i18n import N_
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
@@ -44,6 +44,7 @@ class EvidenceItem:
                       megabytes=MAX_EVIDENCE_BYTES // (1024 * 1024))
         if self.source_link and not self.source_link.startswith(("http://", "https://")):
             check.add("source_link", N_("must start with http:// or https://"))
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -91,4 +92,5 @@ class Perpetrator:
                        required=True)
         for phone in self.phones:
             check.phone("phone", phone)
+        check.problems += record_text_problems(self)
         return check.problems

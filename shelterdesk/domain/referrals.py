@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shelterdesk.domain import codes_services as codes
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.i18n import N_
 
 
@@ -29,6 +29,7 @@ class Organisation:
         check.codes("services", self.services, codes.SERVICES)
         check.phone("phone", self.phone)
         check.email("email", self.email)
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -53,6 +54,7 @@ class Consent:
         check.not_before("expires_on", self.expires_on, self.given_on, "given_on")
         if self.purpose == "referral" and not self.to_org_id:
             check.add("to_org_id", N_("is required for a referral consent"))
+        check.problems += record_text_problems(self)
         return check.problems
 
     def in_force(self, on: date) -> bool:
@@ -81,6 +83,7 @@ class Referral:
     consent_id: str = ""
     override_reason: str = ""
     id: str = ""
+    number: str = ""  # readable, for people (R-26-K7-0042-X); the id stays internal
 
     def validate(self, today: date | None = None) -> list[Problem]:
         check = Checker()
@@ -91,6 +94,7 @@ class Referral:
         check.code("urgency", self.urgency, codes.URGENCY, required=True)
         check.code("status", self.status, codes.REFERRAL_STATUS, required=True)
         check.max_length("outcome", self.outcome, 4000)
+        check.problems += record_text_problems(self)
         return check.problems
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.domain.vocabulary import Term, Vocabulary
 from shelterdesk.i18n import N_
 
@@ -31,6 +31,7 @@ class Shelter:
         check = Checker()
         check.required("name", self.name)
         check.max_length("name", self.name, 200)
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -43,6 +44,7 @@ class Room:
     def validate(self) -> list[Problem]:
         check = Checker()
         check.required("name", self.name)
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -56,6 +58,7 @@ class Bed:
     def validate(self) -> list[Problem]:
         check = Checker()
         check.required("label", self.label)
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -78,6 +81,7 @@ class Stay:
         check.not_future("admitted_on", self.admitted_on, today or date.today())
         check.not_future("discharged_on", self.discharged_on, today or date.today())
         check.not_before("discharged_on", self.discharged_on, self.admitted_on, "admitted_on")
+        check.problems += record_text_problems(self)
         return check.problems
 
     def nights_between(self, start: date, end: date) -> int:

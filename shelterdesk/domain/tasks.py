@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from shelterdesk.domain import codes_services as codes
 from shelterdesk.domain.roles import Role
-from shelterdesk.domain.validation import Checker, Problem
+from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 
 # Who may list the due follow-ups of every case, not only their own.
 SEES_ALL_FOLLOW_UPS: frozenset[Role] = frozenset({Role.COORDINATOR})
@@ -36,6 +36,7 @@ class Note:
         check = Checker()
         check.required("body", self.body)
         check.max_length("body", self.body, 20000)
+        check.problems += record_text_problems(self)
         return check.problems
 
 
@@ -54,6 +55,7 @@ class FollowUp:
         check.required("due_on", self.due_on)
         check.code("kind", self.kind, codes.FOLLOW_UP_KINDS, required=True)
         check.max_length("description", self.description, 2000)
+        check.problems += record_text_problems(self)
         return check.problems
 
     def bucket(self, today: date) -> str:

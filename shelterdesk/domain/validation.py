@@ -130,3 +130,58 @@ class Checker:
     def int_range(self, name: str, value: int | None, low: int, high: int) -> None:
         if value is not None and not (low <= value <= high):
             self.add(name, N_("must be between {low} and {high}"), low=low, high=high)
+
+
+# Characters that make a terminal or a viewer do something instead of showing text: the
+# C0 and C1 control characters and DEL (escape sequences, carriage-return overprinting,
+# bells) and the bidirectional overrides that reorder what is displayed. A line break and
+# a tab are text; a carriage return only as part of a Windows line end.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+def control_character(text: str) -> str | None:
+    """The first character of ``text`` no input may hold, as U+XXXX; None if there is none."""
+    for index, ch in enumerate(text):
+        code = ord(ch)
+        if ch in _ALLOWED_CONTROLS:
+            continue
+        if ch == "\r" and text[index + 1:index + 2] == "\n":
+            continue
+        if code < 0x20 or 0x7F <= code < 0xA0 or ch in _BIDI_CONTROLS:
+            return f"U+{code:04X}"
+    return None
+
+
+def text_problems(name: str, value: Any) -> list[Problem]:
+    """Control characters in a text (or a list of texts), named by the field."""
+    texts = value if isinstance(value, list | tuple) else [value]
+    for text in texts:
+        if isinstance(text, str) and (found := control_character(text)):
+            return [Problem(name, N_("contains a control character ({character}), which is "
+                                     "not allowed"), {"character": found})]
+    return []
+
+
+def record_text_problems(record: Any) -> list[Problem]:
+    """Control characters in every text field of a record (a dataclass)."""
+    fields = getattr(record, "__dataclass_fields__", {})
+    problems: list[Problem] = []
+    for name in fields:
+        problems += text_problems(name, getattr(record, name, None))
+    return problems
+
+
+def printable(text: str) -> str:
+    """Text safe to print to a terminal: control characters shown as \\xNN / \\uNNNN escapes."""
+    if control_character(text) is None:
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch not in _ALLOWED_CONTROLS and (code < 0x20 or 0x7F <= code < 0xA0
+                                            or ch in _BIDI_CONTROLS):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -75,6 +75,16 @@ YES = N_("Yes")
 NO = N_("No")
 NOT_KNOWN = N_("Not known")
 NONE_RECORDED = N_("None recorded")
+NOT_SHOWN = N_("Not shown (generalised)")
+NOT_STATED = N_("Not stated")
+ANOTHER_LANGUAGE = N_("another language")
+MINOR = N_("under 18")
+ADULT = N_("18 or older")
+GENERALISED_NOTE = N_("Generalised so that at least {k} clients of the referring organisation "
+                      "share everything shown: {fields}.")
+GENERALISED_FIELDS = {"languages": N_("languages"), "nationality": N_("nationality"),
+                      "sex": N_("sex"), "age": N_("age"),
+                      "exploitation": N_("types of exploitation")}
 
 # Needs and medical information
 SECTION_NEEDS = N_("Needs summary")

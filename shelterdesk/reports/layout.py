@@ -86,9 +86,9 @@ def text(value: str) -> str:
     return escape(value.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
-def qr_payload(referral_id: str, case_code: str) -> str:
-    """What the QR code carries: the referral id and the case code, nothing else."""
-    return f"SHELTERDESK-REFERRAL:{case_code}:{referral_id}"
+def qr_payload(referral_number: str, case_code: str) -> str:
+    """What the QR code carries: the referral number and the case code, nothing else."""
+    return f"SHELTERDESK-REFERRAL:{case_code}:{referral_number}"
 
 
 class QrCode(Flowable):

@@ -46,7 +46,7 @@ def render_referral_form(data: ReferralFormData, tr: Labels, paper: str = "A4") 
     story: list[Flowable] = [
         layout.header(st, tr, title=_(lb.REFERRAL_FORM), from_org=data.from_org,
                       contact=data.contact_person,
-                      qr=layout.qr_payload(referral.id, case.case_code)),
+                      qr=layout.qr_payload(referral.number or referral.id, case.case_code)),
         Spacer(1, 6),
         layout.banner(st, _(lb.CONFIDENTIAL), _(lb.CONFIDENTIAL_NOTE), warning=True),
     ]
@@ -73,7 +73,7 @@ def _referral_section(st: Styles, tr: Labels, data: ReferralFormData) -> list[Fl
     _ = tr.gettext
     referral = data.referral
     return layout.section(st, _(lb.SECTION_REFERRAL), layout.fields(st, [
-        (_(lb.REFERRAL_NUMBER), escape(referral.id)),
+        (_(lb.REFERRAL_NUMBER), escape(referral.number or referral.id)),
         (_(lb.REFERRAL_DATE), escape(format_date(referral.referred_on, tr.language))),
         (_(lb.CASE_CODE), escape(data.case.case_code)),
         (_(lb.RECEIVING_ORGANISATION), text(data.to_org)),

@@ -81,7 +81,7 @@ def refer_and_render(session: Session, case: str, org: str | Organisation,
     if anonymized:
         sheet = disclosure.anonymize(
             client, case_record, referral, from_org=from_org, to_org=target.name,
-            nationality_count=lambda country: population.nationality_count(session, country),
+            population=lambda day: population.quasi_identifiers(session, day),
             k=settings.get(session, "anonymization_k"))
         pdf = render_anonymized_sheet(sheet, tr, paper)
     else:

@@ -16,6 +16,7 @@ from pathlib import Path
 from shelterdesk.domain import disclosure
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.referral_numbers import is_valid as is_referral_number
 from shelterdesk.i18n import N_, normalize_language, translator_for
 from shelterdesk.reports.anonymized_sheet import render_anonymized_sheet
 from shelterdesk.reports.labels import Labels
@@ -55,8 +56,11 @@ def render_recorded_referral(session: Session, referral_id: str, language: str =
     if code is None:
         raise UnsupportedLanguage(language=language)
     tr = translator or translator_for(code)
+    if is_referral_number(referral_id):
+        referral_id = referrals.referral_id_for_number(session, referral_id)
     referral = referrals.get_referral(session, referral_id)
     access.require(session, Kind.REFERRAL, Action.EXPORT, referral.case_id)
+    referral = referrals.ensure_number(session, referral)
     sheet = referral.anonymized if anonymized is None else (anonymized or referral.anonymized)
     details = _details(shared, sheet)
     target = organisations.get_organisation(session, referral.to_org_id)
@@ -66,7 +70,7 @@ def render_recorded_referral(session: Session, referral_id: str, language: str =
         anonymous = disclosure.anonymize(
             client, case_record, referral, from_org=session.meta("org_name"),
             to_org=target.name,
-            nationality_count=lambda country: population.nationality_count(session, country),
+            population=lambda day: population.quasi_identifiers(session, day),
             k=settings.get(session, "anonymization_k"))
         pdf = render_anonymized_sheet(anonymous, tr, paper)
     else:

@@ -9,7 +9,7 @@ profile counts behind the record-level export.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shelterdesk.domain.age_bands import band_of
@@ -97,6 +97,15 @@ class Aggregates:
     referrals_by_org_kind: MonthCounts
     referrals_by_status: MonthCounts
     shelter: ShelterUse
+    # Cell keys (sums of the records' stat_key, as the counts above are sums of records),
+    # by table ("new_cases", each case dimension, "exploitation", "services",
+    # "referrals_by_org_kind", "referrals_by_status", "stays_begun", "stays_ended"):
+    # category -> month -> key sum. They say nothing about a person on their own; the
+    # reports layer turns them into cell keys for the perturbation.
+    keys: dict[str, MonthCounts] = field(default_factory=dict)
+
+    def key_of(self, table: str, category: str, month: str) -> int:
+        return self.keys.get(table, {}).get(category, {}).get(month, 0)
 
 
 AGE_AT_INTAKE = (
@@ -136,11 +145,15 @@ def _scope_filter(where: list[str], params: list, scope: Scope) -> tuple[list[st
     return where, params
 
 
-def _grouped(rows: list[tuple]) -> MonthCounts:
+def _grouped(rows: list[tuple], keys: dict[str, MonthCounts] | None = None,
+             table: str = "") -> MonthCounts:
+    """Rows of (month, category, count[, key sum]) as counts (and key sums under ``table``)."""
     counts: MonthCounts = defaultdict(dict)
-    for month, category, count in rows:
+    for month, category, count, *key in rows:
         cell = counts[category]
         cell[month] = cell.get(month, 0) + count
+        if keys is not None and key:
+            _add_key(keys, table, category, month, key[0] or 0)
     return dict(counts)
 
 
@@ -149,24 +162,35 @@ def compute(session: Session, period: Period, scope: Scope | None = None) -> Agg
     access.require(session, Kind.STATISTICS, Action.VIEW)
     scope = scope or Scope()
     where, params = _case_filter(period, scope)
-    source = "cases ca JOIN clients cl ON cl.id = ca.client_id"
+    # Both sides from their covering statistics indexes (migration 0005): compact pages
+    # instead of scattered rows; SQLite would otherwise look clients up by their primary key.
+    source = ("cases ca JOIN clients cl INDEXED BY clients_for_statistics"
+              " ON cl.id = ca.client_id")
     with session.lock:
         # One pass over the period's cases (their pages are scattered: one read each),
         # counted here in Python: twice as fast as SQLite's GROUP BY over nine columns.
         # These rows never leave this function; only the counts do.
         rows = session.connection.execute(
-            f"SELECT {_MONTH}, {', '.join(CASE_DIMENSIONS.values())}, ca.exploitation_types, 1"
+            f"SELECT {_MONTH}, {', '.join(CASE_DIMENSIONS.values())}, ca.exploitation_types, 1,"
+            " coalesce(ca.stat_key, 0)"
             f" FROM {source} WHERE {where}", params).fetchall()
-        new_cases, cases, exploitation = _count_cases(rows)
-        services = _services(session, period, scope)
-        by_kind, by_status = _referrals(session, period, scope)
-        shelter = _shelter_use(session, period, scope)
+        keys: dict[str, MonthCounts] = {}
+        new_cases, cases, exploitation = _count_cases(rows, keys)
+        services = _services(session, period, scope, keys)
+        by_kind, by_status = _referrals(session, period, scope, keys)
+        shelter = _shelter_use(session, period, scope, keys)
     return Aggregates(period, scope, new_cases, cases, exploitation, services, by_kind,
-                      by_status, shelter)
+                      by_status, shelter, keys)
 
 
-def _count_cases(rows: list[tuple]) -> tuple[dict[str, int], dict[str, MonthCounts],
-                                             MonthCounts]:
+def _add_key(keys: dict[str, MonthCounts], table: str, category: str, month: str,
+             key: int) -> None:
+    cell = keys.setdefault(table, {}).setdefault(category, {})
+    cell[month] = cell.get(month, 0) + key
+
+
+def _count_cases(rows: list[tuple], keys: dict[str, MonthCounts]
+                 ) -> tuple[dict[str, int], dict[str, MonthCounts], MonthCounts]:
     new_cases: Counter = Counter()
     cases: dict[str, MonthCounts] = {name: defaultdict(dict) for name in CASE_DIMENSIONS}
     exploitation: MonthCounts = defaultdict(dict)
@@ -175,27 +199,42 @@ def _count_cases(rows: list[tuple]) -> tuple[dict[str, int], dict[str, MonthCoun
 
     type_lists: dict[str, list[str]] = {}  # few distinct JSON texts: parse each once
     bands: dict[int | None, str] = {}
-
+    new_keys = keys.setdefault("new_cases", {}).setdefault("", {})
+    dimension_keys = [keys.setdefault(name, {}) for name in names]
+    exploitation_keys = keys.setdefault("exploitation", {})
+    tables = [cases[name] for name in names]
+    # The hot loop of the statistics (tens of thousands of rows): plain dict operations.
     for row in rows:
-        month, values, types, count = row[0], list(row[1:8]), row[8], row[9]
+        month, values, types, count, key = row[0], list(row[1:8]), row[8], row[9], row[10]
         new_cases[month] += count
+        new_keys[month] = new_keys.get(month, 0) + key
         age = values[age_index]
         if age not in bands:
             bands[age] = band_of(age)
         values[age_index] = bands[age]
-        for name, value in zip(names, values, strict=True):
-            cell = cases[name][value if value is not None else ""]
+        for table, table_keys, value in zip(tables, dimension_keys, values, strict=True):
+            category = value if value is not None else ""
+            cell = table[category]
             cell[month] = cell.get(month, 0) + count
+            key_cell = table_keys.get(category)
+            if key_cell is None:
+                key_cell = table_keys[category] = {}
+            key_cell[month] = key_cell.get(month, 0) + key
         if types not in type_lists:
             type_lists[types] = sorted(set(loads(types))) or [""]
         for kind in type_lists[types]:
             cell = exploitation[kind]
             cell[month] = cell.get(month, 0) + count
+            key_cell = exploitation_keys.get(kind)
+            if key_cell is None:
+                key_cell = exploitation_keys[kind] = {}
+            key_cell[month] = key_cell.get(month, 0) + key
     return (dict(new_cases), {name: dict(counts) for name, counts in cases.items()},
             dict(exploitation))
 
 
-def _services(session: Session, period: Period, scope: Scope) -> MonthCounts:
+def _services(session: Session, period: Period, scope: Scope,
+              keys: dict[str, MonthCounts]) -> MonthCounts:
     run = session.connection.execute
     rows: list[tuple] = []
     for table, kind in (("legal_consultations", "'legal'"), ("medical_services", "'medical'"),
@@ -206,24 +245,32 @@ def _services(session: Session, period: Period, scope: Scope) -> MonthCounts:
         if scope.worker_id or scope.shelter_id:
             join = " JOIN cases ca ON ca.id = t.case_id"
             where, params = _scope_filter(where, params, scope)
-        rows += run(f"SELECT substr(t.date, 1, 7), {kind}, count(*) FROM {table} t{join}"
-                    f" WHERE {' AND '.join(where)} GROUP BY 1, 2", params).fetchall()
-    return _grouped(rows)
+        # Grouped by day, in the covering date index's own order (no sort), then by month.
+        rows += [(day[:7], category, n, key) for day, category, n, key in run(
+            f"SELECT t.date, {kind}, count(*), sum(t.stat_key) FROM {table} t{join}"
+            f" WHERE {' AND '.join(where)} GROUP BY t.date"
+            f"{', t.kind' if kind == 't.kind' else ''}", params).fetchall()]
+    return _grouped(rows, keys, "services")
 
 
-def _referrals(session: Session, period: Period, scope: Scope) -> tuple[MonthCounts, MonthCounts]:
+def _referrals(session: Session, period: Period, scope: Scope,
+               keys: dict[str, MonthCounts]) -> tuple[MonthCounts, MonthCounts]:
     where = ["r.referred_on >= ?", "r.referred_on < ?"]
     params: list = [period.start.isoformat(), period.end.isoformat()]
     where, params = _scope_filter(where, params, scope)
+    cases = " JOIN cases ca ON ca.id = r.case_id" if scope.worker_id or scope.shelter_id else ""
     rows = session.connection.execute(
-        "SELECT substr(r.referred_on, 1, 7), o.kind, r.status, count(*) FROM referrals r"
-        " JOIN organisations o ON o.id = r.to_org_id JOIN cases ca ON ca.id = r.case_id"
+        "SELECT substr(r.referred_on, 1, 7), o.kind, r.status, count(*), sum(r.stat_key)"
+        f" FROM referrals r JOIN organisations o ON o.id = r.to_org_id{cases}"
         f" WHERE {' AND '.join(where)} GROUP BY 1, 2, 3", params).fetchall()
-    return (_grouped([(m, kind, n) for m, kind, _status, n in rows]),
-            _grouped([(m, status, n) for m, _kind, status, n in rows]))
+    return (_grouped([(m, kind, n, key) for m, kind, _status, n, key in rows], keys,
+                     "referrals_by_org_kind"),
+            _grouped([(m, status, n, key) for m, _kind, status, n, key in rows], keys,
+                     "referrals_by_status"))
 
 
-def _shelter_use(session: Session, period: Period, scope: Scope) -> ShelterUse:
+def _shelter_use(session: Session, period: Period, scope: Scope,
+                 keys: dict[str, MonthCounts]) -> ShelterUse:
     run = session.connection.execute
     bed_where, bed_params = ("WHERE r.shelter_id = ?", [scope.shelter_id]) \
         if scope.shelter_id else ("", [])
@@ -240,19 +287,22 @@ def _shelter_use(session: Session, period: Period, scope: Scope) -> ShelterUse:
         joins += " JOIN cases ca ON ca.id = s.case_id"
         where.append("ca.assigned_worker_id = ?")
         params.append(scope.worker_id)
-    spans = run(f"SELECT s.admitted_on, s.discharged_on FROM stays s{joins}"
+    spans = run(f"SELECT s.admitted_on, s.discharged_on, coalesce(s.stat_key, 0)"
+                f" FROM stays s{joins}"
                 f" WHERE {' AND '.join(where)}", params).fetchall()
     months = period.months()
     spans_of = [(m, *period.month_span(m)) for m in months]
     bed_nights, begun, ended = Counter(), Counter(), Counter()
     nights_of_ended = 0
-    for admitted_text, discharged_text in spans:
+    for admitted_text, discharged_text, key in spans:
         admitted = date.fromisoformat(admitted_text)
         discharged = date.fromisoformat(discharged_text) if discharged_text else None
         if period.start <= admitted < period.end:
             begun[admitted_text[:7]] += 1
+            _add_key(keys, "stays_begun", "", admitted_text[:7], key)
         if discharged is not None and period.start <= discharged < period.end:
             ended[discharged_text[:7]] += 1
+            _add_key(keys, "stays_ended", "", discharged_text[:7], key)
             nights_of_ended += (discharged - admitted).days
         leaves = min(discharged or period.end, period.end)
         for month, first, following in spans_of:
@@ -310,3 +360,31 @@ def shelter_id(session: Session, name: str) -> str:
         if found_id == name.strip() or found_name.strip().casefold() == wanted:
             return found_id
     raise UnknownShelter(name=name)
+
+
+def population(session: Session, period: Period, scope: Scope) -> int:
+    """How many cases a filtered report rests on: those in the scope with an intake, a stay,
+    a service or a referral in the period (a count, for the population threshold)."""
+    access.require(session, Kind.STATISTICS, Action.VIEW)
+    start, end = period.start.isoformat(), period.end.isoformat()
+    where, params = _scope_filter([], [], scope)
+    stay_in_shelter = ""
+    stay_params: list = [end, start]
+    if scope.shelter_id:
+        stay_in_shelter = (" AND s.bed_id IN (SELECT b.id FROM beds b JOIN rooms r"
+                           " ON r.id = b.room_id WHERE r.shelter_id = ?)")
+        stay_params.append(scope.shelter_id)
+    active = " OR ".join([
+        "(ca.intake_date >= ? AND ca.intake_date < ?)",
+        "EXISTS (SELECT 1 FROM stays s WHERE s.case_id = ca.id AND s.admitted_on < ?"
+        " AND (s.discharged_on IS NULL OR s.discharged_on >= ?)" + stay_in_shelter + ")",
+        *(f"EXISTS (SELECT 1 FROM {table} t WHERE t.case_id = ca.id AND t.{column} >= ?"
+          f" AND t.{column} < ?)"
+          for table, column in (("legal_consultations", "date"), ("medical_services", "date"),
+                                ("other_services", "date"), ("referrals", "referred_on")))])
+    all_params = [start, end] + stay_params + [start, end] * 4 + params
+    sql = f"SELECT count(*) FROM cases ca WHERE ({active})"
+    if where:
+        sql += " AND " + " AND ".join(where)
+    with session.lock:
+        return int(session.connection.execute(sql, all_params).fetchone()[0])

@@ -16,7 +16,7 @@ from shelterdesk.domain import codes_case
 from shelterdesk.domain.clients import Case, Client
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.domain.validation import field_label
+from shelterdesk.domain.validation import field_label, text_problems
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, NN_, _
 from shelterdesk.i18n.territories import parse_country
@@ -181,7 +181,8 @@ def parse_rows(text: str, file_name: str) -> tuple[list[tuple[Client, Case, str]
         if not row.text("intake_date"):
             row.problem("intake_date", N_("is required"))
         before = len(problems)
-        for problem in client.validate() + case.validate():
+        for problem in client.validate() + case.validate() + text_problems(
+                "notes", row.text("notes")):
             if problem.field == "sex" and any(p.line == line and p.column == "sex"
                                               for p in problems[:before]):
                 continue

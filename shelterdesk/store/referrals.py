@@ -7,6 +7,12 @@ from datetime import date
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.referral_numbers import (
+    device_candidates,
+    format_number,
+)
+from shelterdesk.domain.referral_numbers import normalize as normalize_number
+from shelterdesk.domain.referral_numbers import parse as parse_number
 from shelterdesk.domain.referrals import Referral, can_move, status_change_problems
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
@@ -27,7 +33,8 @@ from shelterdesk.store.rows import (
 from shelterdesk.store.vault import Session
 
 COLUMNS = ("id, case_id, to_org_id, services, urgency, status, referred_on, outcome,"
-           " anonymized, consent_id, override_reason")
+           " anonymized, consent_id, override_reason, number")
+DEVICE_COMPONENT = "referral_device_component"  # in meta: this laptop's own, never synced
 
 
 class ConsentRequired(UserFacingError):
@@ -48,7 +55,57 @@ class InvalidTransition(UserFacingError):
 def _from_row(row) -> Referral:
     return Referral(id=row[0], case_id=row[1], to_org_id=row[2], services=loads(row[3]),
                     urgency=row[4], status=row[5], referred_on=to_date(row[6]), outcome=row[7],
-                    anonymized=bool(row[8]), consent_id=row[9], override_reason=row[10])
+                    anonymized=bool(row[8]), consent_id=row[9], override_reason=row[10],
+                    number=row[11])
+
+
+def _device_component(connection) -> str:
+    """This laptop's two symbols: kept in its meta; chosen once, free in the whole vault."""
+    row = connection.execute("SELECT value FROM meta WHERE key = ?",
+                             (DEVICE_COMPONENT,)).fetchone()
+    if row:
+        return row[0]
+    device_id = connection.execute("SELECT device_id FROM sync_state").fetchone()[0]
+    used = {parsed[1] for (number,) in connection.execute(
+        "SELECT number FROM referrals WHERE number != ''") if (parsed := parse_number(number))}
+    component = next(c for c in device_candidates(device_id) if c not in used)
+    connection.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
+                       (DEVICE_COMPONENT, component))
+    return component
+
+
+def allocate_number(connection, on: date) -> str:
+    """The next readable number of this laptop for the year (inside the caller's transaction)."""
+    component = _device_component(connection)
+    yy = f"{on.year % 100:02d}"
+    highest = 0
+    for (number,) in connection.execute("SELECT number FROM referrals WHERE number LIKE ?",
+                                        (f"R-{yy}-{component}-%",)):
+        parsed = parse_number(number)
+        if parsed:
+            highest = max(highest, parsed[2])
+    return format_number(on.year, component, highest + 1)
+
+
+def ensure_number(session: Session, referral: Referral) -> Referral:
+    """A referral made before numbers existed gets one when it is printed again."""
+    if referral.number:
+        return referral
+    with session.lock, transaction(session.connection) as connection:
+        referral.number = allocate_number(connection, referral.referred_on)
+        connection.execute("UPDATE referrals SET number = ? WHERE id = ? AND number = ''",
+                           (referral.number, referral.id))
+    return referral
+
+
+def referral_id_for_number(session: Session, number: str) -> str:
+    """The internal id of a referral named by its readable number."""
+    with session.lock:
+        row = session.connection.execute("SELECT id FROM referrals WHERE number = ?",
+                                         (normalize_number(number),)).fetchone()
+    if row is None:
+        raise NotFound(kind="referral")
+    return row[0]
 
 
 def create_referral(session: Session, referral: Referral, *,
@@ -73,14 +130,15 @@ def create_referral(session: Session, referral: Referral, *,
             else:
                 raise ConsentRequired()
         referral.id = new_id()
+        referral.number = allocate_number(connection, referral.referred_on)
         stamp = now()
         connection.execute(
             f"INSERT INTO referrals ({COLUMNS}, status_changed_on, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (referral.id, referral.case_id, referral.to_org_id, dumps(referral.services),
              referral.urgency, referral.status, iso(referral.referred_on), referral.outcome,
              int(referral.anonymized), referral.consent_id, referral.override_reason,
-             iso(referral.referred_on), session.user.id, stamp))
+             referral.number, iso(referral.referred_on), session.user.id, stamp))
         touch(connection, referral.case_id, stamp)
         # The reason is the coordinator's words about an emergency: kept, but not personal data
         # by instruction of the form; the audit row records that an override happened.
@@ -168,4 +226,4 @@ def list_referrals(session: Session, *, status: str = "", case_id: str = "",
             " JOIN cases c ON c.id = r.case_id JOIN organisations o ON o.id = r.to_org_id"
             f" WHERE {where} ORDER BY r.referred_on DESC, r.created_at DESC LIMIT ?",
             (*params, limit)).fetchall()
-    return [ReferralRow(_from_row(r[:11]), r[11], r[12], r[13]) for r in rows]
+    return [ReferralRow(_from_row(r[:12]), r[12], r[13], r[14]) for r in rows]

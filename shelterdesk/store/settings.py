@@ -45,6 +45,8 @@ SPECS: dict[str, SettingSpec] = {
     "auto_lock_minutes": SettingSpec(5, False, minimum=1, maximum=60),
     "paper_size": SettingSpec("A4", False, ("A4", "Letter")),
     "anonymization_k": SettingSpec(5, False, minimum=2, maximum=50),
+    # statistics filters (shelter, worker, ...) need at least this many cases behind them
+    "statistics_min_population": SettingSpec(20, False, minimum=10, maximum=1000),
     "backup_folder": SettingSpec("", False),
     "backup_keep_daily": SettingSpec(7, False, minimum=1, maximum=365),
     "backup_keep_monthly": SettingSpec(12, False, minimum=0, maximum=120),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from shelterdesk.domain.accounts import check_passphrase, check_username
-from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.errors import UserFacingError, ValidationFailed
 from shelterdesk.domain.roles import Role
+from shelterdesk.domain.validation import text_problems
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit, member_slots
 from shelterdesk.store.connection import transaction
@@ -41,6 +42,8 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     """A new user with a key slot of their own; coordinator only."""
     session.require_role(Role.COORDINATOR, action=N_("manage users"))
     name = check_username(username)
+    if problems := text_problems("name", display_name):
+        raise ValidationFailed(problems)
     if not roles:
         raise NoRoles()
     check_passphrase(passphrase)

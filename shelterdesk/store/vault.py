@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelterdesk.domain.accounts import check_passphrase, check_username, normalize_username
-from shelterdesk.domain.errors import PermissionDenied, UserFacingError
+from shelterdesk.domain.errors import PermissionDenied, UserFacingError, ValidationFailed
 from shelterdesk.domain.roles import Role
+from shelterdesk.domain.validation import text_problems
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit, member_slots, recovery
 from shelterdesk.store.connection import (
@@ -141,6 +142,8 @@ class Vault:
         username = check_username(admin)
         check_passphrase(passphrase)
         prefix = check_prefix(prefix)
+        if problems := text_problems("name", org_name):
+            raise ValidationFailed(problems)
         if self.exists():
             raise VaultAlreadyExists(path=str(self.directory))
         created_dir = not self.directory.exists()

@@ -41,17 +41,19 @@ class ReferralTableModel(ListTableModel[ReferralItem]):
     """Display text, a tooltip for long cells, and a sort key (``SORT_ROLE``) per cell."""
 
     class Columns(IntEnum):
-        CASE = 0
-        ORGANISATION = 1
-        SERVICES = 2
-        URGENCY = 3
-        STATUS = 4
-        REFERRED_ON = 5
-        LAST_CHANGE = 6
-        OUTCOME = 7
-        ANONYMIZED = 8
+        NUMBER = 0
+        CASE = 1
+        ORGANISATION = 2
+        SERVICES = 3
+        URGENCY = 4
+        STATUS = 5
+        REFERRED_ON = 6
+        LAST_CHANGE = 7
+        OUTCOME = 8
+        ANONYMIZED = 9
 
     HEADERS = {
+        Columns.NUMBER: N_("Referral number"),
         Columns.CASE: N_("Case"),
         Columns.ORGANISATION: N_("Referred to"),
         Columns.SERVICES: N_("Services"),
@@ -85,6 +87,8 @@ class ReferralTableModel(ListTableModel[ReferralItem]):
 
     def _text(self, item: ReferralItem, column: Columns) -> str:
         referral = item.row.referral
+        if column == self.Columns.NUMBER:
+            return referral.number or "—"  # made before numbers existed: one at the next print
         if column == self.Columns.CASE:
             return item.case_label
         if column == self.Columns.ORGANISATION:

@@ -1,6 +1,8 @@
 """Statistics: a period, a table to look at, its chart beside it, and the exports.
 
-Everything shown is already protected (small counts "<k", complements "x"):
+A coordinator sees her own vault's exact counts, marked "internal — not for
+publication"; a statistics-role user sees the published numbers (perturbed,
+small counts "<k", complements "x"). Exports are always the published numbers:
 the page calls the same functions as `shelterdesk stats`, off the GUI thread.
 """
 
@@ -55,7 +57,12 @@ from shelterdesk.i18n import (
 )
 from shelterdesk.reports.statistics import report as statistics
 from shelterdesk.reports.statistics.charts import nice_step
-from shelterdesk.reports.statistics.csv_export import SUPPRESSION_NOTE, TOTAL
+from shelterdesk.reports.statistics.csv_export import (
+    INTERNAL_NOTE,
+    PERTURBATION_NOTE,
+    SUPPRESSION_NOTE,
+    TOTAL,
+)
 from shelterdesk.reports.statistics.disclosure import Mark, shown_as
 from shelterdesk.reports.statistics.exports import export
 from shelterdesk.reports.statistics.report import StatisticsReport
@@ -67,7 +74,11 @@ from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PALETTE = ["#1f6fb2", "#e07b39", "#2e9d5b", "#c0392b", "#7d5ba6", "#8c6d31"]  # as in the PDF
-EXPORTS = {"pdf": N_("PDF report…"), "csv": N_("CSV tables…"), "ctdc": N_("CTDC file…")}
+INTERNAL_EXPLAINED = N_(
+    "You see exact counts because you coordinate this vault and may see every case. Every "
+    "file exported from here, and what statistics users see, is perturbed and suppressed.")
+EXPORTS = {"pdf": N_("PDF report…"), "csv": N_("CSV tables…"),
+           "csv_excel": N_("CSV for Excel…"), "ctdc": N_("CTDC file…")}
 
 
 class StatisticsTableModel(QAbstractTableModel):
@@ -141,7 +152,9 @@ class StatisticsPage(QWidget):
         self.title_label.setObjectName("pageTitle")
         self.from_label, self.to_label = QLabel(), QLabel()
         self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
-        for edit, day in ((self.from_edit, date(today.year, 1, 1)), (self.to_edit, today)):
+        # Whole months by default (published statistics are only made for whole months).
+        month_end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        for edit, day in ((self.from_edit, date(today.year, 1, 1)), (self.to_edit, month_end)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(QDate(day.year, day.month, day.day))
@@ -154,6 +167,11 @@ class StatisticsPage(QWidget):
         self.export_buttons = {fmt: QPushButton() for fmt in EXPORTS}
         for fmt, button in self.export_buttons.items():
             button.clicked.connect(lambda _checked=False, f=fmt: self._export(f))
+        # The coordinator's view holds exact counts: say so where nobody can miss it.
+        self.internal_label = QLabel()
+        self.internal_label.setObjectName("internalBanner")
+        self.internal_label.setWordWrap(True)
+        self.internal_label.hide()
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setObjectName("pageIntro")
@@ -187,6 +205,7 @@ class StatisticsPage(QWidget):
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(self.title_label)
         layout.addLayout(controls)
+        layout.addWidget(self.internal_label)
         layout.addWidget(self.note_label)
         layout.addWidget(splitter, 1)
         self.retranslate_ui()
@@ -204,7 +223,9 @@ class StatisticsPage(QWidget):
             self.status.emit(describe_error(error))
             return
         session, tr = self.session, translator_for(active_language())
-        run_in_background(lambda: statistics.build(session, period, tr), self._computed,
+        # Coordinators see their vault's exact counts (marked internal); everyone else, the
+        # published numbers. Files are always made by the export functions: protected.
+        run_in_background(lambda: statistics.build_internal(session, period, tr), self._computed,
                           self._failed, busy=self.busy, owner=self)
 
     def _computed(self, built: StatisticsReport) -> None:
@@ -217,7 +238,8 @@ class StatisticsPage(QWidget):
         index = self.table_choice.findData(current)
         self.table_choice.setCurrentIndex(max(index, 0))
         self.table_choice.blockSignals(False)
-        self.note_label.setText(_(SUPPRESSION_NOTE).format(k=built.k))
+        self.internal_label.setVisible(built.exact)
+        self.internal_label.setText(_(INTERNAL_NOTE))
         self._show_table()
 
     def _failed(self, error: BaseException) -> None:
@@ -249,7 +271,9 @@ class StatisticsPage(QWidget):
             self.line_view.setChart(self._line_chart(table, months) if table.monthly
                                     else QChart())
         notes = [_(n) for n in table.notes]
-        self.note_label.setText(" ".join([_(SUPPRESSION_NOTE).format(k=self.report.k), *notes]))
+        method = [_(INTERNAL_EXPLAINED)] if self.report.exact else [
+            _(PERTURBATION_NOTE), _(SUPPRESSION_NOTE).format(k=self.report.k)]
+        self.note_label.setText(" ".join([*method, *notes]))
 
     def _bar_chart(self, table: PublishedTable) -> QChart:
         """Period totals as horizontal bars; a suppressed total gets no bar."""
@@ -356,7 +380,9 @@ class StatisticsPage(QWidget):
             self.status.emit(describe_error(error))
             return
         session, tr = self.session, translator_for(active_language())
-        run_in_background(lambda: export(session, period, fmt, path, tr),
+        excel = fmt == "csv_excel"  # semicolons and decimal commas, as Excel in az and ru
+        file_format = "csv" if excel else fmt
+        run_in_background(lambda: export(session, period, file_format, path, tr, excel=excel),
                           lambda done: self.status.emit(_("Written: {path} (threshold k = {k}).")
                                                         .format(path=done.path, k=done.k)),
                           self._failed, busy=self.busy, owner=self)

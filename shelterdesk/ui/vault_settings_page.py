@@ -46,6 +46,11 @@ class VaultSettingsPage(QWidget):
         self.k_spin = QSpinBox()
         self.k_spin.setRange(settings.SPECS["anonymization_k"].minimum or 2,
                              settings.SPECS["anonymization_k"].maximum or 50)
+        self.population_spin = QSpinBox()
+        spec = settings.SPECS["statistics_min_population"]
+        self.population_spin.setRange(spec.minimum or 10, spec.maximum or 1000)
+        self.population_label = QLabel()
+        self.population_label.setBuddy(self.population_spin)
         self.auto_lock_label = QLabel()
         self.paper_label = QLabel()
         self.k_label = QLabel()
@@ -64,6 +69,7 @@ class VaultSettingsPage(QWidget):
         form.addRow(self.paper_label, self.paper_combo)
         form.addRow(self.k_label, self.k_spin)
         form.addRow("", self.k_hint_label)
+        form.addRow(self.population_label, self.population_spin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -96,6 +102,11 @@ class VaultSettingsPage(QWidget):
         self.k_hint_label.setText(_(
             "On anonymized sheets and statistics a rare value (a nationality, an age) is "
             "generalised until at least this many clients share it."))
+        self.population_label.setText(_("Smallest population for statistics filters"))
+        self.population_spin.setAccessibleName(_("Smallest population for statistics filters"))
+        self.population_spin.setToolTip(_(
+            "Statistics for one shelter or one worker are refused when fewer cases than "
+            "this lie behind them."))
         self.save_button.setText(_("Save settings"))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -112,12 +123,14 @@ class VaultSettingsPage(QWidget):
         self.auto_lock_spin.setValue(int(values["auto_lock_minutes"]))
         self.paper_combo.setCurrentIndex(max(0, self.paper_combo.findData(values["paper_size"])))
         self.k_spin.setValue(int(values["anonymization_k"]))
+        self.population_spin.setValue(int(values["statistics_min_population"]))
 
     def save(self) -> None:
         session = self.session
         wanted = {"auto_lock_minutes": self.auto_lock_spin.value(),
                   "paper_size": self.paper_combo.currentData(),
-                  "anonymization_k": self.k_spin.value()}
+                  "anonymization_k": self.k_spin.value(),
+                  "statistics_min_population": self.population_spin.value()}
 
         def write() -> None:
             for name, value in wanted.items():

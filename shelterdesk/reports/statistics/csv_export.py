@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from shelterdesk.i18n import N_
+from shelterdesk.reports.csv_cells import STANDARD, Dialect, decimal, write_rows
 from shelterdesk.reports.statistics.disclosure import Mark, shown_as
 from shelterdesk.reports.statistics.report import StatisticsReport
 from shelterdesk.reports.statistics.tables import Gettext, PublishedTable
@@ -16,6 +14,13 @@ WITHHELD = "withheld"
 SUPPRESSION_NOTE = N_(
     "Counts below {k} are shown as “<{k}”; “x” marks a count suppressed so that a small one "
     "cannot be worked out from the totals; “~” marks a total rounded to the nearest 5.")
+
+PERTURBATION_NOTE = N_(
+    "Every number of people, cases, services or referrals is perturbed: rounded at random to a "
+    "multiple of 3 by a key drawn from the records it counts, so the same records always give "
+    "the same number and no table shows whether one person more or less is in it. Totals are "
+    "perturbed on their own and may differ from the sum of their parts.")
+INTERNAL_NOTE = N_("Internal — not for publication: exact counts of this vault.")
 
 
 def _value(value: int, mark: Mark, k: int) -> str:
@@ -42,7 +47,8 @@ def _table_rows(table: PublishedTable, report: StatisticsReport, tr: Gettext) ->
     return rows
 
 
-def _shelter_rows(report: StatisticsReport, tr: Gettext) -> list[list[str]]:
+def _shelter_rows(report: StatisticsReport, tr: Gettext,
+                  dialect: Dialect = STANDARD) -> list[list[str]]:
     figures, k = report.shelter, report.k
     head = ["shelter", tr.gettext(N_("Shelter use"))]
 
@@ -55,37 +61,38 @@ def _shelter_rows(report: StatisticsReport, tr: Gettext) -> list[list[str]]:
         row("beds", N_("Beds"), str(figures.beds)),
         row("bed_nights", N_("Bed-nights"), str(figures.bed_nights)),
         row("occupancy", N_("Occupancy rate"),
-            "" if figures.occupancy is None else f"{figures.occupancy:.4f}"),
+            "" if figures.occupancy is None else decimal(figures.occupancy, 4, dialect)),
         row("stays_begun", N_("Stays begun"), _value(*figures.stays_begun, k)),
         row("stays_ended", N_("Stays ended"), _value(*figures.stays_ended, k)),
         row("average_stay", N_("Average length of stay (nights)"),
-            WITHHELD if figures.average_stay is None else f"{figures.average_stay:.1f}"),
+            WITHHELD if figures.average_stay is None else decimal(figures.average_stay, 1,
+                                                                  dialect)),
     ]
     for j, (month, label) in enumerate(zip(report.months, report.month_labels(), strict=True)):
         rows.append(row("bed_nights", N_("Bed-nights"), str(figures.monthly_bed_nights[j]),
                         month, label))
         occupancy = figures.monthly_occupancy[j]
         rows.append(row("occupancy", N_("Occupancy rate"),
-                        "" if occupancy is None else f"{occupancy:.4f}", month, label))
+                        "" if occupancy is None else decimal(occupancy, 4, dialect), month, label))
     return rows
 
 
-def render_csv(report: StatisticsReport, tr: Gettext) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read ə, ş and Cyrillic right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
+def render_csv(report: StatisticsReport, tr: Gettext, dialect: Dialect = STANDARD) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read ə, ş and Cyrillic right;
+    every text cell neutralised against formulas (an organisation named "=HYPERLINK(…)")."""
+    rows: list[list[str]] = [HEADER]
     about = ["about", tr.gettext(N_("About this report"))]
-    writer.writerow(about + ["organisation", tr.gettext(N_("Organisation")), "", "",
-                             report.organisation])
-    writer.writerow(about + ["period_start", tr.gettext(N_("From")), "", "",
-                             report.period.start.isoformat()])
-    writer.writerow(about + ["period_end", tr.gettext(N_("To (last day)")), "", "",
-                             report.period.last_day.isoformat()])
-    writer.writerow(about + ["scope", tr.gettext(N_("Scope")), "", "", report.scope_label])
-    writer.writerow(about + ["k", tr.gettext(N_("Threshold")), "", "", str(report.k)])
-    writer.writerow(about + ["note", "", "", "", tr.gettext(SUPPRESSION_NOTE).format(k=report.k)])
+    rows.append(about + ["organisation", tr.gettext(N_("Organisation")), "", "",
+                         report.organisation])
+    rows.append(about + ["period_start", tr.gettext(N_("From")), "", "",
+                         report.period.start.isoformat()])
+    rows.append(about + ["period_end", tr.gettext(N_("To (last day)")), "", "",
+                         report.period.last_day.isoformat()])
+    rows.append(about + ["scope", tr.gettext(N_("Scope")), "", "", report.scope_label])
+    rows.append(about + ["k", tr.gettext(N_("Threshold")), "", "", str(report.k)])
+    rows.append(about + ["note", "", "", "", tr.gettext(SUPPRESSION_NOTE).format(k=report.k)])
+    rows.append(about + ["perturbation", "", "", "", tr.gettext(PERTURBATION_NOTE)])
     for table in [report.new_cases, *report.tables, report.referrals]:
-        writer.writerows(_table_rows(table, report, tr))
-    writer.writerows(_shelter_rows(report, tr))
-    return buffer.getvalue().encode("utf-8-sig")
+        rows += _table_rows(table, report, tr)
+    rows += _shelter_rows(report, tr, dialect)
+    return write_rows(rows, dialect).encode("utf-8-sig")

@@ -11,14 +11,13 @@ values; then withhold the rest. The result is verified before it is returned.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
 from shelterdesk.domain import codes_case
 from shelterdesk.domain.age_bands import CTDC_BANDS, CTDC_COARSE, band_of, is_minor
 from shelterdesk.domain.world_regions import continent, subregion
+from shelterdesk.reports.csv_cells import write_rows
 from shelterdesk.store.aggregates import Profile
 
 DEFAULT_K = 11  # as CTDC publishes
@@ -158,8 +157,4 @@ def is_k_anonymous(rows: list[tuple[str, ...]], k: int) -> bool:
 
 def render_ctdc(profiles: Counter, k: int = DEFAULT_K) -> tuple[bytes, Summary]:
     rows, summary = anonymise(profiles, k)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8"), summary
+    return write_rows([COLUMNS, *rows]).encode("utf-8"), summary

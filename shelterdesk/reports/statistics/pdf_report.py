@@ -23,7 +23,7 @@ from reportlab.platypus.flowables import Flowable
 from shelterdesk.i18n import N_, format_date, format_number
 from shelterdesk.reports.fonts import BOLD, REGULAR, register_fonts
 from shelterdesk.reports.statistics import charts
-from shelterdesk.reports.statistics.csv_export import SUPPRESSION_NOTE, TOTAL
+from shelterdesk.reports.statistics.csv_export import PERTURBATION_NOTE, SUPPRESSION_NOTE, TOTAL
 from shelterdesk.reports.statistics.disclosure import Mark, shown_as
 from shelterdesk.reports.statistics.report import StatisticsReport
 from shelterdesk.reports.statistics.tables import Gettext, PublishedTable
@@ -188,7 +188,8 @@ def _header(page: _Page) -> list[Flowable]:
                                page.body))
     lines.append(Paragraph(page.t(N_("Prepared on {date}. Contains no personal data.")).format(
         date=format_date(report.generated_on, page.language, fmt="long")), page.body))
-    lines += [Spacer(1, 3), Paragraph(page.t(SUPPRESSION_NOTE).format(k=report.k), page.small),
+    lines += [Spacer(1, 3), Paragraph(page.t(PERTURBATION_NOTE), page.small),
+              Paragraph(page.t(SUPPRESSION_NOTE).format(k=report.k), page.small),
               Spacer(1, 4)]
     return lines
 

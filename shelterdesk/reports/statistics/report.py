@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from shelterdesk.domain import cell_key
+from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
+from shelterdesk.reports.statistics import publication
 from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.tables import (
+    INTERNAL,
+    PUBLISHED,
     Gettext,
+    Protection,
     PublishedTable,
     Series,
     month_label,
@@ -16,7 +23,7 @@ from shelterdesk.reports.statistics.tables import (
     protect_series,
     protect_table,
 )
-from shelterdesk.store import aggregates, settings
+from shelterdesk.store import access, aggregates, settings
 from shelterdesk.store.aggregates import Aggregates, Period, Scope
 from shelterdesk.store.vault import Session
 
@@ -70,6 +77,7 @@ class StatisticsReport:
     referrals: PublishedTable
     shelter: ShelterFigures
     notes: list[str] = field(default_factory=list)
+    exact: bool = False  # the coordinator's internal view: true counts, not for publication
 
     def table(self, key: str) -> PublishedTable:
         for table in [self.new_cases, self.referrals, *self.tables]:
@@ -97,61 +105,100 @@ def _series_table(key: str, title: str, series: Series, tr: Gettext) -> Publishe
     return table
 
 
-def _shelter_figures(data: Aggregates, months: list[str], k: int) -> ShelterFigures:
+def _shelter_figures(data: Aggregates, months: list[str], k: int,
+                     protection: Protection = PUBLISHED) -> ShelterFigures:
     use = data.shelter
     bed_nights = [use.bed_nights.get(m, 0) for m in months]
     nights = [use.nights.get(m, 0) for m in months]
     begun, ended = sum(use.stays_begun.values()), sum(use.stays_ended.values())
 
+    def key(table: str) -> int:
+        return cell_key.combine(*data.keys.get(table, {}).get("", {}).values())
+
     def mark(count: int) -> Mark:
-        return Mark.SMALL if 0 < count < k else Mark.SHOWN
+        return Mark.SMALL if 0 < count < k and not protection.exact else Mark.SHOWN
+
+    if not protection.exact:  # counts of stays are counts of people: perturbed like cells
+        begun = cell_key.perturb(begun, key("stays_begun"))
+        ended_shown = cell_key.perturb(ended, key("stays_ended"))
+    else:
+        ended_shown = ended
 
     capacity = use.beds * data.period.nights
     return ShelterFigures(
         beds=use.beds, nights=data.period.nights, bed_nights=sum(bed_nights),
         occupancy=sum(bed_nights) / capacity if capacity else None,
-        stays_begun=(begun, mark(begun)), stays_ended=(ended, mark(ended)),
-        average_stay=use.nights_of_ended / ended if ended >= k else None,
+        stays_begun=(begun, mark(begun)), stays_ended=(ended_shown, mark(ended_shown)),
+        average_stay=use.nights_of_ended / ended if ended >= k or (
+            protection.exact and ended) else None,
         monthly_bed_nights=bed_nights,
         monthly_occupancy=[b / (use.beds * n) if use.beds and n else None
                            for b, n in zip(bed_nights, nights, strict=True)])
 
 
-def protect(data: Aggregates, tr: Gettext, k: int, *, organisation: str = "",
-            scope_label: str = "", today: date | None = None) -> StatisticsReport:
-    """Every published table of the aggregates, protected with threshold k."""
-    k = max(MINIMUM_K, k)
-    months = data.period.months()
-    cases = protect_series(months, data.new_cases, k)
-    tables = []
-    for key, title in CASE_TABLES:
-        counts = data.cases.get(key, {})
-        if key == "nationality":
-            counts = nationality_rows(counts, k)
-        tables.append(protect_table(key, title, counts, months, k, tr, cases))
-    tables.append(protect_table("exploitation", EXPLOITATION_TITLE, data.exploitation, months,
-                                k, tr))
-    tables.append(protect_table("services", SERVICES_TITLE, data.services, months, k, tr))
+def _month_sums(table: dict[str, dict[str, int]]) -> dict[str, int]:
     per_month: dict[str, int] = {}
-    for by_month in data.referrals_by_status.values():
+    for by_month in table.values():
         for month, count in by_month.items():
             per_month[month] = per_month.get(month, 0) + count
-    referrals = protect_series(months, per_month, k)
+    return per_month
+
+
+def protect(data: Aggregates, tr: Gettext, k: int, *, organisation: str = "",
+            scope_label: str = "", today: date | None = None,
+            protection: Protection = PUBLISHED) -> StatisticsReport:
+    """Every published table of the aggregates: perturbed by cell key, then small counts
+    suppressed with threshold k (or, for the internal view, the exact counts)."""
+    k = max(MINIMUM_K, k)
+    months = data.period.months()
+    keys = data.keys
+    cases = protect_series(months, data.new_cases, k, keys.get("new_cases", {}).get("", {}),
+                           protection)
+    tables = []
+    for key, title in CASE_TABLES:
+        counts, table_keys = data.cases.get(key, {}), keys.get(key, {})
+        if key == "nationality" and not protection.exact:
+            counts, table_keys = nationality_rows(counts, k), nationality_rows(table_keys, k,
+                                                                               counts)
+        tables.append(protect_table(key, title, counts, months, k, tr, cases, table_keys,
+                                    protection))
+    tables.append(protect_table("exploitation", EXPLOITATION_TITLE, data.exploitation, months,
+                                k, tr, keys=keys.get("exploitation"), protection=protection))
+    tables.append(protect_table("services", SERVICES_TITLE, data.services, months, k, tr,
+                                keys=keys.get("services"), protection=protection))
+    referrals = protect_series(months, _month_sums(data.referrals_by_status), k,
+                               _month_sums(keys.get("referrals_by_status", {})), protection)
     for key, title in REFERRAL_TABLES:
-        tables.append(protect_table(key, title, getattr(data, key), months, k, tr, referrals))
+        tables.append(protect_table(key, title, getattr(data, key), months, k, tr, referrals,
+                                    keys.get(key), protection))
     return StatisticsReport(
         period=data.period, scope=data.scope, scope_label=scope_label,
         organisation=organisation, k=k, language=tr.language,
         generated_on=today or date.today(), months=months,
         new_cases=_series_table("new_cases", NEW_CASES_TITLE, cases, tr), tables=tables,
         referrals=_series_table("referrals", REFERRALS_TITLE, referrals, tr),
-        shelter=_shelter_figures(data, months, k))
+        shelter=_shelter_figures(data, months, k, protection), exact=protection.exact)
 
 
 def build(session: Session, period: Period, tr: Gettext, *, scope: Scope | None = None,
           scope_label: str = "", k: int | None = None) -> StatisticsReport:
-    """Compute the counts (permission-checked in the store) and protect every table."""
+    """Compute the counts (permission-checked in the store) and protect every table for
+    publication: whole months only, filters only over a large enough population."""
+    publication.check_period(period)
+    publication.check_population(session, period, scope)
     data = aggregates.compute(session, period, scope)
     return protect(data, tr, effective_k(session, k), organisation=session.meta("org_name"),
                    scope_label=scope_label)
+
+
+def build_internal(session: Session, period: Period, tr: Gettext) -> StatisticsReport:
+    """The coordinator's exact counts of her own vault, for the window only (never a file).
+
+    Coordinators may see every case anyway; anyone else gets the published report."""
+    if not session.user.has_role(Role.COORDINATOR) or not access.can(session, Kind.CLIENT,
+                                                                     Action.VIEW):
+        return build(session, period, tr)
+    data = aggregates.compute(session, period)
+    return protect(data, tr, effective_k(session), organisation=session.meta("org_name"),
+                   protection=INTERNAL)
 

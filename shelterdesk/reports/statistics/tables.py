@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from shelterdesk.domain import codes_case, codes_services
+from shelterdesk.domain import cell_key, codes_case, codes_services
 from shelterdesk.domain.age_bands import REPORT_BANDS
 from shelterdesk.domain.regions import region
 from shelterdesk.domain.vocabulary import Vocabulary
@@ -89,11 +89,15 @@ def _fixed_rows(codes: list[str], labels: list[str], counts: MonthCounts,
     return codes, labels
 
 
-def nationality_rows(counts: MonthCounts, k: int) -> MonthCounts:
-    """Countries with fewer than k cases are merged into their region's row."""
+def nationality_rows(counts: MonthCounts, k: int, sizes: MonthCounts | None = None
+                     ) -> MonthCounts:
+    """Countries with fewer than k cases are merged into their region's row (``sizes``: the
+    counts that decide, when ``counts`` holds the cells' key sums)."""
+    sizes = counts if sizes is None else sizes
     merged: MonthCounts = {}
     for code, months in counts.items():
-        target = code if not code or sum(months.values()) >= k else subregion(code) or WORLD
+        size = sum(sizes.get(code, {}).values())
+        target = code if not code or size >= k else subregion(code) or WORLD
         row = merged.setdefault(target, {})
         for month, count in months.items():
             row[month] = row.get(month, 0) + count
@@ -162,9 +166,38 @@ class Series:
         return Mark.SMALL if 0 < self.grand_total < k else Mark.SHOWN
 
 
-def protect_series(months: list[str], per_month: dict[str, int], k: int) -> Series:
+@dataclass(frozen=True)
+class Protection:
+    """How a report's numbers are made: perturbed and suppressed (published) or exact.
+
+    ``exact`` is for the coordinator's own window only ("internal — not for
+    publication"); every file and every statistics-role user gets ``PUBLISHED``.
+    """
+
+    exact: bool = False
+
+
+PUBLISHED = Protection(False)
+INTERNAL = Protection(True)
+
+
+def _published(count: int, key: int, protection: Protection) -> int:
+    return count if protection.exact else cell_key.perturb(count, key)
+
+
+def protect_series(months: list[str], per_month: dict[str, int], k: int,
+                   keys: dict[str, int] | None = None,
+                   protection: Protection = PUBLISHED) -> Series:
+    """Monthly totals and their grand total, each perturbed by its own cell key, then
+    small ones suppressed; exact and unsuppressed for the internal view."""
+    keys = keys or {}
     totals = [per_month.get(m, 0) for m in months]
-    grid = one_way(totals, k)
+    month_keys = [keys.get(m, 0) for m in months]
+    values = [_published(n, key, protection) for n, key in zip(totals, month_keys, strict=True)]
+    grid = one_way(values, k)
+    grid.values[-1] = _published(sum(totals), cell_key.combine(*month_keys), protection)
+    if protection.exact:
+        return Series(months, totals, grid)
     try:
         grid.protect()
     except Unprotectable:
@@ -173,16 +206,53 @@ def protect_series(months: list[str], per_month: dict[str, int], k: int) -> Seri
 
 
 def protect_table(key: str, title: str, counts: MonthCounts, months: list[str], k: int,
-                  tr: Gettext, series: Series | None = None) -> PublishedTable:
-    """Monthly detail if it can be protected, else period totals, else withheld."""
+                  tr: Gettext, series: Series | None = None, keys: MonthCounts | None = None,
+                  protection: Protection = PUBLISHED) -> PublishedTable:
+    """Monthly detail if it can be protected, else period totals, else withheld.
+
+    Every entry (cell, row total, column total, grand total) is perturbed by the key of
+    exactly the records it counts, so an entry shown in two tables is shown the same.
+    """
+    keys = keys or {}
     codes, labels = rows_for(key, counts, tr)
     cells = [[counts.get(code, {}).get(m, 0) for m in months] for code in codes]
+    cell_keys = [[keys.get(code, {}).get(m, 0) for m in months] for code in codes]
     table = PublishedTable(key, title, codes, labels, months, cells)
+    row_keys = [cell_key.combine(*row) for row in cell_keys]
+    column_keys = [cell_key.combine(*(row[j] for row in cell_keys)) for j in range(len(months))]
+    grand_key = cell_key.combine(*row_keys)
+
+    def shown(count: int, record_keys: int) -> int:
+        return _published(count, record_keys, protection)
+
+    def two_way_grid() -> Grid:
+        published = [[shown(n, c) for n, c in zip(row, rk, strict=True)]
+                     for row, rk in zip(cells, cell_keys, strict=True)]
+        grid = two_way(published, k, width=len(months), fixed_column_totals=fixed_columns,
+                       fixed_grand_total=fixed_grand)
+        width = len(months) + 1
+        for i, row in enumerate(cells):
+            grid.values[i * width + len(months)] = shown(sum(row), row_keys[i])
+        for j in range(len(months)):
+            grid.values[len(cells) * width + j] = shown(sum(r[j] for r in cells),
+                                                        column_keys[j])
+        grid.values[-1] = shown(sum(map(sum, cells)), grand_key)
+        return grid
+
+    def one_way_grid() -> Grid:
+        grid = one_way([shown(sum(row), rk) for row, rk in zip(cells, row_keys, strict=True)],
+                       k, fixed_total=fixed_grand)
+        grid.values[-1] = shown(sum(map(sum, cells)), grand_key)
+        return grid
+
     fixed_columns = series.column_marks() if series is not None else None
     fixed_grand = series.grand_mark(k) if series is not None else None
+    if protection.exact:
+        fixed_columns = fixed_grand = None
+        table.grid = two_way_grid()
+        return table
     if series is None or fixed_columns is not None:
-        grid = two_way(cells, k, width=len(months), fixed_column_totals=fixed_columns,
-                       fixed_grand_total=fixed_grand)
+        grid = two_way_grid()
         try:
             grid.protect()
             table.grid = grid
@@ -191,7 +261,7 @@ def protect_table(key: str, title: str, counts: MonthCounts, months: list[str], 
             pass
     table.monthly = False
     table.notes.append(N_("Monthly detail withheld: too few cases to publish it safely."))
-    grid = one_way([sum(row) for row in cells], k, fixed_total=fixed_grand)
+    grid = one_way_grid()
     try:
         grid.protect()
         table.grid = grid
