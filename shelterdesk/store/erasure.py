@@ -89,23 +89,35 @@ def purge(session: Session) -> None:
     made) or the disk has no room for the rebuild.
     """
     with session.lock:
-        connection = session.connection
-        # A reader (a backup) holds old pages for seconds: do not freeze the window waiting.
-        previous = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
-        connection.execute(f"PRAGMA busy_timeout = {PURGE_WAIT_MS}")
-        try:
-            _checkpoint(connection)
-            connection.execute("VACUUM")
-            _checkpoint(connection)
-        except DatabaseError as exc:
-            mapped = storage_error(exc)
-            detail = mapped.params.get("detail", "disk full") if mapped else (
-                getattr(exc, "sqlite_errorname", "") or "busy")
-            raise ErasureNotPurged(detail=detail) from None
-        except StorageFailed as error:
-            raise ErasureNotPurged(detail=type(error).__name__) from None
-        finally:
-            connection.execute(f"PRAGMA busy_timeout = {previous}")
+        compact(session.connection)
+
+
+def compact(connection: Connection, *, optimize_index: bool = False) -> None:
+    """Reclaim the bytes of deleted rows: the erasing laptop and a laptop that receives the
+    erasure by sync call the same steps, so both end with no page holding the client.
+
+    ``optimize_index`` merges the search index's segments first (a deleted row's tokens
+    otherwise stay in them until a merge); the caller holds the session's lock.
+    """
+    # A reader (a backup) holds old pages for seconds: do not freeze the window waiting.
+    previous = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    connection.execute(f"PRAGMA busy_timeout = {PURGE_WAIT_MS}")
+    try:
+        if optimize_index:
+            with transaction(connection):
+                connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        _checkpoint(connection)
+        connection.execute("VACUUM")
+        _checkpoint(connection)
+    except DatabaseError as exc:
+        mapped = storage_error(exc)
+        detail = mapped.params.get("detail", "disk full") if mapped else (
+            getattr(exc, "sqlite_errorname", "") or "busy")
+        raise ErasureNotPurged(detail=detail) from None
+    except StorageFailed as error:
+        raise ErasureNotPurged(detail=type(error).__name__) from None
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {previous}")
 
 
 def _checkpoint(connection: Connection) -> None:
