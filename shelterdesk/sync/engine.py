@@ -59,9 +59,6 @@ class Problem:
     waiting: bool
 
 
-COMPACT_PENDING = "erasure_compact_pending"
-
-
 @dataclass
 class SyncSummary:
     device_id: str = ""
@@ -123,7 +120,7 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
         _warnings(conn, found, summary)
-        if summary.erased_rows or registry_meta(conn, COMPACT_PENDING):
+        if summary.erased_rows or registry_meta(conn, erasure.COMPACT_PENDING):
             _compact_after_erasure(conn, summary)
         return summary
 
@@ -133,7 +130,7 @@ def _compact_after_erasure(conn: Connection, summary: SyncSummary) -> None:
     laptop did, so no page of this laptop's database keeps the client's strings."""
     with transaction(conn):
         conn.execute("INSERT INTO meta (key, value) VALUES (?, 'yes')"
-                     " ON CONFLICT (key) DO NOTHING", (COMPACT_PENDING,))
+                     " ON CONFLICT (key) DO NOTHING", (erasure.COMPACT_PENDING,))
     try:
         erasure.compact(conn, optimize_index=True)
     except erasure.ErasureNotPurged:
@@ -141,7 +138,7 @@ def _compact_after_erasure(conn: Connection, summary: SyncSummary) -> None:
         summary.warnings.append("erasure_not_compacted")
         return
     with transaction(conn):
-        conn.execute("DELETE FROM meta WHERE key = ?", (COMPACT_PENDING,))
+        conn.execute("DELETE FROM meta WHERE key = ?", (erasure.COMPACT_PENDING,))
 
 
 def registry_meta(conn: Connection, key: str) -> str:

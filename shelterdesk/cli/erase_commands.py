@@ -1,0 +1,37 @@
+"""``shelterdesk erase``: a client's erasure on request, the twin of *Erase this client…*."""
+
+from __future__ import annotations
+
+import argparse
+
+from shelterdesk.cli.common import print_json, say, unlock
+from shelterdesk.cli.parser import flag
+from shelterdesk.i18n import _
+from shelterdesk.store import erasure_request
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    erase = commands.add_parser(
+        "erase", parents=[common],
+        help=_("erase a client and everything held about them, on every laptop (coordinator)"))
+    erase.add_argument("--case", required=True, metavar="CODE", help=_("the case code"))
+    erase.add_argument("--reason", required=True, metavar="TEXT",
+                       help=_("why the client is erased (kept in the audit log; no name)"))
+    erase.set_defaults(handler=cmd_erase)
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        plan = erasure_request.plan(session, args.case)
+        # The code on the command line is the code typed back.
+        report = erasure_request.erase_on_request(session, args.case, args.case, args.reason)
+    if flag(args, "json"):
+        print_json({"case_codes": plan.case_codes, "records": plan.records,
+                    **plan.counts, "compacted": report.purged})
+        return 0
+    say(_("Erased: {codes} ({records} records). Sync carries the erasure to the other "
+          "laptops.").format(codes=", ".join(plan.case_codes), records=plan.records))
+    if not report.purged:
+        say(_("The vault file could not be compacted yet; erased rows are already zeroed. "
+              "The next sync compacts it."))
+    return 0
