@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Kind
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import client_file, organisations, settings, staff
+from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.erase_dialog import EraseClientDialog
 from shelterdesk.ui.cases.evidence_tab import EvidenceTab
 from shelterdesk.ui.cases.intake_tab import IntakeTab
 from shelterdesk.ui.cases.overview_tab import FileView, OverviewTab
@@ -91,6 +93,7 @@ class ClientFilePage(QWidget):
     opened = Signal(str)
     status = Signal(str)
     changed = Signal()
+    erased = Signal(list)  # the case codes erased (the file is gone)
 
     def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +109,12 @@ class ClientFilePage(QWidget):
         self.code_label.setObjectName("caseCode")
         self.state_label = QLabel()
         self.state_label.setObjectName("caseState")
+        # Coordinators only: the right to erasure (the store checks the role again).
+        self.erase_button = QPushButton()
+        self.erase_button.setObjectName("eraseClientButton")
+        self.erase_button.setVisible(context.session.user.has_role(Role.COORDINATOR))
+        self.erase_button.clicked.connect(self.open_erase_dialog)
+        self.erase_dialog: EraseClientDialog | None = None
         self.name_row = QHBoxLayout()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
@@ -125,6 +134,7 @@ class ClientFilePage(QWidget):
         header.addWidget(self.code_label)
         header.addStretch(1)
         header.addWidget(self.state_label)
+        header.addWidget(self.erase_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.addLayout(header)
@@ -137,6 +147,7 @@ class ClientFilePage(QWidget):
     def retranslate_ui(self) -> None:
         self.back_button.setText(_("← All cases"))
         self.back_button.setToolTip(_("Back to the case list (Esc)"))
+        self.erase_button.setText(_("Erase this client…"))
         self._update_header()
         self._update_tab_titles()
 
@@ -258,6 +269,26 @@ class ClientFilePage(QWidget):
     def _on_changed(self) -> None:
         self.refresh()
         self.changed.emit()
+
+    def open_erase_dialog(self) -> None:
+        """Count what would go (in the background), then ask for the reason and the code."""
+        if self.view is None:
+            return
+        session, code = self.context.session, self.view.file.case.case_code
+
+        def ask(plan: erasure_request.ErasurePlan) -> None:
+            self.erase_dialog = EraseClientDialog(session, plan, self)
+            self.erase_dialog.erased.connect(self._on_erased)
+            self.erase_dialog.open()
+
+        run_in_background(lambda: erasure_request.plan(session, code), ask, self._show_error,
+                          busy=self.context.busy, owner=self)
+
+    def _on_erased(self, codes: list) -> None:
+        self.drop_data()
+        self.status.emit(_("Erased: {codes}. Sync carries the erasure to the other "
+                           "laptops.").format(codes=", ".join(codes)))
+        self.erased.emit(codes)
 
     def _show_error(self, error: BaseException) -> None:
         self.message_label.setText(describe_error(error))
