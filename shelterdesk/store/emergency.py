@@ -112,9 +112,10 @@ def set_policy(session: Any, *, duress_passphrase: str | None, wipe_after: int,
     return result
 
 
-def erase_now(session: Any) -> None:
-    """The coordinator's menu action: audited, then this laptop's slots are destroyed and
-    the session closed. Only the recovery key opens the vault afterwards."""
+def erase_now(session: Any, *, close: bool = True) -> None:
+    """The coordinator's menu action: audited, then this laptop's slots are destroyed (and
+    the session closed, unless the window locks it). Only the recovery key opens the vault
+    afterwards."""
     session.require_role(Role.COORDINATOR, action=N_("erase this laptop's keys"))
     with session.lock:
         slots = session.vault.load_slots()
@@ -123,7 +124,8 @@ def erase_now(session: Any) -> None:
         session.audit("emergency.erase", "vault", "", trigger="menu")
         keyless = _keyless(slots)
         session.save_slots(keyless)
-    session.close(action="lock")
+    if close:
+        session.close(action="lock")
 
 
 # --- at the unlock screen (no key is known here) ------------------------------------------
