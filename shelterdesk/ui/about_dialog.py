@@ -1,4 +1,4 @@
-"""Help → About: the version, and the licence of the app, Qt, the fonts and every bundled library."""
+"""Help → About: the version, and the licences of the app, Qt, the fonts and each library."""
 
 from __future__ import annotations
 
