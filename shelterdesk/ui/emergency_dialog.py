@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import _
 from shelterdesk.store import emergency
 from shelterdesk.store.vault import Session
@@ -129,12 +130,13 @@ class EmergencyEraseDialog(QDialog):
         use_duress = self.duress_check.isChecked()
         typed = self.duress_fields.passphrase()
         keep = use_duress and self.current.duress and not typed
+        new = None
         if use_duress and not keep:
-            problem = self.duress_fields.check()
-            if problem:
-                self.message_label.setText(problem)
+            try:
+                new = self.duress_fields.check()
+            except UserFacingError as problem:
+                self.message_label.setText(problem.user_message())
                 return
-        new = typed if use_duress and not keep else None
         self.message_label.clear()
         self.save_button.setEnabled(False)
 
