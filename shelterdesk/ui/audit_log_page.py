@@ -92,12 +92,16 @@ class AuditLogPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
+        for combo in (self.person_combo, self.action_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(12)
         self.model = AuditTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line per entry; the full detail is in the export
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
@@ -113,9 +117,11 @@ class AuditLogPage(QWidget):
         dates.addWidget(self.since_edit)
         dates.addWidget(self.labels["to"])
         dates.addWidget(self.until_edit)
+        dates.addSpacing(12)
+        dates.addWidget(self.search_button)
         dates.addStretch(1)
-        filters.addLayout(dates, 1, 0, 1, 5)
-        filters.addWidget(self.search_button, 1, 5)
+        filters.addLayout(dates, 1, 0, 1, 6)
+        filters.setColumnStretch(5, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label)
         actions.addStretch(1)
@@ -125,6 +131,7 @@ class AuditLogPage(QWidget):
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.chain_label)
+        self.chain_label.hide()
         layout.addWidget(self.message_label)
         layout.addWidget(self.table, 1)
         self.search_button.clicked.connect(self.load)
@@ -221,6 +228,7 @@ class AuditLogPage(QWidget):
         def done(report) -> None:  # noqa: ANN001
             self.chain_label.setProperty("ok", "yes" if report.ok else "no")
             self.chain_label.setText(audit_query.describe(report))
+            self.chain_label.show()
             self.status.emit(audit_query.describe(report))
 
         run_in_background(lambda: audit_query.verify_chain(session), done, self._show_error,
