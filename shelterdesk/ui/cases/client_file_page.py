@@ -112,7 +112,6 @@ class ClientFilePage(QWidget):
         # Coordinators only: the right to erasure (the store checks the role again).
         self.erase_button = QPushButton()
         self.erase_button.setObjectName("eraseClientButton")
-        self.erase_button.setVisible(context.session.user.has_role(Role.COORDINATOR))
         self.erase_button.clicked.connect(self.open_erase_dialog)
         self.erase_dialog: EraseClientDialog | None = None
         self.name_row = QHBoxLayout()
@@ -141,6 +140,8 @@ class ClientFilePage(QWidget):
         layout.addWidget(self.message_label)
         layout.addWidget(self.tabs, 1)
         self.back_button.clicked.connect(self.back)
+        # Only once it has a parent: a parentless visible button would be a window of its own.
+        self.erase_button.setVisible(context.session.user.has_role(Role.COORDINATOR))
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
