@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from shelterdesk.domain.audit_actions import action_label
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_, _
 from shelterdesk.reports.fonts import BOLD, REGULAR, register_fonts
@@ -105,7 +106,7 @@ def render_pdf(rows: list[AuditRow], chain: str, selection: str, org_name: str) 
         table.append([Paragraph(str(row.seq), small),
                       Paragraph(escape(row.at.replace("T", " ")[:19]), small),
                       Paragraph(escape(row.username), small),
-                      Paragraph(escape(row.action), small),
+                      Paragraph(escape(action_label(row.action)), small),
                       Paragraph(escape(row.case_code), small),
                       Paragraph(escape(row.detail), small)])
     widths = [14 * mm, 34 * mm, 28 * mm, 40 * mm, 40 * mm, None]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.audit_actions import action_label
 from shelterdesk.i18n import N_, _
 from shelterdesk.reports import audit_export
 from shelterdesk.store import audit_query
@@ -54,12 +55,16 @@ class AuditTableModel(ListTableModel[AuditRow]):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+        if row is None:
             return None
         column = self.Columns(index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.Columns.ACTION:
+            return row.action  # the stable code, as in the CSV export and the command line
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         return {self.Columns.SEQ: str(row.seq),
                 self.Columns.TIME: row.at.replace("T", " ")[:19],
-                self.Columns.USER: row.username, self.Columns.ACTION: row.action,
+                self.Columns.USER: row.username, self.Columns.ACTION: action_label(row.action),
                 self.Columns.CASE: row.case_code, self.Columns.DETAIL: row.detail}[column]
 
 
@@ -189,9 +194,10 @@ class AuditLogPage(QWidget):
             self.action_combo.clear()
             self.action_combo.addItem(_("Every action"), "")
             for family in sorted({a.split(".")[0] + "." for a in actions if "." in a}):
-                self.action_combo.addItem(family + "*", family)
+                self.action_combo.addItem(_("{thing}: everything").format(
+                    thing=action_label(family[:-1])), family)
             for action in actions:
-                self.action_combo.addItem(action, action)
+                self.action_combo.addItem(action_label(action), action)
 
         run_in_background(lambda: (audit_query.people(session), audit_query.actions(session)),
                           fill, self._show_error, busy=self.busy, owner=self)
