@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -20,6 +22,7 @@ from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Kind
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
+from shelterdesk.reports import subject_access
 from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
@@ -114,6 +117,9 @@ class ClientFilePage(QWidget):
         self.erase_button.setObjectName("eraseClientButton")
         self.erase_button.clicked.connect(self.open_erase_dialog)
         self.erase_dialog: EraseClientDialog | None = None
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportClientButton")
+        self.export_button.clicked.connect(lambda: self.export_client_data())
         self.name_row = QHBoxLayout()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
@@ -133,6 +139,7 @@ class ClientFilePage(QWidget):
         header.addWidget(self.code_label)
         header.addStretch(1)
         header.addWidget(self.state_label)
+        header.addWidget(self.export_button)
         header.addWidget(self.erase_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
@@ -141,7 +148,9 @@ class ClientFilePage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.back_button.clicked.connect(self.back)
         # Only once it has a parent: a parentless visible button would be a window of its own.
-        self.erase_button.setVisible(context.session.user.has_role(Role.COORDINATOR))
+        coordinator = context.session.user.has_role(Role.COORDINATOR)
+        self.erase_button.setVisible(coordinator)
+        self.export_button.setVisible(coordinator)
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
@@ -149,6 +158,9 @@ class ClientFilePage(QWidget):
         self.back_button.setText(_("← All cases"))
         self.back_button.setToolTip(_("Back to the case list (Esc)"))
         self.erase_button.setText(_("Erase this client…"))
+        self.export_button.setText(_("Export this client's data…"))
+        self.export_button.setToolTip(_("A PDF in the client's language and a JSON file of "
+                                        "everything held about them, for the client"))
         self._update_header()
         self._update_tab_titles()
 
@@ -284,6 +296,24 @@ class ClientFilePage(QWidget):
 
         run_in_background(lambda: erasure_request.plan(session, code), ask, self._show_error,
                           busy=self.context.busy, owner=self)
+
+    def export_client_data(self, folder: str | None = None) -> None:
+        """Ask for a folder (unless given), then write the PDF and the JSON there."""
+        if self.view is None:
+            return
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(
+                self, _("Where should the client's data be saved?"))
+        if not folder:
+            return
+        session, case_id = self.context.session, self.view.file.case.id
+
+        def done(paths: tuple[Path, Path]) -> None:
+            self.status.emit(_("Saved {pdf} and {json}.").format(pdf=paths[0].name,
+                                                                json=paths[1].name))
+
+        run_in_background(lambda: subject_access.export_to(session, case_id, Path(folder)),
+                          done, self._show_error, busy=self.context.busy, owner=self)
 
     def _on_erased(self, codes: list) -> None:
         self.drop_data()
