@@ -93,7 +93,7 @@ def test_the_client_file_button_writes_both_files(qtbot, vault: Vault, her,
     unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
     page = cases_page(qtbot, window)
     search_and_open(qtbot, page, "sebine")
-    assert page.file_page.export_button.isVisible()
+    assert page.file_page.rights_button.isVisible()
     out = tmp_path / "out"
     out.mkdir()
     page.file_page.export_client_data(str(out))

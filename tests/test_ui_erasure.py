@@ -54,8 +54,9 @@ def test_erase_through_the_window_then_sync_leaves_no_string_on_either_laptop(
     page = cases_page(qtbot, window)
     search_and_open(qtbot, page, "qarayeva")
     file_page = page.file_page
-    assert file_page.erase_button.isVisible()
-    qtbot.mouseClick(file_page.erase_button, Qt.MouseButton.LeftButton)
+    assert file_page.rights_button.isVisible()
+    assert file_page.erase_action in file_page.rights_button.menu().actions()
+    file_page.erase_action.trigger()
     qtbot.waitUntil(lambda: file_page.erase_dialog is not None
                     and file_page.erase_dialog.isVisible(), timeout=WAIT_MS)
     dialog: EraseClientDialog = file_page.erase_dialog

@@ -13,7 +13,7 @@ THINGS = {
     "client": N_("Client"), "consent": N_("Consent"), "demo": N_("Demo data"),
     "emergency": N_("Emergency erase"), "evidence": N_("Evidence"),
     "follow_up": N_("Follow-up task"), "import": N_("Import"), "legal": N_("Legal consultation"),
-    "lock": N_("Lock"), "login": N_("Login"), "logout": N_("Logout"),
+    "lock": N_("Locking"), "login": N_("Login"), "logout": N_("Logout"),
     "medical": N_("Medical service"), "note": N_("Note"), "organisation": N_("Organisation"),
     "permission": N_("Permission"), "perpetrator": N_("Perpetrator"),
     "referral": N_("Referral"), "room": N_("Room"), "service": N_("Other service"),

@@ -97,9 +97,11 @@ class AuditLogPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        for combo in (self.person_combo, self.action_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMinimumContentsLength(12)
+        # Wide enough for the usual entries, never wider than a small laptop's screen allows.
+        for combo, length in ((self.person_combo, 12), (self.action_combo, 26)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(length)
         self.model = AuditTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -113,13 +115,17 @@ class ClientFilePage(QWidget):
         self.state_label = QLabel()
         self.state_label.setObjectName("caseState")
         # Coordinators only: the right to erasure (the store checks the role again).
-        self.erase_button = QPushButton()
-        self.erase_button.setObjectName("eraseClientButton")
-        self.erase_button.clicked.connect(self.open_erase_dialog)
+        # One menu button keeps the header narrow in every language.
+        self.rights_button = QToolButton()
+        self.rights_button.setObjectName("clientRightsButton")
+        self.rights_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.rights_menu = QMenu(self)
+        self.export_action = self.rights_menu.addAction("")
+        self.export_action.triggered.connect(lambda: self.export_client_data())
+        self.erase_action = self.rights_menu.addAction("")
+        self.erase_action.triggered.connect(self.open_erase_dialog)
+        self.rights_button.setMenu(self.rights_menu)
         self.erase_dialog: EraseClientDialog | None = None
-        self.export_button = QPushButton()
-        self.export_button.setObjectName("exportClientButton")
-        self.export_button.clicked.connect(lambda: self.export_client_data())
         self.name_row = QHBoxLayout()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
@@ -139,8 +145,7 @@ class ClientFilePage(QWidget):
         header.addWidget(self.code_label)
         header.addStretch(1)
         header.addWidget(self.state_label)
-        header.addWidget(self.export_button)
-        header.addWidget(self.erase_button)
+        header.addWidget(self.rights_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.addLayout(header)
@@ -149,17 +154,17 @@ class ClientFilePage(QWidget):
         self.back_button.clicked.connect(self.back)
         # Only once it has a parent: a parentless visible button would be a window of its own.
         coordinator = context.session.user.has_role(Role.COORDINATOR)
-        self.erase_button.setVisible(coordinator)
-        self.export_button.setVisible(coordinator)
+        self.rights_button.setVisible(coordinator)
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.back_button.setText(_("← All cases"))
         self.back_button.setToolTip(_("Back to the case list (Esc)"))
-        self.erase_button.setText(_("Erase this client…"))
-        self.export_button.setText(_("Export this client's data…"))
-        self.export_button.setToolTip(_("A PDF in the client's language and a JSON file of "
+        self.rights_button.setText(_("Client's rights"))
+        self.erase_action.setText(_("Erase this client…"))
+        self.export_action.setText(_("Export this client's data…"))
+        self.export_action.setToolTip(_("A PDF in the client's language and a JSON file of "
                                         "everything held about them, for the client"))
         self._update_header()
         self._update_tab_titles()
