@@ -15,6 +15,7 @@ in a small file beside the vault (no personal data; deleting it only resets the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -148,13 +149,15 @@ def after_failed_unlock(directory: Path, slots_path: Path, slots: SlotFile,
         if count >= wipe_after:
             _fire(directory, slots_path, slots, slot)
             return True
-        _write_failures(directory, count)
+        with contextlib.suppress(OSError):  # a read-only folder: the count is not kept
+            _write_failures(directory, count)
     return False
 
 
 def after_unlock(directory: Path) -> None:
     if (directory / FAILURES_NAME).exists():
-        _write_failures(directory, 0)
+        with contextlib.suppress(OSError):
+            _write_failures(directory, 0)
 
 
 def _fire(directory: Path, slots_path: Path, slots: SlotFile, policy_slot: Slot) -> None:
@@ -162,8 +165,10 @@ def _fire(directory: Path, slots_path: Path, slots: SlotFile, policy_slot: Slot)
     if not any(s.slot_id == RECOVERY_SLOT_ID for s in kept) or "post_mac" not in policy_slot.kdf:
         raise SlotFileCorrupted()
     keyless = SlotFile(slots.vault_id, slots.name_salt, kept, policy_slot.kdf["post_mac"])
-    atomic_write(slots_path, keyless.to_bytes())
-    (directory / FAILURES_NAME).unlink(missing_ok=True)
+    # The person at the screen must see only the ordinary message, even if the disk refuses.
+    with contextlib.suppress(OSError):
+        atomic_write(slots_path, keyless.to_bytes())
+        (directory / FAILURES_NAME).unlink(missing_ok=True)
 
 
 # --- kept current by SlotFile.save ------------------------------------------------------
