@@ -181,6 +181,17 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
                 admin.tabs.setCurrentIndex(index)
                 QTest.qWait(300)  # the tab's list loads in the background
                 shooter.shoot(f"admin-{name}", window)
+            admin.tabs.setCurrentWidget(admin.audit_page)
+            wait_until(lambda admin=admin: admin.audit_page.model.rowCount() > 0)
+            QTest.qWait(300)
+            shooter.shoot("admin-audit-log", window)
+            admin.tabs.setCurrentWidget(admin.retention_page)
+            admin.retention_page.cases_spin.setValue(10)
+            admin.retention_page.drafts_spin.setValue(90)
+            admin.retention_page.dry_run()
+            wait_until(lambda admin=admin: admin.retention_page.plan is not None)
+            QTest.qWait(200)
+            shooter.shoot("admin-retention", window)
             admin.tabs.setCurrentIndex(0)
             dialog = admin.users_page.open_add_dialog()
             dialog.username_edit.setText("leyla")
@@ -197,11 +208,41 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
             wait_until(lambda: operations_in_flight() == 0)  # a section computing its figures
             shooter.shoot(f"section-{area.value.replace('_', '-')}", window)
             boards_screens(shooter, window, area)
+    coordinator_screens(shooter, window)
     work.select_area(Area.ADMINISTRATION)
     window.lock_now()
     shooter.shoot("locked", window)
     window.close()
     window.deleteLater()
+
+
+def coordinator_screens(shooter: Shooter, window: MainWindow) -> None:
+    """Erase this client…, Vault → Emergency erase…, Help → User guide and About."""
+    work = window.work_area
+    work.select_area(Area.CASES)
+    page = work.page_for[Area.CASES]
+    page.show_case(SHOWCASE["case_id"])
+    wait_until(lambda: page.file_page.view is not None
+               and page.file_page.case_id == SHOWCASE["case_id"])
+    page.file_page.open_erase_dialog()
+    wait_until(lambda: page.file_page.erase_dialog is not None
+               and page.file_page.erase_dialog.isVisible())
+    erase = page.file_page.erase_dialog
+    shooter.shoot("dialog-erase-client", erase)
+    erase.reject()
+    page.show_list()
+    emergency = window.menus.open_emergency()
+    shooter.shoot("dialog-emergency-erase", emergency)
+    emergency.reject()
+    guide = window.menus.open_guide()
+    guide.resize(1000, 700)
+    guide.select_chapter(1)
+    QTest.qWait(200)
+    shooter.shoot("dialog-user-guide", guide)
+    guide.close()
+    about = window.menus.open_about()
+    shooter.shoot("dialog-about", about)
+    about.reject()
 
 
 def showcase_case(vault: Vault) -> str:

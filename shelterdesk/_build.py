@@ -15,6 +15,22 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def copy_guide_screenshots(target: Path) -> list[Path]:
+    """The screenshots the user guide shows (docs/screenshots/<lang>/<name>.png), so the
+    installed app shows them offline; only those the guides refer to."""
+    import re
+
+    copied = []
+    for guide in sorted((ROOT / "resources" / "help").glob("guide.*.md")):
+        for reference in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", guide.read_text("utf-8")):
+            language, name = reference.split("/")[-2:]
+            source = ROOT / "docs" / "screenshots" / language / name
+            if source.is_file():
+                (target / language).mkdir(parents=True, exist_ok=True)
+                copied.append(Path(shutil.copy2(source, target / language / name)))
+    return copied
+
+
 class BuildWithResources(build_py):
     def run(self) -> None:
         super().run()
@@ -22,6 +38,7 @@ class BuildWithResources(build_py):
         resources = ROOT / "resources"
         if resources.is_dir():
             shutil.copytree(resources, package / "_resources", dirs_exist_ok=True)
+            copy_guide_screenshots(package / "_resources" / "help" / "screenshots")
         # The same compiler the app and the PyInstaller spec use, pending fragments included.
         from shelterdesk.i18n.catalogs import compile_catalogs
 

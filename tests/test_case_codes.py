@@ -42,3 +42,9 @@ def test_adjacent_swaps_are_caught(position: int) -> None:
         return
     swapped = random_part[:position] + b + a + random_part[position + 2:]
     assert not case_codes.is_valid(f"{prefix}-{year}-{swapped}-{check}")
+
+
+def test_normalize_keeps_a_prefix_with_the_letter_o() -> None:
+    """DEMO-… stays DEMO-… (the demo vault's codes were not found); O in the random part is 0."""
+    assert case_codes.normalize(" demo-26-9tprm7-t ") == "DEMO-26-9TPRM7-T"
+    assert case_codes.normalize("tu-25-o1abcd-o") == "TU-25-01ABCD-0"

@@ -23,7 +23,8 @@ SCREENS = [
     "dialog-organisation", "locked", "shelter-bed", "dialog-discharge", "dialog-admit",
     "dialog-referral-status", "dialog-referral-preview", "cases-file-overview",
     "cases-file-legal", "cases-file-evidence", "dialog-legal-consultation", "dialog-intake",
-    "dialog-intake-recruitment",
+    "dialog-intake-recruitment", "admin-audit-log", "dialog-erase-client",
+    "dialog-emergency-erase", "dialog-user-guide", "dialog-about", "admin-retention",
 ]
 # Words that are the same in every language: names, brands, codes, units.
 NOT_ENGLISH = {"shelterdesk", "demo", "ctrl", "shift", "facebook", "instagram", "telegram",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import clients, erasure
+from shelterdesk.domain.tasks import Note
+from shelterdesk.store import clients, erasure, search, tasks
 from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import envelope, service
+from tests.raw_pages import everything_readable
 from tests.records_helpers import intake
 from tests.sync_helpers import ADMIN, PASSPHRASE, MemoryTransport, build_org
 
@@ -98,3 +101,58 @@ def test_erasing_a_client_never_synced_leaves_only_tombstones(org, tmp_path: Pat
             "SELECT tbl, col FROM change_log WHERE tbl NOT LIKE '~%'").fetchall()
         assert logged and all(col == "-" for _tbl, col in logged)
     assert _traces(a) == {}
+
+
+# Strings only the erased client has, as typed and as the search index folds them.
+SECRETS = ["Zümrüdxanım", "zumrudxanim", "Qarayeva", "qarayeva", "Gizli küçə 77",
+           "705559876", "Syncnote qvzt", "syncnote", "Syncdraft wxyz"]
+
+
+def _pages(vault: Vault, key: bytes) -> bytes:
+    return everything_readable(vault.database_path, key)
+
+
+def _rich_client(session):
+    case = intake(session, given_name="Zümrüdxanım", family_name="Qarayeva",
+                  phone="+994 70 555 98 76", address="Gizli küçə 77")
+    tasks.add_note(session, Note(case.id, "Syncnote qvzt"))
+    return case
+
+
+def test_a_received_erasure_leaves_no_string_in_any_page_of_either_laptop(
+        org, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        shutil.copytree(org.root / name, tmp_path / name)
+    a, b = Vault(tmp_path / "a"), Vault(tmp_path / "b")
+    transport = MemoryTransport(copy.deepcopy(org.store))
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        case = _rich_client(session)
+        intake(session, given_name="Gülnarə", family_name="Keepova")
+        service.sync_now(session, transport)
+    with b.unlock(ADMIN, PASSPHRASE) as session:
+        service.sync_now(session, transport)
+        with session.lock:  # a half-typed form about her on the receiving laptop
+            session.connection.execute(
+                "INSERT INTO drafts (id, user_id, form, subject_id, content, saved_at)"
+                " VALUES ('draft-b', ?, 'note', ?, ?, 'now')",
+                (session.user.id, case.id, json.dumps({"body": "Syncdraft wxyz"})))
+            session.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # The control: the decryption shows her strings on the receiving laptop before.
+    before = _pages(b, org.keys["b"])
+    assert all(text.encode() in before for text in SECRETS), \
+        [t for t in SECRETS if t.encode() not in before]
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        assert erasure.erase_client(session, case.id).purged
+        service.sync_now(session, transport)
+    with b.unlock(ADMIN, PASSPHRASE) as session:
+        summary = service.sync_now(session, transport)
+        assert summary.erased_rows >= 2 and "erasure_not_compacted" not in summary.warnings
+        assert search.matching_case_ids(session.connection, "qarayeva") == []
+        assert search.matching_case_ids(session.connection, "keepova")
+        assert session.connection.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+    for vault, name in ((a, "a"), (b, "b")):
+        data = _pages(vault, org.keys[name])
+        for text in SECRETS:
+            for encoding in ("utf-8", "utf-16-le"):
+                assert text.encode(encoding) not in data, (name, text)
+        assert b"Keepova" in data, name

@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync_commands.register(commands, common)
     from shelterdesk.cli import relay_commands
     relay_commands.register(commands, common)
+    from shelterdesk.cli import erase_commands, retention_commands
+    erase_commands.register(commands, common)
+    retention_commands.register(commands, common)
     return parser
 
 

@@ -36,6 +36,9 @@ WARNINGS = {
     "waiting_for_related_records": N_(
         "Some records refer to records another laptop has not sent yet; they will connect "
         "once it syncs."),
+    "erasure_not_compacted": N_(
+        "An erasure arrived and its records are gone, but the vault file could not be "
+        "compacted yet (a backup may be running); the next sync tries again."),
 }
 
 

@@ -68,6 +68,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     audit_commands.add_parser("verify", parents=[common],
                               help=_("recompute the audit chain")).set_defaults(
         handler=cmd_audit_verify)
+    from shelterdesk.cli import audit_commands as audit_reading
+
+    audit_reading.register(audit_commands, common)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -40,7 +40,11 @@ def generate(prefix: str, on: date, rng: random.Random | None = None) -> str:
 
 
 def normalize(code: str) -> str:
-    return code.strip().upper().replace("O", "0").replace(" ", "")
+    """Upper case without spaces; a letter O typed in the random part means zero (the
+    alphabet has no O), but a prefix such as DEMO keeps its letter."""
+    text = code.strip().upper().replace(" ", "")
+    prefix, dash, rest = text.partition("-")
+    return prefix + dash + rest.replace("O", "0")
 
 
 def is_valid(code: str) -> bool:

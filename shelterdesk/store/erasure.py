@@ -27,6 +27,7 @@ from shelterdesk.store.vault import Session
 
 _CHUNK = 400  # parameters per IN (…) list
 PURGE_WAIT_MS = 500
+COMPACT_PENDING = "erasure_compact_pending"  # meta flag: the next sync compacts the file
 
 
 class ErasureNotPurged(UserFacingError):
@@ -44,7 +45,7 @@ class ErasureReport:
     purged: bool = False  # WAL checkpointed and file rebuilt
 
 
-def erase_client(session: Session, case_id: str) -> ErasureReport:
+def erase_client(session: Session, case_id: str, *, reason: str = "") -> ErasureReport:
     """Erase the client of ``case_id`` with all their cases and everything under them.
 
     Coordinator only. One transaction for the rows (all or nothing), then
@@ -59,6 +60,8 @@ def erase_client(session: Session, case_id: str) -> ErasureReport:
         client_id = row[0]
         case_ids = [r[0] for r in connection.execute(
             "SELECT id FROM cases WHERE client_id = ? ORDER BY id", (client_id,))]
+        codes = sorted(r[0] for r in connection.execute(
+            "SELECT case_code FROM cases WHERE client_id = ?", (client_id,)))
         counts: dict[str, int] = defaultdict(int)
         for one in case_ids:
             search.remove_case(connection, one)
@@ -72,12 +75,18 @@ def erase_client(session: Session, case_id: str) -> ErasureReport:
         connection.execute("DELETE FROM meta WHERE key = 'erasing'")
         # Merge the index segments: a deleted row's tokens otherwise stay until a merge.
         connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        # Pseudonymous codes (so a second request is answered) and the reason, never a name.
+        extra = {"reason": reason} if reason else {}
         audit.append(connection, session.user.id, "client.erase", "client", client_id,
-                     cases=len(case_ids), rows={k: v for k, v in sorted(counts.items()) if v})
+                     cases=len(case_ids), case_codes=codes,
+                     rows={k: v for k, v in sorted(counts.items()) if v}, **extra)
     report = ErasureReport(client_id, case_ids, {k: v for k, v in counts.items() if v})
     try:
         purge(session)
     except ErasureNotPurged:
+        with session.lock, transaction(session.connection) as connection:
+            connection.execute("INSERT INTO meta (key, value) VALUES (?, 'yes')"
+                               " ON CONFLICT (key) DO NOTHING", (COMPACT_PENDING,))
         return report
     return ErasureReport(client_id, case_ids, report.rows, purged=True)
 
@@ -89,23 +98,35 @@ def purge(session: Session) -> None:
     made) or the disk has no room for the rebuild.
     """
     with session.lock:
-        connection = session.connection
-        # A reader (a backup) holds old pages for seconds: do not freeze the window waiting.
-        previous = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
-        connection.execute(f"PRAGMA busy_timeout = {PURGE_WAIT_MS}")
-        try:
-            _checkpoint(connection)
-            connection.execute("VACUUM")
-            _checkpoint(connection)
-        except DatabaseError as exc:
-            mapped = storage_error(exc)
-            detail = mapped.params.get("detail", "disk full") if mapped else (
-                getattr(exc, "sqlite_errorname", "") or "busy")
-            raise ErasureNotPurged(detail=detail) from None
-        except StorageFailed as error:
-            raise ErasureNotPurged(detail=type(error).__name__) from None
-        finally:
-            connection.execute(f"PRAGMA busy_timeout = {previous}")
+        compact(session.connection)
+
+
+def compact(connection: Connection, *, optimize_index: bool = False) -> None:
+    """Reclaim the bytes of deleted rows: the erasing laptop and a laptop that receives the
+    erasure by sync call the same steps, so both end with no page holding the client.
+
+    ``optimize_index`` merges the search index's segments first (a deleted row's tokens
+    otherwise stay in them until a merge); the caller holds the session's lock.
+    """
+    # A reader (a backup) holds old pages for seconds: do not freeze the window waiting.
+    previous = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    connection.execute(f"PRAGMA busy_timeout = {PURGE_WAIT_MS}")
+    try:
+        if optimize_index:
+            with transaction(connection):
+                connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+        _checkpoint(connection)
+        connection.execute("VACUUM")
+        _checkpoint(connection)
+    except DatabaseError as exc:
+        mapped = storage_error(exc)
+        detail = mapped.params.get("detail", "disk full") if mapped else (
+            getattr(exc, "sqlite_errorname", "") or "busy")
+        raise ErasureNotPurged(detail=detail) from None
+    except StorageFailed as error:
+        raise ErasureNotPurged(detail=type(error).__name__) from None
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {previous}")
 
 
 def _checkpoint(connection: Connection) -> None:
@@ -126,6 +147,25 @@ def _children(connection: Connection) -> dict[str, list[tuple[str, str, str]]]:
             parent, child_column, parent_column = fk[2], fk[3], fk[4] or "id"
             found[parent].append((table, child_column, parent_column))
     return found
+
+
+def count_tree(connection: Connection, client_id: str) -> dict[str, int]:
+    """Rows per table that erasing this client would delete: the real deletion, inside a
+    transaction that is rolled back (so a row reached by two paths is counted once)."""
+    counts: dict[str, int] = defaultdict(int)
+    try:
+        with transaction(connection):
+            connection.execute("INSERT INTO meta (key, value) VALUES ('erasing', 'yes')"
+                               " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            _erase_tree(connection, "clients", "id", [client_id], _children(connection), counts)
+            raise _DryRun()
+    except _DryRun:
+        pass
+    return {k: v for k, v in counts.items() if v}
+
+
+class _DryRun(Exception):
+    """Rolls the counting transaction back."""
 
 
 def _erase_tree(connection: Connection, table: str, column: str, values: list[str],

@@ -47,6 +47,7 @@ from shelterdesk.store.errors import SlotFileCorrupted
 MAGIC = b"SDKS1\n"
 FORMAT = 1
 RECOVERY_SLOT_ID = "recovery"
+EMERGENCY_SLOT_ID = "emergency"  # the emergency-erase policy (store/emergency.py)
 # RFC 9106 low-memory profile: the floor below which no slot is ever written.
 MIN_MEMORY_KIB = 64 * 1024
 MAX_MEMORY_KIB = 1024 * 1024
@@ -189,7 +190,7 @@ class Slot:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Slot:
         kind = data["kind"]
-        if kind not in ("member", "user", "recovery", "disabled"):
+        if kind not in ("member", "user", "recovery", "disabled", "emergency"):
             raise SlotFileCorrupted()
         slot = cls(str(data["id"]), kind, dict(data["kdf"]), _unb64(data["salt"]),
                    _unb64(data["nonce"]), _unb64(data["ct"]))
@@ -311,6 +312,10 @@ class SlotFile:
         return MAGIC + body + b"\n" + checksum + b"\n"
 
     def save(self, path: Path, vault_key: bytes) -> None:
+        if self.find(EMERGENCY_SLOT_ID) is not None:
+            from shelterdesk.store import emergency  # it builds on this module
+
+            emergency.refresh(self, vault_key)
         self.mac = self.compute_mac(vault_key)
         atomic_write(path, self.to_bytes())
 

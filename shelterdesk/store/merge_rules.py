@@ -113,6 +113,9 @@ def scrub(connection: Connection, table: str, row_id: str) -> None:
                       f"DELETE FROM sync_quarantine WHERE {where}",
                       f"UPDATE sync_conflicts SET value = NULL WHERE {where}"):
         connection.execute(statement, (table, row_id))
+    if table in ("clients", "cases"):
+        # Drafts stay on their laptop and name their subject without a foreign key.
+        connection.execute("DELETE FROM drafts WHERE subject_id = ?", (row_id,))
 
 
 def flag(connection: Connection, kind: str, key: str, *, table: str = "", row_id: str = "",

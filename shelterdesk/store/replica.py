@@ -39,6 +39,7 @@ class ApplyReport:
     orphaned: int = 0
     conflicts: int = 0
     ignored: int = 0
+    erased: int = 0  # rows removed by an erasure's tombstone (the receiver then compacts)
     max_hlc: int = 0
     touched: dict[str, set[str]] = field(default_factory=dict)
     controls: list[Change] = field(default_factory=list)
@@ -47,7 +48,8 @@ class ApplyReport:
         self.touched.setdefault(table, set()).add(row_id)
 
     def add(self, other: ApplyReport) -> None:
-        for name in ("applied", "superseded", "quarantined", "orphaned", "conflicts", "ignored"):
+        for name in ("applied", "superseded", "quarantined", "orphaned", "conflicts", "ignored",
+                     "erased"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.max_hlc = max(self.max_hlc, other.max_hlc)
         for table, ids in other.touched.items():
@@ -292,6 +294,7 @@ class Merger:
                            (shape.name, change.row_id))
         if erase:
             merge_rules.scrub(self.c, shape.name, change.row_id)
+            report.erased += 1
         self._set_row_state(shape, change, -1 if erase else 0)
         report.applied += 1
         report.touch(shape.name, change.row_id)

@@ -22,7 +22,7 @@ from shelterdesk.domain.errors import PermissionDenied, UserFacingError, Validat
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.validation import text_problems
 from shelterdesk.i18n import N_
-from shelterdesk.store import audit, member_slots, recovery
+from shelterdesk.store import audit, emergency, member_slots, recovery
 from shelterdesk.store.connection import (
     Connection,
     DatabaseError,
@@ -216,21 +216,28 @@ class Vault:
             name = normalize_username(username)
             slot = slots.find(slots.slot_id_for(name))
             if slot is None:
-                self.throttle.failed()
+                self._failed(slots, passphrase)
                 raise UnknownUser(name=name)
             if slot.kind == "disabled":
-                self.throttle.failed()
+                self._failed(slots, passphrase)
                 raise UserDisabled(name=name)
             vault_key = slots.unwrap_user(slot, passphrase)
             if vault_key is None:
-                self.throttle.failed()
+                # A duress passphrase lands here too: the slots are destroyed, and the
+                # person at the screen sees the ordinary message.
+                self._failed(slots, passphrase)
                 raise WrongPassphrase()
             session = self._open_session(slots, vault_key, name, "login")
+            emergency.after_unlock(self.directory)
             if slot.kind == "user" and member_slots.has_table(session.connection):
                 # A one-layer slot from before sync: give the user a credential that
                 # every laptop of the organisation will accept.
                 session.rewrite_slot(name, passphrase, action=None)
             return session
+
+    def _failed(self, slots: SlotFile, passphrase: str) -> None:
+        self.throttle.failed()
+        emergency.after_failed_unlock(self.directory, self.slots_path, slots, passphrase)
 
     def unlock_with_recovery(self, recovery_text: str, username: str,
                              new_passphrase: str) -> Session:
@@ -416,6 +423,11 @@ class Session:
             if not slots.mac_matches(self._vault_key):
                 raise SlotFileCorrupted()
             slots.disable(username)
+            slots.save(self.vault.slots_path, self._vault_key)
+
+    def save_slots(self, slots: SlotFile) -> None:
+        """Write this laptop's slot file (atomically), authenticated with the vault key."""
+        with self.lock:
             slots.save(self.vault.slots_path, self._vault_key)
 
     def verify_passphrase(self, passphrase: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-from shelterdesk.store import changes, replica, sync_conflicts
+from shelterdesk.store import changes, erasure, replica, sync_conflicts
 from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.capture import shapes as table_shapes
 from shelterdesk.store.connection import Connection, transaction
@@ -68,6 +68,7 @@ class SyncSummary:
     sent_bytes: int = 0
     received_envelopes: int = 0
     applied_changes: int = 0
+    erased_rows: int = 0  # rows an erasure received from another laptop removed here
     superseded_changes: int = 0
     quarantined_changes: int = 0
     released_changes: int = 0
@@ -119,7 +120,30 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
         _warnings(conn, found, summary)
+        if summary.erased_rows or registry_meta(conn, erasure.COMPACT_PENDING):
+            _compact_after_erasure(conn, summary)
         return summary
+
+
+def _compact_after_erasure(conn: Connection, summary: SyncSummary) -> None:
+    """An erasure arrived: merge the search index and rebuild the file exactly as the erasing
+    laptop did, so no page of this laptop's database keeps the client's strings."""
+    with transaction(conn):
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, 'yes')"
+                     " ON CONFLICT (key) DO NOTHING", (erasure.COMPACT_PENDING,))
+    try:
+        erasure.compact(conn, optimize_index=True)
+    except erasure.ErasureNotPurged:
+        # Rows are gone and secure_delete zeroed their pages; the next sync tries again.
+        summary.warnings.append("erasure_not_compacted")
+        return
+    with transaction(conn):
+        conn.execute("DELETE FROM meta WHERE key = ?", (erasure.COMPACT_PENDING,))
+
+
+def registry_meta(conn: Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else ""
 
 
 def _registry_pass(conn: Connection, place: Transport, summary: SyncSummary) -> int:
@@ -230,6 +254,7 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
         changes.record_applied(conn, header.sender, header.seq_to, envelope.digest(blob))
     summary.received_envelopes += 1
     summary.applied_changes += report.applied
+    summary.erased_rows += report.erased
     summary.superseded_changes += report.superseded
     summary.quarantined_changes += report.quarantined
     summary.conflicts_new += report.conflicts

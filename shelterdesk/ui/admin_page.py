@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.audit_log_page import AuditLogPage
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.organisations_page import OrganisationsPage
+from shelterdesk.ui.retention_page import RetentionPage
 from shelterdesk.ui.shelters_page import SheltersPage
 from shelterdesk.ui.users_page import UsersPage
 from shelterdesk.ui.vault_settings_page import VaultSettingsPage
@@ -30,8 +32,10 @@ class AdministrationPage(QWidget):
         self.organisations_page = OrganisationsPage(session, busy)
         self.shelters_page = SheltersPage(session, busy)
         self.settings_page = VaultSettingsPage(session, busy)
+        self.audit_page = AuditLogPage(session, busy)
+        self.retention_page = RetentionPage(session, busy)
         for page in (self.users_page, self.organisations_page, self.shelters_page,
-                     self.settings_page):
+                     self.settings_page, self.audit_page, self.retention_page):
             self.tabs.addTab(page, "")
             page.status.connect(self.status)
         layout = QVBoxLayout(self)
@@ -47,6 +51,8 @@ class AdministrationPage(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self.organisations_page), _("Organisations"))
         self.tabs.setTabText(self.tabs.indexOf(self.shelters_page), _("Shelters"))
         self.tabs.setTabText(self.tabs.indexOf(self.settings_page), _("Settings"))
+        self.tabs.setTabText(self.tabs.indexOf(self.audit_page), _("Audit log"))
+        self.tabs.setTabText(self.tabs.indexOf(self.retention_page), _("Retention"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -55,5 +61,5 @@ class AdministrationPage(QWidget):
 
     def drop_data(self) -> None:
         for page in (self.users_page, self.organisations_page, self.shelters_page,
-                     self.settings_page):
+                     self.settings_page, self.audit_page, self.retention_page):
             page.drop_data()

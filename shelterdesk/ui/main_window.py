@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.workspace import Area, area_label
 from shelterdesk.i18n import _
-from shelterdesk.store import settings
+from shelterdesk.store import emergency, settings
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
@@ -30,7 +30,8 @@ from shelterdesk.ui.inactivity import InactivityWatcher
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.screen_lock import ScreenLockWatcher
-from shelterdesk.ui.unlock_page import UnlockPage
+from shelterdesk.ui.unlock_page import UnlockPage, describe_error
+from shelterdesk.ui.window_menus import WindowMenus
 from shelterdesk.ui.work_area import WorkArea
 
 LOCK_SHORTCUT = "Ctrl+Shift+L"
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.toolbar.addWidget(spacer)
         self.toolbar.addAction(self.lock_action)
         self.addToolBar(self.toolbar)
+        self.menus = WindowMenus(self)
+        self.menus.erase_keys_requested.connect(self.erase_keys_and_lock)
 
         self.inactivity = InactivityWatcher(application, idle_timeout_ms or 5 * 60_000, self)
         self.inactivity.idle.connect(lambda: self.lock("lock.idle"))
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
             shortcut=QKeySequence(LOCK_SHORTCUT).toString(
                 QKeySequence.SequenceFormat.NativeText)))
         self.toolbar.setWindowTitle(_("Main toolbar"))
+        self.menus.retranslate_ui()
         if self.session is not None:
             self.user_label.setText(_("Logged in: {user}").format(
                 user=self.session.user.username))
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session is not session:
             self.session.close(action="logout")
         self.session = session
+        self.menus.set_session(session)
         with session.lock:
             chosen_language = settings.get(session, "language")
             minutes = settings.get(session, "auto_lock_minutes")
@@ -180,6 +185,7 @@ class MainWindow(QMainWindow):
             return
         self.about_to_lock.emit()
         session, self.session = self.session, None
+        self.menus.set_session(None)
         self.inactivity.stop()
         for dialog in self.findChildren(QDialog):
             dialog.reject()
@@ -197,6 +203,18 @@ class MainWindow(QMainWindow):
         self.clipboard.clear_if_ours()
         self.show_status(_("Locked."))
         self.locked.emit()
+
+    def erase_keys_and_lock(self) -> None:
+        """The coordinator's emergency erase: this laptop's keys go, then the window locks."""
+        if self.session is None:
+            return
+        try:
+            emergency.erase_now(self.session, close=False)
+        except Exception as error:  # noqa: BLE001 - shown in words, the window stays usable
+            self.show_status(describe_error(error), 15_000)
+            return
+        self._last_user = ""
+        self.lock("emergency.erase")
 
     def _show_locked(self) -> None:
         self.unlock_page.reset(self._last_user)

@@ -51,6 +51,7 @@ class CasesPage(QWidget):
         self.list_page.drafts_panel.drafts_found.connect(self._tell_about_drafts)
         self.file_page.back.connect(self.show_list)
         self.file_page.status.connect(self.status)
+        self.file_page.erased.connect(lambda _codes: self.show_list())
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.file_page)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.show_list)

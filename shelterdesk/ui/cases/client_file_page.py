@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Kind
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import client_file, organisations, settings, staff
+from shelterdesk.reports import subject_access
+from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.erase_dialog import EraseClientDialog
 from shelterdesk.ui.cases.evidence_tab import EvidenceTab
 from shelterdesk.ui.cases.intake_tab import IntakeTab
 from shelterdesk.ui.cases.overview_tab import FileView, OverviewTab
@@ -91,6 +98,7 @@ class ClientFilePage(QWidget):
     opened = Signal(str)
     status = Signal(str)
     changed = Signal()
+    erased = Signal(list)  # the case codes erased (the file is gone)
 
     def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +114,18 @@ class ClientFilePage(QWidget):
         self.code_label.setObjectName("caseCode")
         self.state_label = QLabel()
         self.state_label.setObjectName("caseState")
+        # Coordinators only: the right to erasure (the store checks the role again).
+        # One menu button keeps the header narrow in every language.
+        self.rights_button = QToolButton()
+        self.rights_button.setObjectName("clientRightsButton")
+        self.rights_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.rights_menu = QMenu(self)
+        self.export_action = self.rights_menu.addAction("")
+        self.export_action.triggered.connect(lambda: self.export_client_data())
+        self.erase_action = self.rights_menu.addAction("")
+        self.erase_action.triggered.connect(self.open_erase_dialog)
+        self.rights_button.setMenu(self.rights_menu)
+        self.erase_dialog: EraseClientDialog | None = None
         self.name_row = QHBoxLayout()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
@@ -125,18 +145,27 @@ class ClientFilePage(QWidget):
         header.addWidget(self.code_label)
         header.addStretch(1)
         header.addWidget(self.state_label)
+        header.addWidget(self.rights_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.addLayout(header)
         layout.addWidget(self.message_label)
         layout.addWidget(self.tabs, 1)
         self.back_button.clicked.connect(self.back)
+        # Only once it has a parent: a parentless visible button would be a window of its own.
+        coordinator = context.session.user.has_role(Role.COORDINATOR)
+        self.rights_button.setVisible(coordinator)
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.back_button.setText(_("← All cases"))
         self.back_button.setToolTip(_("Back to the case list (Esc)"))
+        self.rights_button.setText(_("Client's rights"))
+        self.erase_action.setText(_("Erase this client…"))
+        self.export_action.setText(_("Export this client's data…"))
+        self.export_action.setToolTip(_("A PDF in the client's language and a JSON file of "
+                                        "everything held about them, for the client"))
         self._update_header()
         self._update_tab_titles()
 
@@ -258,6 +287,44 @@ class ClientFilePage(QWidget):
     def _on_changed(self) -> None:
         self.refresh()
         self.changed.emit()
+
+    def open_erase_dialog(self) -> None:
+        """Count what would go (in the background), then ask for the reason and the code."""
+        if self.view is None:
+            return
+        session, code = self.context.session, self.view.file.case.case_code
+
+        def ask(plan: erasure_request.ErasurePlan) -> None:
+            self.erase_dialog = EraseClientDialog(session, plan, self)
+            self.erase_dialog.erased.connect(self._on_erased)
+            self.erase_dialog.open()
+
+        run_in_background(lambda: erasure_request.plan(session, code), ask, self._show_error,
+                          busy=self.context.busy, owner=self)
+
+    def export_client_data(self, folder: str | None = None) -> None:
+        """Ask for a folder (unless given), then write the PDF and the JSON there."""
+        if self.view is None:
+            return
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(
+                self, _("Where should the client's data be saved?"))
+        if not folder:
+            return
+        session, case_id = self.context.session, self.view.file.case.id
+
+        def done(paths: tuple[Path, Path]) -> None:
+            self.status.emit(_("Saved {pdf} and {json}.").format(pdf=paths[0].name,
+                                                                json=paths[1].name))
+
+        run_in_background(lambda: subject_access.export_to(session, case_id, Path(folder)),
+                          done, self._show_error, busy=self.context.busy, owner=self)
+
+    def _on_erased(self, codes: list) -> None:
+        self.drop_data()
+        self.status.emit(_("Erased: {codes}. Sync carries the erasure to the other "
+                           "laptops.").format(codes=", ".join(codes)))
+        self.erased.emit(codes)
 
     def _show_error(self, error: BaseException) -> None:
         self.message_label.setText(describe_error(error))
