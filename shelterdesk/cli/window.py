@@ -15,4 +15,4 @@ def run(args: argparse.Namespace) -> int:
         return run_self_test()
     from shelterdesk.ui.app import run_app
 
-    return run_app(data_dir(args), demo=flag(args, "demo"))
+    return run_app(data_dir(args, check=False), demo=flag(args, "demo"))

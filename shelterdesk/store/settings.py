@@ -49,6 +49,12 @@ SPECS: dict[str, SettingSpec] = {
     "backup_keep_daily": SettingSpec(7, False, minimum=1, maximum=365),
     "backup_keep_monthly": SettingSpec(12, False, minimum=0, maximum=120),
     "backup_warn_days": SettingSpec(7, False, minimum=1, maximum=365),
+    "backup_on_exit": SettingSpec(False, False, (True, False)),
+    "backup_every_hours": SettingSpec(24, False, minimum=0, maximum=24 * 31),
+    # syncing (per laptop: the settings table is not replicated)
+    "sync_folder": SettingSpec("", False),
+    "sync_relay": SettingSpec("", False),
+    "sync_interval_minutes": SettingSpec(15, False, minimum=0, maximum=24 * 60),
 }
 
 
