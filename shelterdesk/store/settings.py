@@ -88,5 +88,22 @@ def set_value(session: Session, name: str, value: Any) -> None:
         audit.append(connection, session.user.id, "settings.change", "setting", name)
 
 
+# Settings a laptop sets for itself when it joins an organisation (any user may join).
+JOIN_SETTINGS = ("sync_folder", "sync_relay")
+
+
+def set_for_this_laptop(session: Session, name: str, value: Any) -> None:
+    """Write a sync-place setting without the coordinator check: only for joining."""
+    if name not in JOIN_SETTINGS:
+        raise InvalidSetting(name=name, value="?")
+    value = _spec(name).check(name, value)
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute(
+            "INSERT INTO settings (user_id, key, value) VALUES ('', ?, ?) "
+            "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+            (name, json.dumps(value)))
+        audit.append(connection, session.user.id, "settings.change", "setting", name)
+
+
 def all_values(session: Session) -> dict[str, Any]:
     return {name: get(session, name) for name in SPECS}

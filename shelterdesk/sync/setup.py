@@ -58,6 +58,16 @@ def save_place(session: Session, place: SyncPlace) -> None:
     settings.set_value(session, "sync_relay", place.relay.strip())
 
 
+def remember_joined_place(session: Session, place: SyncPlace) -> None:
+    """Right after joining: the laptop keeps syncing where it joined (whoever joined it).
+
+    Only while no place is saved yet; changing it later is a coordinator's choice."""
+    if saved_place(session).is_set:
+        return
+    settings.set_for_this_laptop(session, "sync_folder", place.folder.strip())
+    settings.set_for_this_laptop(session, "sync_relay", place.relay.strip())
+
+
 def transport_for(vault_dir: Path, place: SyncPlace) -> Transport:
     """The transport for a place; refuses a folder that is missing or holds the vault."""
     if place.relay:

@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         self.inactivity.start()
         self.retranslate_ui()
         self.show_status(_("Unlocked."))
+        admin = self.work_area.page_for.get(Area.ADMINISTRATION)
+        if admin is not None:  # a backup made there lifts the overdue warning
+            admin.backups_page.backed_up.connect(  # type: ignore[attr-defined]
+                lambda _result: self.backup_watch.check())
         self.auto_sync.attach(session)
         self.backup_watch.attach(session, self.work_area)
         self.unlocked.emit()
