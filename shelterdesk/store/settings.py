@@ -88,6 +88,21 @@ def set_value(session: Session, name: str, value: Any) -> None:
         audit.append(connection, session.user.id, "settings.change", "setting", name)
 
 
+def set_values(session: Session, values: dict[str, Any]) -> None:
+    """Several vault-wide settings at once: all are saved, or (one invalid) none."""
+    checked = {name: _spec(name).check(name, value) for name, value in values.items()}
+    if any(not _spec(name).per_user for name in checked):
+        session.require_role(Role.COORDINATOR, action=N_("change vault settings"))
+    with session.lock, transaction(session.connection) as connection:
+        for name, value in checked.items():
+            owner = session.user.id if _spec(name).per_user else ""
+            connection.execute(
+                "INSERT INTO settings (user_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+                (owner, name, json.dumps(value)))
+            audit.append(connection, session.user.id, "settings.change", "setting", name)
+
+
 # Settings a laptop sets for itself when it joins an organisation (any user may join).
 JOIN_SETTINGS = ("sync_folder", "sync_relay")
 

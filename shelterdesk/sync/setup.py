@@ -51,11 +51,14 @@ def saved_place(session: Session) -> SyncPlace:
     return SyncPlace(settings.get(session, "sync_folder"), settings.get(session, "sync_relay"))
 
 
-def save_place(session: Session, place: SyncPlace) -> None:
-    """Remember where this laptop syncs (coordinator; the place is tested first)."""
+def save_place(session: Session, place: SyncPlace, interval_minutes: int | None = None) -> None:
+    """Remember where (and how often) this laptop syncs (coordinator; test the place first)."""
     session.require_role(Role.COORDINATOR, action=N_("choose where this laptop syncs"))
-    settings.set_value(session, "sync_folder", place.folder.strip())
-    settings.set_value(session, "sync_relay", place.relay.strip())
+    values: dict[str, object] = {"sync_folder": place.folder.strip(),
+                                 "sync_relay": place.relay.strip()}
+    if interval_minutes is not None:
+        values["sync_interval_minutes"] = interval_minutes
+    settings.set_values(session, values)
 
 
 def remember_joined_place(session: Session, place: SyncPlace) -> None:

@@ -234,8 +234,7 @@ class BackupsPage(QWidget):
                   "backup_on_exit": self.on_exit_check.isChecked()}
 
         def work() -> None:
-            for name, value in chosen.items():
-                settings.set_value(session, name, value)
+            settings.set_values(session, chosen)
 
         def done(_result: object) -> None:
             self.status.emit(_("Backup settings saved."))

@@ -236,8 +236,7 @@ class SyncStatusTab(QWidget):
 
         def work() -> str:
             text = setup.test_place(directory, place)  # never save a place that does not work
-            setup.save_place(session, place)
-            settings.set_value(session, "sync_interval_minutes", minutes)
+            setup.save_place(session, place, minutes)
             return text
 
         def done(text: str) -> None:
