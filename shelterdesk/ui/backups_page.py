@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.i18n import N_, _, format_number
+from shelterdesk.i18n import N_, _, format_number, ngettext
 from shelterdesk.store import backup_schedule, settings
 from shelterdesk.store.backup_offer import backup_header
 from shelterdesk.store.backup_schedule import BackupEntry, BackupStatus, ScheduledBackup
@@ -311,8 +311,9 @@ class BackupsPage(QWidget):
         text = _("Backup made and checked: {file} ({size}).").format(
             file=result.info.path.name, size=size_text(result.info.size))
         if result.deleted:
-            text += " " + _("{count} older backups removed by the rotation.").format(
-                count=len(result.deleted))
+            text += " " + ngettext("{count} older backup removed by the rotation.",
+                                   "{count} older backups removed by the rotation.",
+                                   len(result.deleted)).format(count=len(result.deleted))
         self.progress_label.setText(text)
         self.status.emit(text)
         self.backed_up.emit(result)
