@@ -14,6 +14,7 @@ from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
 from shelterdesk.store import backup, organisations, settings
 from shelterdesk.store.vault import Vault
+from shelterdesk.ui.background import operations_in_flight
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 
@@ -88,6 +89,7 @@ def test_backup_made_verified_and_restored_through_the_window(qtbot, vault: Vaul
         names = [o.name for o in organisations.list_organisations(restored)]
     assert "Kept in the backup" in names
     window.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)
     # Closing with "back up on exit" within the hour made no second file (nothing due).
     assert len(list(usb.glob("*.sdbackup"))) == 1
 
@@ -124,6 +126,7 @@ def test_drive_pulled_and_another_vaults_backup(qtbot, vault: Vault, tmp_path: P
     assert not (tmp_path / "never").exists()
     restore.reject()
     window.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)
 
 
 def test_backup_on_exit_runs_before_the_vault_closes(qtbot, vault: Vault,
@@ -138,5 +141,6 @@ def test_backup_on_exit_runs_before_the_vault_closes(qtbot, vault: Vault,
     unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
     session = window.session
     window.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not session.is_open, timeout=WAIT_MS)
     assert len(list(usb.glob("*.sdbackup"))) == 1

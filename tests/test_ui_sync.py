@@ -16,6 +16,7 @@ from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
 from shelterdesk.store import audit, organisations, recovery
 from shelterdesk.store.vault import Vault
+from shelterdesk.ui.background import operations_in_flight
 from shelterdesk.ui.main_window import MainWindow
 from shelterdesk.ui.setup_wizard import SetupWizard
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
@@ -167,6 +168,7 @@ def test_two_laptops_through_the_window(qtbot, vault: Vault, tmp_path: Path) -> 
     assert org_phone(session_a, "Typed before lock") is not None
     window_a.close()
     window_b.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)
 
 
 def test_a_folder_that_disappears_and_a_relay_that_is_down(qtbot, vault: Vault,
@@ -197,6 +199,7 @@ def test_a_folder_that_disappears_and_a_relay_that_is_down(qtbot, vault: Vault,
     qtbot.waitUntil(lambda: tab.test_label.objectName() == "errorMessage", timeout=WAIT_MS)
     assert "could not be reached" in tab.test_label.text()
     window.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)
 
 
 def test_invitation_saved_only_when_asked_and_owner_only(qtbot, vault: Vault,
@@ -220,3 +223,4 @@ def test_invitation_saved_only_when_asked_and_owner_only(qtbot, vault: Vault,
     assert "exists already" in dialog.message_label.text()
     dialog.reject()
     window.close()
+    qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)

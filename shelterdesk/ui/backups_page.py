@@ -103,14 +103,27 @@ class BackupsPage(QWidget):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(self.choose_button)
-        self.form = QFormLayout(self.settings_box)
-        self.form.addRow(QLabel(), folder_row)
+        # The folder on its own line: a path needs the whole width.
+        self.folder_label = QLabel()
+        self.folder_label.setBuddy(self.folder_edit)
+        self.form = QFormLayout()
         for spin in (self.every_spin, self.daily_spin, self.monthly_spin, self.warn_spin):
+            spin.setMinimumWidth(110)
             label = QLabel()
+            label.setWordWrap(True)
             label.setBuddy(spin)
             self.form.addRow(label, spin)
-        self.form.addRow("", self.on_exit_check)
-        self.form.addRow("", self.save_button)
+        settings_layout = QVBoxLayout(self.settings_box)
+        settings_layout.addWidget(self.folder_label)
+        settings_layout.addLayout(folder_row)
+        settings_layout.addSpacing(6)
+        settings_layout.addLayout(self.form)
+        settings_layout.addWidget(self.on_exit_check)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        settings_layout.addLayout(save_row)
+        settings_layout.addStretch(1)
         # --- status, now, the list -------------------------------------------------------
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
@@ -119,6 +132,7 @@ class BackupsPage(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumWidth(200)
+        self.progress_bar.hide()  # only while a backup is being made
         self.progress_label = QLabel()
         self.progress_label.setWordWrap(True)
         now_row = QHBoxLayout()
@@ -175,7 +189,8 @@ class BackupsPage(QWidget):
             "external drive (a USB drive is the usual place) stored away from this laptop, "
             "and check now and then that one restores."))
         self.settings_box.setTitle(_("Where and when"))
-        labels = (_("Backup folder"), _("Back up automatically every (hours)"),
+        self.folder_label.setText(_("Backup folder"))
+        labels = (_("Back up automatically every (hours)"),
                   _("Keep one a day for (days)"), _("Keep one a month for (months)"),
                   _("Warn when the last backup is older than (days)"))
         for row, text in enumerate(labels):
@@ -299,6 +314,7 @@ class BackupsPage(QWidget):
         self.message_label.clear()
         self.backup_button.setEnabled(False)
         self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
         self.progress_label.setText(_("Copying the vault, checking the copy, writing the "
                                       "file…"))
         run_in_background(lambda: backup_schedule.run_scheduled_backup(session),
@@ -306,8 +322,7 @@ class BackupsPage(QWidget):
 
     def _on_backed_up(self, result: ScheduledBackup) -> None:
         self.backup_button.setEnabled(True)
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(1)
+        self.progress_bar.hide()
         text = _("Backup made and checked: {file} ({size}).").format(
             file=result.info.path.name, size=size_text(result.info.size))
         if result.deleted:
@@ -321,8 +336,7 @@ class BackupsPage(QWidget):
 
     def _on_backup_failed(self, error: BaseException) -> None:
         self.backup_button.setEnabled(True)
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self.progress_bar.hide()
         self.progress_label.clear()
         self.message_label.setText(describe_error(error))
         self.reload()

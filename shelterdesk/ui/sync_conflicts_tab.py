@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.validation import field_label
 from shelterdesk.i18n import N_, _, format_datetime
 from shelterdesk.store import conflict_settle
 from shelterdesk.store.conflict_settle import ConflictView
@@ -33,6 +34,21 @@ from shelterdesk.ui.sync_status_tab import when_text
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# What a person calls the records of each replicated table.
+RECORD_LABELS = {
+    "users": N_("User"), "organisations": N_("Organisation"), "shelters": N_("Shelter"),
+    "rooms": N_("Room"), "beds": N_("Bed"), "clients": N_("Client"), "cases": N_("Case"),
+    "legal_consultations": N_("Legal consultation"), "medical_services": N_("Medical service"),
+    "other_services": N_("Service"), "stays": N_("Stay"), "consents": N_("Consent"),
+    "referrals": N_("Referral"), "evidence_items": N_("Digital evidence"),
+    "perpetrators": N_("Perpetrator"), "notes": N_("Note"), "follow_ups": N_("Follow-up task"),
+}
+
+
+def record_text(table: str, column: str) -> str:
+    """"Organisation — Phone": the kind of record and the field, in the reader's language."""
+    record = _(RECORD_LABELS[table]) if table in RECORD_LABELS else table
+    return f"{record} — {field_label(column)}" if column else record
 
 
 def clock_text(wall_ms: int) -> str:
@@ -55,7 +71,7 @@ class ConflictTableModel(ListTableModel[ConflictView]):
         RECORD = 1
         FOUND = 2
 
-    HEADERS = {Columns.WHAT: N_("What"), Columns.RECORD: N_("Record and field"),
+    HEADERS = {Columns.WHAT: N_("Kind of conflict"), Columns.RECORD: N_("Record and field"),
                Columns.FOUND: N_("Found")}
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -67,7 +83,7 @@ class ConflictTableModel(ListTableModel[ConflictView]):
         if column == self.Columns.WHAT:
             return _(conflict.label)
         if column == self.Columns.RECORD:
-            return " · ".join(p for p in (conflict.table, conflict.column) if p)
+            return record_text(conflict.table, conflict.column)
         return when_text(conflict.found_at)
 
 
@@ -91,8 +107,11 @@ class SyncConflictsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            ConflictTableModel.Columns.WHAT, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(ConflictTableModel.Columns.WHAT,
+                                    QHeaderView.ResizeMode.Stretch)
+        for column in (ConflictTableModel.Columns.RECORD, ConflictTableModel.Columns.FOUND):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.detail_box = QGroupBox()
         self.current_title = QLabel()
         self.other_title = QLabel()
@@ -213,8 +232,7 @@ class SyncConflictsTab(QWidget):
             self.current_value.setText(value_text(view.current) if valued else
                                        _(view.conflict.label))
             self.other_value.setText(value_text(view.other) if valued else
-                                     " · ".join(p for p in (view.conflict.row_id,
-                                                            view.conflict.other_id) if p))
+                                     record_text(view.conflict.table, view.conflict.column))
             self.current_who.setText(self._who(view.current_device, view.current_at_ms))
             self.other_who.setText(self._who(view.other_device, view.other_at_ms))
         self._update_buttons()

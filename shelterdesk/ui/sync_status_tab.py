@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -77,6 +78,8 @@ class SyncStatusTab(QWidget):
         self.relay_edit.setPlaceholderText("https://relay.example.org")
         self.interval_spin = QSpinBox()
         self.interval_spin.setRange(0, 24 * 60)
+        self.interval_spin.setMinimumWidth(180)
+        self.interval_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.interval_label = QLabel()
         self.interval_label.setBuddy(self.interval_spin)
         self.test_button = QPushButton()
@@ -115,6 +118,7 @@ class SyncStatusTab(QWidget):
         self.progress_bar.setRange(0, len(PHASE_ORDER))
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.hide()  # shown while a sync runs, phase by phase
         self.progress_label = _wrapped()
         sync_row = QHBoxLayout()
         sync_row.addWidget(self.sync_button)
@@ -302,6 +306,7 @@ class SyncStatusTab(QWidget):
     def _on_started(self) -> None:
         self.sync_button.setEnabled(False)
         self.progress_bar.setValue(0)
+        self.progress_bar.show()
         self.progress_label.setText(_("Starting…"))
 
     def _on_phase(self, phase: str, received: int, sent: int) -> None:
@@ -313,7 +318,7 @@ class SyncStatusTab(QWidget):
 
     def _on_finished(self, summary) -> None:
         self.sync_button.setEnabled(True)
-        self.progress_bar.setValue(len(PHASE_ORDER))
+        self.progress_bar.hide()
         text = explain.summary_text(summary)
         for code in summary.warnings:
             text += " " + explain.warning_text(code)
@@ -322,6 +327,6 @@ class SyncStatusTab(QWidget):
 
     def _on_failed(self, words: str) -> None:
         self.sync_button.setEnabled(True)
-        self.progress_bar.setValue(0)
+        self.progress_bar.hide()
         self.progress_label.setText(_("Sync failed: {reason}").format(reason=words))
         self.reload()
