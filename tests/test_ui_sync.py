@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
@@ -94,7 +94,8 @@ def wait_idle(qtbot, *windows: MainWindow) -> None:
     qtbot.waitUntil(lambda: not any(w.auto_sync.running for w in windows), timeout=WAIT_MS)
 
 
-def test_two_laptops_through_the_window(qtbot, vault: Vault, tmp_path: Path) -> None:
+def test_two_laptops_through_the_window(qtbot, vault: Vault, tmp_path: Path,
+                                        monkeypatch) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     window_a = make_window(qtbot, vault, sync_interval_ms=SYNC_MS)
@@ -166,6 +167,23 @@ def test_two_laptops_through_the_window(qtbot, vault: Vault, tmp_path: Path) -> 
     assert window_a.auto_sync.sync_now("test")
     wait_idle(qtbot, window_a)
     assert org_phone(session_a, "Typed before lock") is not None
+
+    # Revoke… laptop B (confirmed); B then hears in plain words that it was removed.
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    devices.reload()
+    qtbot.waitUntil(lambda: devices.model.rowCount() == 2, timeout=WAIT_MS)
+    row_b = next(r for r in range(2) if not devices.model.row_at(r).this_laptop)
+    devices.table.selectRow(row_b)
+    click(qtbot, devices.revoke_button)
+    qtbot.waitUntil(lambda: devices.model.row_at(row_b) is not None
+                    and devices.model.row_at(row_b).epoch is None, timeout=WAIT_MS)
+    wait_idle(qtbot, window_a)
+    assert window_a.auto_sync.sync_now("test")
+    wait_idle(qtbot, window_a)
+    unlock(qtbot, window_b, ADMIN, ADMIN_PASSPHRASE)
+    qtbot.waitUntil(lambda: "removed from the organisation"
+                    in window_b.statusBar().currentMessage(), timeout=WAIT_MS)
     window_a.close()
     window_b.close()
     qtbot.waitUntil(lambda: operations_in_flight() == 0, timeout=WAIT_MS)

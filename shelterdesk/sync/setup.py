@@ -19,9 +19,10 @@ from shelterdesk.i18n import N_, _
 from shelterdesk.store import settings, sync_counts
 from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.vault import Session
-from shelterdesk.sync import service
-from shelterdesk.sync.errors import FolderUnusable, SyncError
+from shelterdesk.sync import explain, service
+from shelterdesk.sync.errors import FolderUnusable, RollbackDetected, SyncError
 from shelterdesk.sync.folder import check_vault_location
+from shelterdesk.sync.relay_client import RelayRefused
 from shelterdesk.sync.transport import Transport, open_transport
 
 
@@ -144,6 +145,10 @@ def sync_status(session: Session) -> SyncStatus:
 
 def describe_failure(error: BaseException) -> str:
     """Plain words for a failed sync: what happened and what to do."""
+    if isinstance(error, RollbackDetected):
+        return _(explain.ROLLBACK)
+    if isinstance(error, RelayRefused) and error.params.get("reason") == "revoked_device":
+        return _(explain.REVOKED)
     if isinstance(error, UserFacingError):
         return error.user_message()
     if isinstance(error, OSError):

@@ -29,16 +29,18 @@ class SyncPage(QWidget):
         for tab in (self.status_tab, self.devices_tab, self.conflicts_tab):
             self.tabs.addTab(tab, "")
             tab.status.connect(self.status)
+        self.auto_sync = auto_sync
         if auto_sync is not None:
-            # What arrived may hold new laptops or conflicts: show them.
-            auto_sync.finished.connect(lambda _summary: self._refresh_visible())
+            # What arrived may hold new laptops or conflicts: show them. Cut in drop_data():
+            # the AutoSync belongs to the window and outlives this page.
+            auto_sync.finished.connect(self._refresh_visible)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.title_label)
         layout.addWidget(self.tabs, 1)
         self.retranslate_ui()
 
-    def _refresh_visible(self) -> None:
+    def _refresh_visible(self, _summary: object = None) -> None:
         current = self.tabs.currentWidget()
         if current is not self.status_tab and current.isVisible():
             current.reload()  # type: ignore[attr-defined]
@@ -55,5 +57,8 @@ class SyncPage(QWidget):
         super().changeEvent(event)
 
     def drop_data(self) -> None:
+        if self.auto_sync is not None:
+            self.auto_sync.finished.disconnect(self._refresh_visible)
+            self.auto_sync = None
         for tab in (self.status_tab, self.devices_tab, self.conflicts_tab):
             tab.drop_data()

@@ -138,11 +138,13 @@ class SyncStatusTab(QWidget):
         self.test_button.clicked.connect(self.test_connection)
         self.save_button.clicked.connect(self.save_place)
         self.sync_button.clicked.connect(self.sync_now)
-        if auto_sync is not None:
-            auto_sync.started.connect(self._on_started)
-            auto_sync.phase.connect(self._on_phase)
-            auto_sync.finished.connect(self._on_finished)
-            auto_sync.failed.connect(self._on_failed)
+        # The AutoSync outlives this page (it belongs to the window): drop_data() cuts
+        # these connections before the page is deleted at lock.
+        self._links = [] if auto_sync is None else [
+            (auto_sync.started, self._on_started), (auto_sync.phase, self._on_phase),
+            (auto_sync.finished, self._on_finished), (auto_sync.failed, self._on_failed)]
+        for signal, slot in self._links:
+            signal.connect(slot)
         self._load_place()
         self.retranslate_ui()
 
@@ -182,6 +184,9 @@ class SyncStatusTab(QWidget):
 
     def drop_data(self) -> None:
         self.last_status = None
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     # --- where ----------------------------------------------------------------------------
     def _load_place(self) -> None:
