@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from shelterdesk.i18n import _, ngettext
-from shelterdesk.store import backup_schedule, backup_timing
+from shelterdesk.store import backup_schedule, backup_timing, settings
 from shelterdesk.store.backup_schedule import BackupStatus
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
@@ -44,6 +44,7 @@ class BackupWatch(QObject):
         self.busy = busy
         self.session: Session | None = None
         self.work_area = None
+        self.on_exit = False
         self.warning = ""
         self.label = QLabel()
         self.label.setObjectName("backupWarning")
@@ -57,6 +58,8 @@ class BackupWatch(QObject):
         """At unlock: check for an overdue backup, run a scheduled one if due."""
         self.session = session
         self.work_area = work_area
+        # Known now, so closing the window need not wait for the vault to answer.
+        self.on_exit = bool(settings.get(session, "backup_on_exit"))
         self.timer.start(CHECK_MS)
         self.check()
         self.run_schedule()
@@ -68,9 +71,14 @@ class BackupWatch(QObject):
         self.work_area = None
         self.timer.stop()
         self.label.hide()
-        return [backup_timing.backup_on_exit_if_due] if closing else []
+        return [backup_timing.backup_on_exit_if_due] if closing and self.on_exit else []
 
-    def check(self) -> None:
+    def settings_saved(self, values: dict) -> None:
+        """The Backups tab saved: follow the new "back up on exit", check the warning again."""
+        self.on_exit = bool(values.get("backup_on_exit", self.on_exit))
+        self.check()
+
+    def check(self, _result: object = None) -> None:
         session = self.session
         if session is None:
             return

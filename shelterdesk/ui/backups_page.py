@@ -80,6 +80,7 @@ class BackupsPage(QWidget):
     status = Signal(str)
     loaded = Signal()
     backed_up = Signal(object)
+    settings_saved = Signal(dict)
 
     def __init__(self, session: Session, busy: BusyIndicator | None = None,
                  parent: QWidget | None = None) -> None:
@@ -253,6 +254,7 @@ class BackupsPage(QWidget):
 
         def done(_result: object) -> None:
             self.status.emit(_("Backup settings saved."))
+            self.settings_saved.emit(chosen)
             self.reload()
 
         self.message_label.clear()

@@ -160,8 +160,9 @@ class MainWindow(QMainWindow):
         self.show_status(_("Unlocked."))
         admin = self.work_area.page_for.get(Area.ADMINISTRATION)
         if admin is not None:  # a backup made there lifts the overdue warning
-            admin.backups_page.backed_up.connect(  # type: ignore[attr-defined]
-                lambda _result: self.backup_watch.check())
+            backups = admin.backups_page  # type: ignore[attr-defined]
+            backups.backed_up.connect(self.backup_watch.check)
+            backups.settings_saved.connect(self.backup_watch.settings_saved)
         self.auto_sync.attach(session)
         self.backup_watch.attach(session, self.work_area)
         self.unlocked.emit()
