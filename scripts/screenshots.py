@@ -54,6 +54,11 @@ from shelterdesk.ui.main_window import MainWindow  # noqa: E402
 from shelterdesk.ui.qt_translator import LanguageSwitcher  # noqa: E402
 from shelterdesk.ui.setup_wizard import SetupWizard  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+import sync_screenshots  # noqa: E402
+
+STAGED: dict = {}  # the sync folder, the second laptop (sync_screenshots)
+
 WINDOW_SIZE = (1100, 720)
 TIMEOUT_MS = 60_000
 _TAGS = re.compile(r"<[^>]+>")
@@ -149,6 +154,8 @@ def wizard_screens(shooter: Shooter, work_dir: Path) -> None:
     if session is not None:
         session.close()
     wizard.deleteLater()
+    sync_screenshots.wizard_join_screen(shooter, work_dir, STAGED["shared"])
+    sync_screenshots.refusal_screen(shooter)
 
 
 def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
@@ -202,6 +209,9 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
             if org_dialog is not None:
                 shooter.shoot("dialog-organisation", org_dialog)
                 org_dialog.reject()
+            sync_screenshots.backup_screens(shooter, window, wait_until)
+        elif area == Area.SYNC:
+            sync_screenshots.sync_screens(shooter, window, wait_until)
         elif area == Area.CASES:
             case_screens(shooter, window)
         else:
@@ -212,6 +222,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
     work.select_area(Area.ADMINISTRATION)
     window.lock_now()
     shooter.shoot("locked", window)
+    wait_until(lambda: operations_in_flight() == 0)  # the last sync at lock
     window.close()
     window.deleteLater()
 
@@ -407,6 +418,8 @@ def capture(out_root: Path, languages: list[str]) -> None:
         vault = create_demo_vault(Path(temp) / "demo", clients=40)
         stage_demo(vault)
         SHOWCASE["case_id"] = showcase_case(vault)
+        STAGED.update(sync_screenshots.stage_sync_and_backups(
+            vault, Path(temp), DEMO_USER, DEMO_PASSPHRASE))
         for language in languages:
             switcher.apply(language)
             from shelterdesk.i18n import _
@@ -416,6 +429,9 @@ def capture(out_root: Path, languages: list[str]) -> None:
             shooter = Shooter(out_root / language)
             wizard_screens(shooter, Path(temp) / language)
             window_screens(shooter, vault, application, switcher, hint)
+            sync_screenshots.joined_laptop_screens(shooter, STAGED, application, switcher,
+                                                   DEMO_USER, DEMO_PASSPHRASE, wait_until,
+                                                   WINDOW_SIZE)
             shooter.finish()
     switcher.apply("en")
 

@@ -75,6 +75,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                 help=_("the last good backup and whether one is overdue"))
     status.set_defaults(handler=cmd_status)
 
+    schedule = actions.add_parser(
+        "settings", parents=[common],
+        help=_("show or change the backup folder, schedule, rotation and warning"))
+    schedule.add_argument("--folder", metavar="DIR", help=_("the backup folder"))
+    for option, name in (("--every-hours", "backup_every_hours"),
+                         ("--keep-daily", "backup_keep_daily"),
+                         ("--keep-monthly", "backup_keep_monthly"),
+                         ("--warn-days", "backup_warn_days")):
+        schedule.add_argument(option, type=int, metavar="N", dest=name)
+    schedule.add_argument("--on-exit", choices=("yes", "no"),
+                          help=_("back up when the window closes"))
+    schedule.set_defaults(handler=cmd_settings)
+
 
 def _credentials(args: argparse.Namespace) -> dict[str, Any]:
     """Whatever opens the backup: --recovery-key, else --user, else the recovery key in the
@@ -186,4 +199,29 @@ def cmd_status(args: argparse.Namespace) -> int:
         say(ngettext("A backup is overdue (the limit is {days} day).",
                      "A backup is overdue (the limit is {days} days).",
                      status.warn_days).format(days=status.warn_days))
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """The CLI twin of Administration → Backups' "Where and when" (same settings call)."""
+    from shelterdesk.store import settings
+
+    chosen: dict[str, Any] = {name: getattr(args, name) for name in (
+        "backup_every_hours", "backup_keep_daily", "backup_keep_monthly", "backup_warn_days")
+        if getattr(args, name) is not None}
+    if args.folder is not None:
+        chosen["backup_folder"] = str(Path(args.folder).expanduser()) if args.folder else ""
+    if args.on_exit is not None:
+        chosen["backup_on_exit"] = args.on_exit == "yes"
+    with unlock(args) as session:
+        if chosen:
+            settings.set_values(session, chosen)
+        values = {name: settings.get(session, name) for name in (
+            "backup_folder", "backup_every_hours", "backup_keep_daily", "backup_keep_monthly",
+            "backup_warn_days", "backup_on_exit")}
+    if flag(args, "json"):
+        print_json(values)
+    else:
+        for name, value in values.items():
+            say(f"{name} = {value}")
     return 0

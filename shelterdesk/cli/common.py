@@ -30,9 +30,18 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("ShelterDesk", appauthor=False, roaming=False))
 
 
-def data_dir(args: argparse.Namespace) -> Path:
+def data_dir(args: argparse.Namespace, *, check: bool = True) -> Path:
+    """The vault's folder; refused (VaultInSyncedFolder) inside a OneDrive, Dropbox, … folder.
+
+    ``check=False`` for the window, which shows the same refusal in a dialog.
+    """
+    from shelterdesk.store.vault_location import refuse_synced_location
+
     given = getattr(args, "data_dir", None)
-    return Path(given).expanduser() if given else default_data_dir()
+    path = Path(given).expanduser() if given else default_data_dir()
+    if check:
+        refuse_synced_location(path)
+    return path
 
 
 def read_secret(env_name: str, prompt: str, *, confirm: bool = False) -> str:

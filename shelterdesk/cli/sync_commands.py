@@ -18,8 +18,8 @@ from shelterdesk.cli.common import (
 )
 from shelterdesk.cli.parser import flag
 from shelterdesk.i18n import N_, _, ngettext
-from shelterdesk.store import sync_conflicts
-from shelterdesk.sync import engine, service
+from shelterdesk.store import conflict_settle, sync_conflicts
+from shelterdesk.sync import engine, service, setup
 from shelterdesk.sync.folder import check_vault_location
 from shelterdesk.sync.transport import Transport, open_transport
 
@@ -42,8 +42,8 @@ WARNINGS = {
 }
 
 
-def _transport_options(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group(required=True)
+def _transport_options(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    where = parser.add_mutually_exclusive_group(required=required)
     where.add_argument("--folder", metavar="PATH",
                        help=_("a shared folder, USB stick, Syncthing or Nextcloud folder"))
     where.add_argument("--relay", metavar="URL", help=_("a ShelterDesk relay"))
@@ -53,8 +53,15 @@ def _transport_options(parser: argparse.ArgumentParser) -> None:
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sync = commands.add_parser("sync", parents=[common],
-                               help=_("send and receive changes with the other laptops"))
-    _transport_options(sync)
+                               help=_("send and receive changes with the other laptops"),
+                               description=_("Without --folder or --relay: the place saved "
+                                             "on this laptop (the window's Sync page)."))
+    _transport_options(sync, required=False)
+    sync.add_argument("--test", action="store_true",
+                      help=_("only test the folder or relay, sync nothing"))
+    sync.add_argument("--save", action="store_true",
+                      help=_("test the folder or relay, then remember it for this laptop "
+                             "(coordinator)"))
     sync.set_defaults(handler=cmd_sync)
 
     device = commands.add_parser("device", parents=[common],
@@ -91,6 +98,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                            help=_("mark a conflict resolved"))
     resolve.add_argument("conflict_id", type=int, metavar="ID")
     resolve.add_argument("--note", default="", metavar="TEXT")
+    choice = resolve.add_mutually_exclusive_group()
+    choice.add_argument("--keep", choices=("current", "other"), default="current",
+                        help=_("the value that stays: the record's (default) or the other one"))
+    choice.add_argument("--value", metavar="TEXT", help=_("write this merged value instead"))
     resolve.set_defaults(handler=cmd_conflicts_resolve)
 
 
@@ -134,9 +145,29 @@ class LeftOut(CliError):
                  "coordinator (shelterdesk device list).")
 
 
+def _place(args: argparse.Namespace) -> setup.SyncPlace:
+    if getattr(args, "relay", None):
+        return setup.SyncPlace(relay=args.relay)
+    return setup.SyncPlace(folder=str(Path(args.folder).expanduser()))
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
-    transport = _transport(args)
+    given = bool(getattr(args, "folder", None) or getattr(args, "relay", None))
+    if (flag(args, "test") or flag(args, "save")) and not given:
+        raise setup.SyncNotSetUp()
+    if flag(args, "test"):
+        say(setup.test_place(data_dir(args), _place(args)))
+        return 0
+    if flag(args, "save"):
+        place = _place(args)
+        text = setup.test_place(data_dir(args), place)
+        with unlock(args) as session:
+            setup.save_place(session, place)
+        say(text)
+        say(_("Sync settings saved."))
+        return 0
     with unlock(args) as session:
+        transport = _transport(args) if given else setup.saved_transport(session)
         summary = service.sync_now(session, transport)
     if flag(args, "json"):
         print_json(summary.as_dict())
@@ -238,7 +269,8 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    choice = conflict_settle.TYPED if args.value is not None else args.keep
     with unlock(args) as session:
-        sync_conflicts.resolve(session, args.conflict_id, args.note)
+        conflict_settle.settle(session, args.conflict_id, choice, args.value or "", args.note)
     say(_("Conflict {id} marked resolved.").format(id=args.conflict_id))
     return 0

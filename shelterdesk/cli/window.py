@@ -19,4 +19,4 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = args.platform
     from shelterdesk.ui.app import run_app
 
-    return run_app(data_dir(args), demo=flag(args, "demo"))
+    return run_app(data_dir(args, check=False), demo=flag(args, "demo"))

@@ -55,6 +55,12 @@ SPECS: dict[str, SettingSpec] = {
     "retention_closed_case_years": SettingSpec(0, False, minimum=0, maximum=50),
     "retention_evidence_years": SettingSpec(0, False, minimum=0, maximum=50),
     "retention_draft_days": SettingSpec(0, False, minimum=0, maximum=3650),
+    "backup_on_exit": SettingSpec(False, False, (True, False)),
+    "backup_every_hours": SettingSpec(24, False, minimum=0, maximum=24 * 31),
+    # syncing (per laptop: the settings table is not replicated)
+    "sync_folder": SettingSpec("", False),
+    "sync_relay": SettingSpec("", False),
+    "sync_interval_minutes": SettingSpec(15, False, minimum=0, maximum=24 * 60),
 }
 
 
@@ -85,6 +91,38 @@ def set_value(session: Session, name: str, value: Any) -> None:
             "INSERT INTO settings (user_id, key, value) VALUES (?, ?, ?) "
             "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
             (owner, name, json.dumps(value)))
+        audit.append(connection, session.user.id, "settings.change", "setting", name)
+
+
+def set_values(session: Session, values: dict[str, Any]) -> None:
+    """Several vault-wide settings at once: all are saved, or (one invalid) none."""
+    checked = {name: _spec(name).check(name, value) for name, value in values.items()}
+    if any(not _spec(name).per_user for name in checked):
+        session.require_role(Role.COORDINATOR, action=N_("change vault settings"))
+    with session.lock, transaction(session.connection) as connection:
+        for name, value in checked.items():
+            owner = session.user.id if _spec(name).per_user else ""
+            connection.execute(
+                "INSERT INTO settings (user_id, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+                (owner, name, json.dumps(value)))
+            audit.append(connection, session.user.id, "settings.change", "setting", name)
+
+
+# Settings a laptop sets for itself when it joins an organisation (any user may join).
+JOIN_SETTINGS = ("sync_folder", "sync_relay")
+
+
+def set_for_this_laptop(session: Session, name: str, value: Any) -> None:
+    """Write a sync-place setting without the coordinator check: only for joining."""
+    if name not in JOIN_SETTINGS:
+        raise InvalidSetting(name=name, value="?")
+    value = _spec(name).check(name, value)
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute(
+            "INSERT INTO settings (user_id, key, value) VALUES ('', ?, ?) "
+            "ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value",
+            (name, json.dumps(value)))
         audit.append(connection, session.user.id, "settings.change", "setting", name)
 
 

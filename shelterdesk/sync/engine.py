@@ -90,8 +90,16 @@ class SyncSummary:
         return data
 
 
-def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
-    """Push, pull and apply everything; the summary says what happened."""
+Progress = Callable[[str, SyncSummary], None]
+
+
+def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None) -> SyncSummary:
+    """Push, pull and apply everything; the summary says what happened.
+
+    ``progress(phase, summary)`` is told each phase as it starts ("receiving",
+    "merging", "sealing", "sending") with the counts so far; it runs on this thread.
+    """
+    report = progress or (lambda _phase, _summary: None)
     with ctx.lock:
         conn = ctx.connection
         with transaction(conn):
@@ -104,10 +112,12 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         acks.check_rollback(conn, found, outbox.own_envelopes(conn, place))
         _registry_pass(conn, place, summary)
         shapes = table_shapes(conn)
+        report("receiving", summary)
         for _attempt in range(4):
             _pull(ctx, place, ident, summary, shapes)
             if not _registry_pass(conn, place, summary):
                 break
+        report("merging", summary)
         _release(conn, summary, shapes)
         with transaction(conn):
             summary.conflicts_new += sync_conflicts.review(conn)
@@ -115,7 +125,7 @@ def run(ctx: SyncContext, transport: Transport) -> SyncSummary:
         ctx.refresh_slots()
         devices.write_grants(place, conn)
         # Sent last: what arrived may have erased some of what this laptop was about to send.
-        _push(conn, place, summary)
+        _push(conn, place, summary, report)
         acks.publish(place, conn)
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
@@ -160,13 +170,17 @@ def _registry_pass(conn: Connection, place: Transport, summary: SyncSummary) -> 
     return report.devices_added + report.keys_received
 
 
-def _push(conn: Connection, place: Transport, summary: SyncSummary) -> None:
+def _push(conn: Connection, place: Transport, summary: SyncSummary,
+          progress: Progress) -> None:
     report = outbox.PushReport()
+    progress("sealing", summary)
     outbox.seal_pending(conn, report)
-    outbox.send(conn, place, report)
+    # Counted once sealed, so the "sending" phase can say how many go out.
     summary.sent_envelopes += report.envelopes
     summary.sent_changes += report.changes
     summary.sent_bytes += report.bytes
+    progress("sending", summary)
+    outbox.send(conn, place, report)
 
 
 def _pull(ctx: SyncContext, place: Transport, ident: registry.Identity,

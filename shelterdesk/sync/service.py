@@ -24,10 +24,11 @@ def context(session: Session) -> engine.SyncContext:
                               session.refresh_member_slots)
 
 
-def sync_now(session: Session, transport: Transport) -> engine.SyncSummary:
-    """A full push, pull and apply; any signed-in user may sync."""
+def sync_now(session: Session, transport: Transport,
+             progress: engine.Progress | None = None) -> engine.SyncSummary:
+    """A full push, pull and apply; any signed-in user may sync (``progress``: phases)."""
     try:
-        summary = engine.run(context(session), transport)
+        summary = engine.run(context(session), transport, progress)
     except RollbackDetected as error:
         session.audit("sync.rollback_detected", "sync", "", have=error.params["have"],
                       seen=error.params["seen"])

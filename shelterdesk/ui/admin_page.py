@@ -1,4 +1,4 @@
-"""Administration (coordinators): users, organisations, shelters and settings, as tabs."""
+"""Administration (coordinators): users, organisations, shelters, settings, backups, as tabs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.audit_log_page import AuditLogPage
 from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.backups_page import BackupsPage
 from shelterdesk.ui.organisations_page import OrganisationsPage
 from shelterdesk.ui.retention_page import RetentionPage
 from shelterdesk.ui.shelters_page import SheltersPage
@@ -32,10 +33,12 @@ class AdministrationPage(QWidget):
         self.organisations_page = OrganisationsPage(session, busy)
         self.shelters_page = SheltersPage(session, busy)
         self.settings_page = VaultSettingsPage(session, busy)
+        self.backups_page = BackupsPage(session, busy)
         self.audit_page = AuditLogPage(session, busy)
         self.retention_page = RetentionPage(session, busy)
         for page in (self.users_page, self.organisations_page, self.shelters_page,
-                     self.settings_page, self.audit_page, self.retention_page):
+                     self.settings_page, self.backups_page, self.audit_page,
+                     self.retention_page):
             self.tabs.addTab(page, "")
             page.status.connect(self.status)
         layout = QVBoxLayout(self)
@@ -51,8 +54,12 @@ class AdministrationPage(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self.organisations_page), _("Organisations"))
         self.tabs.setTabText(self.tabs.indexOf(self.shelters_page), _("Shelters"))
         self.tabs.setTabText(self.tabs.indexOf(self.settings_page), _("Settings"))
+        self.tabs.setTabText(self.tabs.indexOf(self.backups_page), _("Backups"))
         self.tabs.setTabText(self.tabs.indexOf(self.audit_page), _("Audit log"))
         self.tabs.setTabText(self.tabs.indexOf(self.retention_page), _("Retention"))
+
+    def show_backups(self) -> None:
+        self.tabs.setCurrentWidget(self.backups_page)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -61,5 +68,6 @@ class AdministrationPage(QWidget):
 
     def drop_data(self) -> None:
         for page in (self.users_page, self.organisations_page, self.shelters_page,
-                     self.settings_page, self.audit_page, self.retention_page):
+                     self.settings_page, self.backups_page, self.audit_page,
+                     self.retention_page):
             page.drop_data()

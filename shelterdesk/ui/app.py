@@ -17,6 +17,7 @@ from shelterdesk.i18n import _, active_language
 from shelterdesk.store import demo
 from shelterdesk.store.vault import Vault
 from shelterdesk.ui.background import wait_for_background
+from shelterdesk.ui.location_refusal import location_refusal, show_location_refusal
 from shelterdesk.ui.main_window import MainWindow
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon, stylesheet
@@ -79,6 +80,10 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
         hint = _("Demo vault: user “{user}”, passphrase “{passphrase}”.").format(
             user=DEMO_USER, passphrase=DEMO_PASSPHRASE)
     else:
+        refusal = location_refusal(data_dir)
+        if refusal:
+            show_location_refusal(refusal)
+            return 1
         vault = Vault(data_dir)
     window = MainWindow(vault, application, hint=hint, language=switcher)
     wizard = None

@@ -59,6 +59,7 @@ class _Relay(QObject):
         self._on_failure = on_failure
         self._busy = busy
         self._owner = owner
+        self.task: QRunnable | None = None
         self.succeeded.connect(self._deliver_success)
         self.failed.connect(self._deliver_failure)
 
@@ -69,19 +70,38 @@ class _Relay(QObject):
             self._busy.end()
         return self._owner is None or isValid(self._owner)
 
+    def _release(self) -> None:
+        """Drop the callbacks and let Qt delete this object here, on the GUI thread.
+
+        Left to Python, a relay caught in a reference cycle is freed by the cyclic
+        garbage collector on whichever thread it happens to run — a pool thread in the
+        middle of a sync — and a QObject deleted there while the GUI thread works
+        crashes the process.
+        """
+        self._on_success = self._on_failure = None
+        self._busy = self._owner = None
+        self.task = None  # the runnable goes here, on the GUI thread, never on the pool's
+        self.deleteLater()
+
     @Slot(object)
     def _deliver_success(self, result: object) -> None:
-        if self._finish() and self._on_success is not None:
-            self._on_success(result)
+        try:
+            if self._finish() and self._on_success is not None:
+                self._on_success(result)
+        finally:
+            self._release()
 
     @Slot(object)
     def _deliver_failure(self, error: object) -> None:
-        if not self._finish():
-            return
-        if self._on_failure is not None:
-            self._on_failure(error)  # type: ignore[arg-type]
-        else:
-            raise error  # type: ignore[misc]  # surfaces through Qt's exception hook
+        try:
+            if not self._finish():
+                return
+            if self._on_failure is not None:
+                self._on_failure(error)  # type: ignore[arg-type]
+            else:
+                raise error  # type: ignore[misc]  # surfaces through Qt's exception hook
+        finally:
+            self._release()
 
 
 class _Task(QRunnable):
@@ -89,15 +109,20 @@ class _Task(QRunnable):
         super().__init__()
         self._fn = fn
         self._relay = relay
-        self.setAutoDelete(True)
+        # Not deleted by the pool on its thread (where PySide would free the Python
+        # wrapper without the GIL): the relay drops it on the GUI thread after delivery.
+        self.setAutoDelete(False)
 
     def run(self) -> None:
+        fn, relay = self._fn, self._relay
+        self._fn = self._relay = None  # nothing of ours outlives the call on this thread
         try:
-            result = self._fn()
+            result = fn()
         except BaseException as error:  # noqa: BLE001 - every error goes back to the GUI thread
-            self._relay.failed.emit(error)
+            relay.failed.emit(error)
         else:
-            self._relay.succeeded.emit(result)
+            relay.succeeded.emit(result)
+        del fn, relay
 
 
 def run_in_background(fn: Callable[[], Any],
@@ -114,7 +139,8 @@ def run_in_background(fn: Callable[[], Any],
     _in_flight.add(relay)
     if busy is not None:
         busy.begin()
-    QThreadPool.globalInstance().start(_Task(fn, relay))
+    relay.task = _Task(fn, relay)
+    QThreadPool.globalInstance().start(relay.task)
 
 
 def operations_in_flight() -> int:

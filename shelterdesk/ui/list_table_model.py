@@ -32,6 +32,9 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
     def clear(self) -> None:
         self.set_rows([])
 
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

@@ -7,6 +7,8 @@ area and its models away, and takes back the clipboard if it still holds ours.
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,7 +26,9 @@ from shelterdesk.domain.workspace import Area, area_label
 from shelterdesk.i18n import _
 from shelterdesk.store import emergency, settings
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.ui.background import BusyIndicator
+from shelterdesk.ui.auto_sync import AutoSync
+from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.backup_watch import BackupWatch
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
 from shelterdesk.ui.inactivity import InactivityWatcher
 from shelterdesk.ui.qt_translator import LanguageSwitcher
@@ -48,7 +52,8 @@ class MainWindow(QMainWindow):
     def __init__(self, vault: Vault, application: QApplication, *, hint: str = "",
                  language: LanguageSwitcher | None = None,
                  idle_timeout_ms: int | None = None,
-                 clipboard: ClipboardGuard | None = None) -> None:
+                 clipboard: ClipboardGuard | None = None,
+                 sync_interval_ms: int | None = None) -> None:
         super().__init__()
         self.vault = vault
         self.application = application
@@ -68,8 +73,14 @@ class MainWindow(QMainWindow):
 
         self.busy = BusyIndicator()
         self.user_label = QLabel()
+        self.backup_watch = BackupWatch(self.busy, self)
+        self.backup_watch.status.connect(self.show_status)
+        self.backup_watch.open_backups.connect(self._open_backups)
         self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.backup_watch.label)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.auto_sync = AutoSync(self.busy, interval_ms=sync_interval_ms, parent=self)
+        self.auto_sync.status.connect(self.show_status)
 
         self.lock_action = QAction(icon("lock"), "", self)
         self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
@@ -135,7 +146,7 @@ class MainWindow(QMainWindow):
             minutes = settings.get(session, "auto_lock_minutes")
         if chosen_language and chosen_language != self.language.language:
             self.language.apply(chosen_language)
-        self.work_area = WorkArea(session, self.busy)
+        self.work_area = WorkArea(session, self.busy, self.auto_sync)
         self.work_area.area_changed.connect(self._on_area_changed)
         self.work_area.status.connect(self.show_status)
         self.work_area.language_chosen.connect(self.language.apply)
@@ -152,6 +163,13 @@ class MainWindow(QMainWindow):
         self.inactivity.start()
         self.retranslate_ui()
         self.show_status(_("Unlocked."))
+        admin = self.work_area.page_for.get(Area.ADMINISTRATION)
+        if admin is not None:  # a backup made there lifts the overdue warning
+            backups = admin.backups_page  # type: ignore[attr-defined]
+            backups.backed_up.connect(self.backup_watch.check)
+            backups.settings_saved.connect(self.backup_watch.settings_saved)
+        self.auto_sync.attach(session)
+        self.backup_watch.attach(session, self.work_area)
         self.unlocked.emit()
 
     def _on_area_changed(self, area: str) -> None:
@@ -199,7 +217,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(work_area)
             work_area.hide()
             work_area.deleteLater()
-        session.close(action=action)
+        self._close_session(session, action)
         self.clipboard.clear_if_ours()
         self.show_status(_("Locked."))
         self.locked.emit()
@@ -215,6 +233,37 @@ class MainWindow(QMainWindow):
             return
         self._last_user = ""
         self.lock("emergency.erase")
+    def _close_session(self, session: Session, action: str) -> None:
+        """Close the vault, after the last sync (and the backup on exit) when there are any.
+
+        Everything is hidden already; the last steps run on a pool thread (never blocking
+        the window) and close the session themselves, so nothing depends on the window
+        still being there. At quit the app waits for the pool.
+        """
+        jobs = self.backup_watch.detach(closing=action == "logout")
+        sync_job = self.auto_sync.detach()
+        if sync_job is not None:
+            jobs.append(sync_job)
+        if not jobs:
+            session.close(action=action)
+            return
+
+        def last_steps() -> None:
+            try:
+                for job in jobs:
+                    # The window is gone: a failure cannot be shown, and one failed step
+                    # must not skip the next. Both are audited by the store.
+                    with contextlib.suppress(Exception):
+                        job(session)
+            finally:
+                session.close(action=action)
+
+        run_in_background(last_steps, None, lambda _error: None)
+
+    def _open_backups(self) -> None:
+        if self.work_area is not None and self.work_area.select_area(Area.ADMINISTRATION):
+            page = self.work_area.page_for[Area.ADMINISTRATION]
+            page.show_backups()  # type: ignore[attr-defined]
 
     def _show_locked(self) -> None:
         self.unlock_page.reset(self._last_user)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -27,10 +28,12 @@ from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import _
 from shelterdesk.store import recovery
 from shelterdesk.store.vault import Session, Vault, check_prefix
+from shelterdesk.sync.setup import SyncPlace
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.passphrase_fields import PassphrasePairFields
 from shelterdesk.ui.recovery_sheet import print_recovery_key
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.setup_join import JoinPage, join_and_unlock
 from shelterdesk.ui.unlock_page import describe_error
 
 
@@ -43,8 +46,12 @@ def _label(object_name: str = "") -> QLabel:
 
 
 class OrganisationPage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, wizard: SetupWizard | None = None) -> None:
         super().__init__()
+        self._wizard = wizard
+        self.new_radio = QRadioButton()
+        self.join_radio = QRadioButton()
+        self.new_radio.setChecked(True)
         self.intro_label = _label()
         self.org_name_edit = QLineEdit()
         self.prefix_edit = QLineEdit("SD")
@@ -59,13 +66,34 @@ class OrganisationPage(QWizardPage):
         form.addRow(self.prefix_label, self.prefix_edit)
         form.addRow("", self.prefix_hint_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.new_radio)
+        layout.addWidget(self.join_radio)
+        layout.addSpacing(8)
         layout.addWidget(self.intro_label)
         layout.addSpacing(8)
         layout.addLayout(form)
         self.prefix_edit.textChanged.connect(self.completeChanged)
         self.org_name_edit.textChanged.connect(self.completeChanged)
+        self.join_radio.toggled.connect(self._on_choice)
+
+    def joining(self) -> bool:
+        return self.join_radio.isChecked()
+
+    def _on_choice(self) -> None:
+        for widget in (self.org_name_edit, self.prefix_edit, self.intro_label,
+                       self.org_name_label, self.prefix_label, self.prefix_hint_label):
+            widget.setEnabled(not self.joining())
+        self.completeChanged.emit()
+
+    def nextId(self) -> int:
+        if self._wizard is not None and self.joining():
+            return self._wizard.page_id(self._wizard.join_page)
+        return super().nextId()
 
     def retranslate_ui(self) -> None:
+        self.new_radio.setText(_("Set up a new organisation on this laptop"))
+        self.join_radio.setText(_("Join an existing organisation (another laptop invited "
+                                  "this one)"))
         self.setTitle(_("Welcome to ShelterDesk"))
         self.setSubTitle(_("Set up the encrypted vault for your organisation."))
         self.intro_label.setText(_(
@@ -80,6 +108,8 @@ class OrganisationPage(QWizardPage):
             "(TU-2025-…); they never contain a name."))
 
     def isComplete(self) -> bool:
+        if self.joining():
+            return True
         if not self.org_name_edit.text().strip():
             return False
         try:
@@ -289,6 +319,9 @@ class ConfirmKeyPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.matches()
 
+    def nextId(self) -> int:
+        return -1  # the join page comes after this one in order, never after it in the flow
+
 
 class SetupWizard(QWizard):
     """Emits ``completed`` with an open session for the new coordinator when it finishes."""
@@ -305,12 +338,13 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon("app").pixmap(48, 48))
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
-        self.organisation_page = OrganisationPage()
+        self.organisation_page = OrganisationPage(self)
         self.coordinator_page = CoordinatorPage(self)
         self.recovery_page = RecoveryKeyPage(self)
         self.confirm_page = ConfirmKeyPage(self)
+        self.join_page = JoinPage(self)
         for page in (self.organisation_page, self.coordinator_page, self.recovery_page,
-                     self.confirm_page):
+                     self.confirm_page, self.join_page):
             self.addPage(page)
         self.setMinimumSize(640, 520)
         self.retranslate_ui()
@@ -325,6 +359,23 @@ class SetupWizard(QWizard):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+    def page_id(self, page: QWizardPage) -> int:
+        return next(i for i in self.pageIds() if self.page(i) is page)
+
+    def join(self, code: str, place: SyncPlace, username: str, passphrase: str, on_success,
+             on_failure, busy: BusyIndicator) -> None:
+        """Enrol this laptop with an invitation, in the background; then the recovery key."""
+        vault = self.vault
+
+        def done(result: tuple[str, Session]) -> None:
+            self.recovery_key, self.session = result
+            self.org_name = self.session.meta("org_name")
+            self.setOption(QWizard.WizardOption.NoCancelButton, True)
+            on_success()
+
+        run_in_background(lambda: join_and_unlock(vault, code, place, username, passphrase),
+                          done, on_failure, busy=busy, owner=self)
 
     def set_navigation_enabled(self, enabled: bool) -> None:
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):

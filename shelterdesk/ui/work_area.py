@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shelterdesk.domain.workspace import Area, area_label, areas_for
 from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.account_page import AccountPage
 from shelterdesk.ui.admin_page import AdministrationPage
+from shelterdesk.ui.auto_sync import AutoSync
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.cases_page import CasesPage
-from shelterdesk.ui.coming_page import ComingSectionPage
 from shelterdesk.ui.follow_ups_page import FollowUpsPage
 from shelterdesk.ui.referrals_page import ReferralsPage
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.shelter_board import ShelterBoardPage
 from shelterdesk.ui.statistics_page import StatisticsPage
+from shelterdesk.ui.sync_page import SyncPage
 
 _ICONS = {area: area.value.replace("_", "") for area in Area}
 _SECTION_PAGES = {Area.SHELTER: ShelterBoardPage, Area.REFERRALS: ReferralsPage,
@@ -34,9 +45,10 @@ class WorkArea(QWidget):
     about_to_lock = Signal()  # from the main window, while the vault is still open
 
     def __init__(self, session: Session, busy: BusyIndicator | None = None,
-                 parent: QWidget | None = None) -> None:
+                 auto_sync: AutoSync | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.auto_sync = auto_sync
         self.areas = areas_for(session.user.roles)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -55,11 +67,28 @@ class WorkArea(QWidget):
             item = QListWidgetItem(icon(_ICONS[area]), "")
             item.setData(Qt.ItemDataRole.UserRole, area.value)
             self.sidebar.addItem(item)
-        layout = QHBoxLayout(self)
+        # A notice across the top (an overdue backup), hidden unless there is one.
+        self.notice = QFrame()
+        self.notice.setObjectName("noticeBanner")
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_button = QPushButton()
+        notice_layout = QHBoxLayout(self.notice)
+        notice_layout.setContentsMargins(16, 8, 16, 8)
+        notice_layout.addWidget(self.notice_label, 1)
+        notice_layout.addWidget(self.notice_button)
+        self.notice.hide()
+        self.notice_button.clicked.connect(self._open_backups)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.notice)
+        layout.addLayout(row, 1)
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
         self.retranslate_ui()
         if self.areas:
@@ -88,9 +117,24 @@ class WorkArea(QWidget):
             statistics = StatisticsPage(session, busy)
             statistics.status.connect(self.status)
             return statistics
-        return ComingSectionPage(area)
+        if area == Area.SYNC:
+            sync = SyncPage(session, busy, self.auto_sync)
+            sync.status.connect(self.status)
+            return sync
+        raise ValueError(f"no page for {area}")
+
+    def show_notice(self, text: str) -> None:
+        """Show (or with '' hide) the notice across the top."""
+        self.notice_label.setText(text)
+        self.notice_button.setVisible(Area.ADMINISTRATION in self.areas)
+        self.notice.setVisible(bool(text))
+
+    def _open_backups(self) -> None:
+        if self.select_area(Area.ADMINISTRATION):
+            self.page_for[Area.ADMINISTRATION].show_backups()  # type: ignore[attr-defined]
 
     def retranslate_ui(self) -> None:
+        self.notice_button.setText(_("Open Backups"))
         self.sidebar.setAccessibleName(_("Sections"))
         for row, area in enumerate(self.areas):
             item = self.sidebar.item(row)
