@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.domain import codes_services
-from shelterdesk.domain.codes_services import CONSENT_SCOPE
 from shelterdesk.domain.care import MedicalService
+from shelterdesk.domain.codes_services import CONSENT_SCOPE
 from shelterdesk.reports.fonts import BOLD, REGULAR, font_path
 from shelterdesk.reports.referral_print import refer_and_render
 from shelterdesk.store import care
