@@ -56,6 +56,9 @@ class OrganisationPicker(QComboBox):
         if index >= 0:
             self.setCurrentIndex(index)
 
+    def organisation(self, org_id: str) -> Organisation | None:
+        return next((o for o in self._orgs if o.id == org_id), None)
+
     def name_of(self, org_id: str) -> str:
         return next((o.name for o in self._orgs if o.id == org_id), "")
 
