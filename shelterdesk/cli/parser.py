@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync_commands.register(commands, common)
     from shelterdesk.cli import relay_commands
     relay_commands.register(commands, common)
+    from shelterdesk.cli import evidence_commands
+    evidence_commands.register(commands, common)
     return parser
 
 
