@@ -250,7 +250,7 @@ class ClientFilePage(QWidget):
     def _record_tab(self, key: str, view: FileView) -> RecordsTab:
         case, client = view.file.case, view.file.client
         if key == "evidence":
-            return EvidenceTab(self.context, case.id)
+            return EvidenceTab(self.context, case.id, case_code=case.case_code)
         if key == "referrals":
             return ReferralsTab(self.context, CaseChoice(
                 case.id, case.case_code, initials(client.given_name, client.family_name)))
