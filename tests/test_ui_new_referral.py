@@ -151,3 +151,18 @@ def test_a_reprint_leaves_out_medical_content_once_its_consent_is_withdrawn(
     assert "referral.print" in actions
     reprint.reject()
     window.close()
+
+
+def test_with_an_empty_directory_the_dialog_says_so_and_makes_nothing(
+        qtbot, vault: Vault, admin_session: Session) -> None:
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
+    window.work_area.select_area(Area.REFERRALS)
+    page = window.work_area.page_for[Area.REFERRALS]
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = newest(page, NewReferralDialog)
+    qtbot.waitUntil(lambda: dialog.org_picker.is_loaded, timeout=WAIT_MS)
+    assert "no organisation" in dialog.consent_label.text()
+    assert not dialog.make_button.isEnabled()
+    dialog.reject()
+    window.close()

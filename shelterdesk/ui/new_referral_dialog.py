@@ -129,6 +129,7 @@ class NewReferralDialog(QDialog):
         self.buttons.addButton(self.make_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self._build_layout()
         self.org_picker.changed.connect(self._org_chosen)
+        self.org_picker.loaded.connect(self._update_state)
         self.services.changed.connect(self._services_changed)
         self.identified_radio.toggled.connect(lambda _on: self._update_state())
         self.override_check.toggled.connect(lambda _on: self._update_state())
@@ -266,6 +267,9 @@ class NewReferralDialog(QDialog):
         self.make_button.setEnabled(ready)
 
     def _consent_sentence(self, chosen: bool) -> str:
+        if self.org_picker.count() <= 1 and self.org_picker.is_loaded:
+            return _("The directory has no organisation yet: the receiving organisation is "
+                     "added first, in Administration (Add an organisation…).")
         if not chosen:
             return _("Choose the client and the organisation: the form that names the client "
                      "needs their consent to a referral there.")
