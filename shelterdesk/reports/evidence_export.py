@@ -50,7 +50,7 @@ COLUMN_NUMBER = N_("No.")
 COLUMN_KIND = N_("Kind")
 COLUMN_FILE = N_("File or link")
 COLUMN_CAPTURED = N_("Captured")
-COLUMN_HASH = N_("SHA-256")
+COLUMN_HASH = "SHA-256"  # the algorithm's name, the same in every language
 MORE_ITEMS = N_("… and {count} more items: see manifest.json.")
 FOOTER = N_("Case {code} · evidence export")
 
@@ -184,7 +184,8 @@ def render_summary(tr: Labels, case_code: str, items: list[EvidenceItem], stamp:
         (_(EXPORTED_BY), layout.text(exported_by)),
         (_(BASIS), layout.text(basis_text))]))
     rows = [[Paragraph(escape(_(h)), st.label) for h in
-             (COLUMN_NUMBER, COLUMN_KIND, COLUMN_FILE, COLUMN_CAPTURED, COLUMN_HASH)]]
+             (COLUMN_NUMBER, COLUMN_KIND, COLUMN_FILE, COLUMN_CAPTURED)]
+            + [Paragraph(COLUMN_HASH, st.label)]]
     for number, item in enumerate(items[:PAGE_ROWS], start=1):
         captured = format_date(item.captured_at.date(), tr.language) if item.captured_at \
             else ""
