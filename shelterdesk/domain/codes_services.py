@@ -87,7 +87,7 @@ CONSENT_PURPOSES = Vocabulary("consent_purposes", [
 
 # What a consent lets leave the building: a person ticks each detail the client agreed to.
 CONSENT_SCOPE = Vocabulary("consent_scope", [
-    Term("name", N_("Name"), "", local=True),
+    Term("name", N_("Full name"), "", local=True),
     Term("date_of_birth", N_("Date of birth"), "", local=True),
     Term("contact", N_("Contact details"), "", local=True),
     Term("address", N_("Address"), "", local=True),

@@ -94,7 +94,7 @@ class NewReferralDialog(QDialog):
         self.case_label = QLabel(case.label if case else "")
         self.case_label.setObjectName("caseCode")
         self.org_picker = OrganisationPicker(self.session, optional=False)
-        self.services = CodeChecklist(SERVICES, columns=3)
+        self.services = CodeChecklist(SERVICES, columns=2)
         self.urgency = CodePicker(URGENCY)
         self.urgency.set_value("routine")
         self.identified_radio = QRadioButton()
@@ -137,7 +137,7 @@ class NewReferralDialog(QDialog):
         self.record_consent_button.clicked.connect(lambda: self.open_consent_form())
         self.make_button.clicked.connect(self.make)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(720)
         self.retranslate_ui()
 
     def _build_layout(self) -> None:
@@ -152,10 +152,6 @@ class NewReferralDialog(QDialog):
         kinds = QVBoxLayout()
         kinds.addWidget(self.anonymized_radio)
         kinds.addWidget(self.identified_radio)
-        consent_row = QHBoxLayout()
-        consent_row.addWidget(self.consent_label, 1)
-        consent_row.addWidget(self.record_consent_button)
-        kinds.addLayout(consent_row)
         kinds.addWidget(self.override_check)
         form.addRow(self.labels["document"], kinds)
         form.addRow(self.labels["reason"], self.override_edit)
@@ -164,8 +160,13 @@ class NewReferralDialog(QDialog):
         footer.addWidget(self.busy)
         footer.addStretch(1)
         footer.addWidget(self.buttons)
+        # The consent sentence under the form, full width: in az and ru it runs long.
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent_label, 1)
+        consent_row.addWidget(self.record_consent_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
+        layout.addLayout(consent_row)
         layout.addWidget(self.message_label)
         layout.addLayout(footer)
         self._form = form
@@ -265,6 +266,18 @@ class NewReferralDialog(QDialog):
         if self.identified_radio.isChecked():
             ready = ready and self.identified_allowed()
         self.make_button.setEnabled(ready)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to the wrapped sentences' height: a size hint does not count wrapped lines."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _consent_sentence(self, chosen: bool) -> str:
         if self.org_picker.count() <= 1 and self.org_picker.is_loaded:

@@ -39,7 +39,7 @@ class ConsentForm(RecordForm):
         self.given_field = self.add_field(form, "given_on", DateField(not_after_today=True))
         self.expires_field = self.add_field(form, "expires_on", DateField(optional=True))
         self.body.addLayout(form)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(720)  # the ticks' Russian labels are long
         if purpose:
             self.purpose_picker.set_value(purpose)
         if org_id:

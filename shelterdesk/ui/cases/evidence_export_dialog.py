@@ -101,7 +101,7 @@ class EvidenceExportDialog(QDialog):
         self.record_consent_button.clicked.connect(lambda: self.open_consent_form())
         self.export_button.clicked.connect(self.export)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(680)
         self.retranslate_ui()
         self.check_consent()
 
@@ -156,6 +156,18 @@ class EvidenceExportDialog(QDialog):
         allowed = self.consent is not None or (
             self.is_coordinator and bool(self.reason_edit.text().strip()))
         self.export_button.setEnabled(self.checked and allowed and not self.working)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to the wrapped sentences' height: a size hint does not count wrapped lines."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def open_consent_form(self) -> ConsentForm:
         form = ConsentForm(self.context, self.case_id, self, purpose="law_enforcement")

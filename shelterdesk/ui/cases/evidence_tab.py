@@ -72,7 +72,7 @@ class EvidenceTab(RecordsTab):
         super().retranslate_ui()
         if hasattr(self, "export_button"):
             self.custody_button.setText(_("Record a custody event…"))
-            self.view_button.setText(_("Open"))
+            self.view_button.setText(_("Open the file"))
             self.view_button.setToolTip(_("Show the file here, without saving a copy anywhere"))
             self.export_button.setText(_("Export for an investigator…"))
             self._show_details()
