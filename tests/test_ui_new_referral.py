@@ -31,6 +31,11 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def tick(qtbot, box) -> None:
+    """Click a check box or radio button on its indicator, as a person would."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
 def new_referral_dialog(qtbot, tab) -> NewReferralDialog:
     assert tab.new_button.isVisible() and tab.new_button.isEnabled()
     qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
@@ -95,15 +100,15 @@ def test_sheet_then_consent_then_identified_form_from_the_client_file(
     assert form.purpose_picker.value() == "referral"
     qtbot.waitUntil(lambda: form.org_picker.value() == world.org.id, timeout=WAIT_MS)
     assert form.details_checks.value() == ["name"]  # nothing more until a person ticks it
-    contact = form.details_checks.boxes["contact"]
-    qtbot.mouseClick(contact, Qt.MouseButton.LeftButton, pos=QPoint(8, contact.height() // 2))
+    tick(qtbot, form.details_checks.boxes["contact"])
     assert form.details_checks.value() == ["name", "contact"]
     with qtbot.waitSignal(form.saved, timeout=WAIT_MS):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.consent is not None, timeout=WAIT_MS)
     assert dialog.consent.details == ["name", "contact"]
     assert dialog.identified_radio.isEnabled() and not dialog.record_consent_button.isVisible()
-    qtbot.mouseClick(dialog.identified_radio, Qt.MouseButton.LeftButton)
+    tick(qtbot, dialog.identified_radio)
+    assert dialog.identified_radio.isChecked()
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("en"))
     form_preview = make(qtbot, dialog, tab)
     text = squash(pdf_text(form_preview.pdf))
@@ -133,7 +138,8 @@ def test_a_reprint_leaves_out_medical_content_once_its_consent_is_withdrawn(
                     timeout=WAIT_MS)
     picker.table.selectRow(0)
     choose_org(qtbot, dialog, world.org.id)
-    qtbot.mouseClick(dialog.identified_radio, Qt.MouseButton.LeftButton)
+    tick(qtbot, dialog.identified_radio)
+    assert dialog.identified_radio.isChecked()
     made = make(qtbot, dialog, page)
     assert made.medical_included and MEDICAL in squash(pdf_text(made.pdf))
     made.reject()
