@@ -172,3 +172,30 @@ def test_with_an_empty_directory_the_dialog_says_so_and_makes_nothing(
     assert not dialog.make_button.isEnabled()
     dialog.reject()
     window.close()
+
+
+def test_a_coordinator_overrides_with_a_reason(qtbot, vault: Vault, admin_session: Session,
+                                               world) -> None:
+    from tests.cases_helpers import type_text
+
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
+    cases = cases_page(qtbot, window)
+    search_and_open(qtbot, cases, "mammadova")
+    cases.file_page.select_tab("referrals")
+    tab = cases.file_page.record_tabs["referrals"]
+    dialog = new_referral_dialog(qtbot, tab)
+    choose_org(qtbot, dialog, world.org.id)
+    assert dialog.consent is None and dialog.identified_radio.isEnabled()
+    tick(qtbot, dialog.identified_radio)
+    assert dialog.override_check.isVisible() and not dialog.make_button.isEnabled()
+    tick(qtbot, dialog.override_check)
+    assert not dialog.make_button.isEnabled()  # not without a reason
+    type_text(dialog.override_edit, "Xəstəxanaya yerləşdirilir, bu gecə")
+    made = make(qtbot, dialog, tab)
+    text = squash(pdf_text(made.pdf))
+    assert FAMILY in text and "Xəstəxanaya yerləşdirilir, bu gecə" in text
+    [recorded] = referrals.list_referrals(admin_session, case_id=world.case.id)
+    assert recorded.referral.override_reason == "Xəstəxanaya yerləşdirilir, bu gecə"
+    made.reject()
+    window.close()
