@@ -284,6 +284,13 @@ def showcase_case(vault: Vault) -> str:
         item = evidence.add_evidence(session, EvidenceItem(
             case_id, "screenshot", file_name="is-elani-mesajlar.png", media_type="image/png",
             content=b"\x89PNG demo: ekran goruntusu", platform="instagram"))
+        evidence.add_evidence(session, EvidenceItem(
+            case_id, "chat_export", file_name="telegram-yazisma.txt", media_type="text/plain",
+            content=("[12.03 21:14] Rəşad: Dubayda ofisiant işi var, aylıq 1800 dollar.\n"
+                     "[12.03 21:15] Rəşad: Bileti agentlik alır, pasportunu sabah gətir.\n"
+                     "[12.03 21:40] Aynur: Müqavilə olacaq?\n"
+                     "[12.03 21:41] Rəşad: Orada imzalayarsan.\n").encode(),
+            platform="telegram"))
         perpetrators.add_perpetrator(session, Perpetrator(
             case_id, roles=["recruiter"], relationship="online_contact", sex="male",
             nationality="AZ", accounts=[{"platform": "instagram", "handle": "@dubai.jobs.az"}],
@@ -314,6 +321,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
         wait_until(lambda tab=tab: tab.is_loaded and tab.model.rowCount() > 0)
         QTest.qWait(300)
         shooter.shoot(f"cases-file-{key}", window)
+    issue15_screens(shooter, page)
     page.file_page.select_tab("legal")
     form = page.file_page.tab("legal").open_form()
     assert isinstance(form, LegalConsultationForm)
@@ -340,6 +348,49 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     intake.discard_and_close()
     wait_until(lambda: not intake.isVisible())
     window.resize(*WINDOW_SIZE)
+
+
+def issue15_screens(shooter: Shooter, page: QWidget) -> None:
+    """The evidence viewer and export, the consent form with its ticks, a new referral."""
+    from shelterdesk.ui.cases.consent_form import ConsentForm
+    from shelterdesk.ui.cases.evidence_export_dialog import EvidenceExportDialog
+    from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
+    from shelterdesk.ui.new_referral_dialog import NewReferralDialog
+
+    file_page = page.file_page
+    file_page.select_tab("evidence")
+    tab = file_page.tab("evidence")
+    chat = next(r for r in range(tab.model.rowCount())
+                if tab.model.record_at(r).file_name.endswith(".txt"))
+    tab.table.selectRow(chat)
+    viewer = tab.open_viewer()
+    assert isinstance(viewer, EvidenceViewerDialog)
+    wait_until(lambda: not viewer.loading)
+    shooter.shoot("dialog-evidence-viewer", viewer)
+    viewer.reject()
+    export = tab.open_export()
+    assert isinstance(export, EvidenceExportDialog)
+    wait_until(lambda: export.checked)
+    export.reason_edit.setText("Prokurorluğun 14.11 tarixli yazılı sorğusu")
+    shooter.shoot("dialog-evidence-export", export)
+    export.reject()
+    file_page.select_tab("consents")
+    consent = file_page.tab("consents").open_form()
+    assert isinstance(consent, ConsentForm)
+    consent.purpose_picker.set_value("referral")
+    wait_until(lambda: consent.org_picker.count() > 1)
+    consent.org_picker.setCurrentIndex(1)
+    consent.details_checks.set_value(["name", "contact", "medical"])
+    shooter.shoot("dialog-consent", consent)
+    consent.discard_and_close()
+    file_page.select_tab("referrals")
+    referral = file_page.tab("referrals").open_new_referral()
+    assert isinstance(referral, NewReferralDialog)
+    wait_until(lambda: referral.org_picker.count() > 1)
+    referral.org_picker.setCurrentIndex(1)
+    wait_until(lambda: referral.consent_known)
+    shooter.shoot("dialog-new-referral", referral)
+    referral.reject()
 
 
 def boards_screens(shooter: Shooter, window: MainWindow, area: Area) -> None:

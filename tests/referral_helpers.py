@@ -135,8 +135,15 @@ def build_world(session: Session, *, needs: str = "Needs legal aid for the resid
 
 def consent_for(session: Session, world: ReferralWorld, purpose: str = "referral", *,
                 given_on: date = date(2026, 3, 1), expires_on: date | None = None,
-                org: Organisation | None = None) -> Consent:
+                org: Organisation | None = None,
+                details: list[str] | None = None) -> Consent:
+    """By default a referral consent covers every detail but the address, the document and
+    medical information; a medical-sharing one the name and medical information."""
+    if details is None:
+        details = ["name", "medical"] if purpose == "medical_sharing" \
+            else ["name", "date_of_birth", "contact"]
     return consents.add_consent(session, Consent(
         world.case.id, purpose, given_on, method="signed",
         to_org_id=(org or world.org).id if purpose == "referral" else "",
-        scope="Name, phone, needs", expires_on=expires_on))
+        expires_on=expires_on,
+        details=details))

@@ -73,7 +73,8 @@ def test_refusal_is_one_line_and_writes_no_file(tmp_path: Path) -> None:
 def test_consent_then_identified_form_then_override(tmp_path: Path) -> None:
     base, code = _vault(tmp_path)
     assert run_cli("consent", "add", "--case", code, "--purpose", "referral", "--to",
-                   "Hüquqi Yardım", *base, passphrase=PW).returncode == 0
+                   "Hüquqi Yardım", "--scope", "name", "--scope", "contact", *base,
+                   passphrase=PW).returncode == 0
     output = tmp_path / "form.pdf"
     done = run_cli("referral", "--case", code, "--to", "Hüquqi Yardım", "--lang", "ru",
                    "--output", str(output), "--share", "phone", *base, passphrase=PW)
@@ -91,3 +92,26 @@ def test_consent_then_identified_form_then_override(tmp_path: Path) -> None:
                          "Hospital admission tonight", *base, passphrase=PW)
     assert overridden.returncode == 0, overridden.stderr
     assert "Hospital admission tonight" in " ".join(pdf_text(again.read_bytes()).split())
+
+
+def test_share_is_refused_when_the_consent_scope_lacks_the_detail(tmp_path: Path) -> None:
+    base, code = _vault(tmp_path)
+    bogus = run_cli("consent", "add", "--case", code, "--purpose", "referral", "--to",
+                    "Hüquqi Yardım", "--scope", "shoe size", *base, passphrase=PW)
+    assert bogus.returncode == 1 and "--scope" in bogus.stderr
+    assert len(bogus.stderr.strip().splitlines()) == 1 and "Traceback" not in bogus.stderr
+    assert run_cli("consent", "add", "--case", code, "--purpose", "referral", "--to",
+                   "Hüquqi Yardım", "--scope", "name,contact", *base,
+                   passphrase=PW).returncode == 0
+    output = tmp_path / "form.pdf"
+    refused = run_cli("referral", "--case", code, "--to", "Hüquqi Yardım", "--lang", "en",
+                      "--output", str(output), "--share", "address", *base, passphrase=PW)
+    assert refused.returncode == 1 and not output.exists()
+    assert "Address" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    # Without --share the form carries exactly what the scope covers.
+    done = run_cli("referral", "--case", code, "--to", "Hüquqi Yardım", "--lang", "en",
+                   "--output", str(output), *base, passphrase=PW)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(pdf_text(output.read_bytes()).split())
+    assert "Aynur Məmmədova" in text and "+994 50 123 45 67" in text
+    assert "1999" not in text  # the date of birth was not ticked

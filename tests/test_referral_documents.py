@@ -87,7 +87,8 @@ def test_identified_form_prints_a_cyrillic_name_as_stored(vault: Vault,
         given_name="Екатерина", family_name="Гусейнова", nationality="RU"), make_case())
     consent_for(admin_session, world)
     consents.add_consent(admin_session, Consent(case.id, "referral", date(2026, 3, 1),
-                                                to_org_id=world.org.id))
+                                                to_org_id=world.org.id,
+                                                details=["name", "contact"]))
     _referral, pdf = refer_and_render(admin_session, case.case_code, world.org.id, ["legal"],
                                       language="ru",
                                       shared=["phone"])
@@ -244,7 +245,8 @@ def test_what_people_typed_is_printed_as_typed_never_as_markup(admin_session: Se
         email="a" * 60 + "@example.az"), make_case(needs_summary="x < y & z > w\nline two"))
     consent_for(admin_session, world)
     consents.add_consent(admin_session, Consent(case.id, "referral", date(2026, 3, 1),
-                                                to_org_id=world.org.id))
+                                                to_org_id=world.org.id,
+                                                details=["name", "contact"]))
     _r, pdf = refer_and_render(admin_session, case.id, world.org.id, ["legal"])
     text = squash(pdf_text(pdf))
     assert "<b>Ayşə</b> O'Neil & Co <br/>" in text

@@ -15,6 +15,7 @@ import pytest
 
 from shelterdesk.domain import codes_services
 from shelterdesk.domain.care import MedicalService
+from shelterdesk.domain.codes_services import CONSENT_SCOPE
 from shelterdesk.reports.fonts import BOLD, REGULAR, font_path
 from shelterdesk.reports.referral_print import refer_and_render
 from shelterdesk.store import care
@@ -59,7 +60,7 @@ def _overlaps(words: list[tuple[float, float, float, float, str]]) -> list[str]:
 
 def _documents(session: Session, language: str) -> dict[str, bytes]:
     world = build_world(session, needs=LONG_NEEDS)
-    consent_for(session, world)
+    consent_for(session, world, details=list(CONSENT_SCOPE.codes))
     consent_for(session, world, "medical_sharing")
     for day in range(4, 14):
         care.add_medical_service(session, MedicalService(

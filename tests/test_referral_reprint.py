@@ -79,3 +79,37 @@ def test_only_roles_that_may_export_print(vault: Vault, admin_session: Session, 
         assert render_recorded_referral(lawyer, identified.id, "en").startswith(b"%PDF")
     with login(vault, Role.STATISTICS) as analyst, pytest.raises(PermissionDenied):
         render_recorded_referral(analyst, identified.id, "en")
+
+
+def test_a_reprint_names_the_coordinator_who_overrode_and_needs_a_coordinator(
+        vault: Vault, admin_session: Session) -> None:
+    from shelterdesk.reports.referral_print import refer_and_render
+    from shelterdesk.store import users
+    from tests.records_helpers import ROLE_PASSPHRASE
+
+    world = build_world(admin_session)
+    add_role_users(admin_session)
+    users.add_user(admin_session, "kamran", [Role.COORDINATOR], ROLE_PASSPHRASE,
+                   display_name="Kamran Quliyev")
+    overridden, _pdf = refer_and_render(admin_session, world.case.id, world.org.id, ["legal"],
+                                        override_reason="Admitted to hospital tonight")
+    with vault.unlock("kamran", ROLE_PASSPHRASE) as other:
+        text = " ".join(pdf_text(render_recorded_referral(other, overridden.id, "en")).split())
+    assert "Admitted to hospital tonight" in text and "aysel" in text
+    assert "Kamran Quliyev" in text  # as the contact person who printed it again …
+    assert text.count("Kamran Quliyev") == 1  # … but not as the one who overrode
+    with login(vault, Role.CASE_WORKER) as worker, pytest.raises(ConsentNotInForce):
+        render_recorded_referral(worker, overridden.id, "en")
+
+
+def test_a_reprint_prints_what_todays_consent_covers(admin_session: Session) -> None:
+    world = build_world(admin_session)
+    consent_for(admin_session, world, details=["name", "contact", "address"])
+    identified = referrals.create_referral(admin_session, Referral(
+        world.case.id, world.org.id, ["legal"], DAY))
+    text = " ".join(pdf_text(render_recorded_referral(admin_session, identified.id)).split())
+    assert "Nizami" in text and "+994 50 123 45 67" in text
+    consents.withdraw(admin_session, world.case.id, "referral", world.org.id)
+    consent_for(admin_session, world, details=["name"])  # renewed, narrower
+    text = " ".join(pdf_text(render_recorded_referral(admin_session, identified.id)).split())
+    assert FAMILY in text and "Nizami" not in text and "+994 50 123 45 67" not in text

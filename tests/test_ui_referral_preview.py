@@ -21,6 +21,10 @@ from tests.referral_helpers import FAMILY, build_world, consent_for, pdf_text
 pytestmark = pytest.mark.gui
 
 
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.fixture
 def world(admin_session: Session):
     world = build_world(admin_session)
@@ -75,7 +79,9 @@ def test_preview_print_and_save(qtbot, page, world, tmp_path) -> None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert dialog.print_document(printer)
+    with qtbot.waitSignal(dialog.printed, timeout=WAIT_MS) as went:
+        dialog.print_document(printer)
+    assert went.args == [True]
     printed = PdfReader(tmp_path / "printed.pdf")
     assert len(printed.pages) == dialog.document.pageCount()
     qtbot.waitUntil(lambda: audit.recent(page.session.connection, 1)[0].detail.get("paper"),
@@ -104,4 +110,35 @@ def test_no_identified_form_once_the_consent_is_withdrawn(qtbot, page, world) ->
     dialog.kind_combo.setCurrentIndex(1)  # the anonymized sheet is still possible
     qtbot.waitUntil(lambda: not dialog.rendering and dialog.pdf is not None, timeout=WAIT_MS)
     assert dialog.message_label.text() == "" and dialog.print_button.isEnabled()
+    dialog.reject()
+
+
+def test_output_from_an_open_preview_checks_the_consents_of_that_day(qtbot, page, world,
+                                                                      tmp_path) -> None:
+    """Withdrawn while the preview is open: printing refuses and makes the form again
+    without the medical part; *Save as* writes the form made that day, never the old one."""
+    world, _identified = world
+    consent_for(page.session, world, "medical_sharing")
+    dialog = open_preview(qtbot, page)
+    assert dialog.medical_included and "Fractured wrist" in squash(pdf_text(dialog.pdf))
+    consents.withdraw(page.session, world.case.id, "medical_sharing", world.org.id)
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    with qtbot.waitSignal(dialog.printed, timeout=WAIT_MS) as went:
+        dialog.print_document(printer)
+    assert went.args == [False] and not (tmp_path / "printed.pdf").exists()
+    assert "medical" in dialog.message_label.text()
+    qtbot.waitUntil(lambda: not dialog.rendering and not dialog.medical_included,
+                    timeout=WAIT_MS)
+    assert "Fractured wrist" not in squash(pdf_text(dialog.pdf))
+
+    # The referral consent withdrawn too: Save as refuses and writes nothing.
+    consents.withdraw(page.session, world.case.id, "referral", world.org.id)
+    dialog.ask_path = lambda _parent, suggested: str(tmp_path / suggested)
+    dialog.confirm_identified = lambda _parent: True
+    dialog.save_as()
+    qtbot.waitUntil(lambda: "no consent" in dialog.message_label.text(), timeout=WAIT_MS)
+    assert not list(tmp_path.glob("referral-*.pdf"))
     dialog.reject()

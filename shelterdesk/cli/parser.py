@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     from shelterdesk.cli import erase_commands, retention_commands
     erase_commands.register(commands, common)
     retention_commands.register(commands, common)
+    from shelterdesk.cli import evidence_commands
+    evidence_commands.register(commands, common)
     return parser
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from shelterdesk.cli.common import CliError, print_json, say, unlock
 from shelterdesk.cli.parser import flag
-from shelterdesk.domain import codes_services
+from shelterdesk.domain import codes_services, disclosure
 from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.validation import printable
 from shelterdesk.i18n import N_, _, format_date, ngettext
@@ -66,7 +66,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
             sub.add_argument("--method", default="signed",
                              choices=codes_services.CONSENT_METHODS.codes)
             sub.add_argument("--expires", default=None, metavar="DATE")
-            sub.add_argument("--scope", default="", metavar="TEXT")
+            sub.add_argument("--scope", action="append", default=[], metavar="DETAIL",
+                             help=_("a detail the consent covers (repeat for more): {codes}; "
+                                    "default: the name only").format(
+                                        codes=", ".join(codes_services.CONSENT_SCOPE.codes)))
         sub.set_defaults(handler=handler)
 
 
@@ -78,6 +81,20 @@ def parse_date_option(value: str | None, option: str) -> date | None:
     except ValueError:
         raise CliError(N_("{option}: “{value}” is not a date in the form YYYY-MM-DD."),
                        option=option, value=value) from None
+
+
+def scope_option(values: list[str], purpose: str) -> list[str]:
+    """``--scope`` codes (or labels, or comma-separated), checked; the default scope if none."""
+    found: list[str] = []
+    for value in (part for raw in values for part in raw.split(",") if part.strip()):
+        code = codes_services.CONSENT_SCOPE.parse(value)
+        if code is None:
+            raise CliError(N_("--scope: “{value}” is not a detail a consent can cover "
+                              "({allowed})."), value=value.strip(),
+                           allowed=", ".join(codes_services.CONSENT_SCOPE.codes))
+        if code not in found:
+            found.append(code)
+    return found or disclosure.default_scope(purpose)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -204,7 +221,8 @@ def cmd_consent_add(args: argparse.Namespace) -> int:
         org_id = organisations.find_organisation(session, args.to).id if args.to else ""
         consent = consents.add_consent(session, Consent(
             case_id, args.purpose, date.today(), method=args.method, to_org_id=org_id,
-            scope=args.scope, expires_on=parse_date_option(args.expires, "--expires")))
+            expires_on=parse_date_option(args.expires, "--expires"),
+            details=scope_option(args.scope, args.purpose)))
     if flag(args, "json"):
         print_json({"id": consent.id})
     else:

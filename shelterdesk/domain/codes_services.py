@@ -85,6 +85,17 @@ CONSENT_PURPOSES = Vocabulary("consent_purposes", [
     Term("medical_sharing", N_("Sharing medical information"), "MedicalSharing", local=True),
 ], htcds_field="con_Consent")
 
+# What a consent lets leave the building: a person ticks each detail the client agreed to.
+CONSENT_SCOPE = Vocabulary("consent_scope", [
+    Term("name", N_("Full name"), "", local=True),
+    Term("date_of_birth", N_("Date of birth"), "", local=True),
+    Term("contact", N_("Contact details"), "", local=True),
+    Term("address", N_("Address"), "", local=True),
+    Term("document_number", N_("Identity document number"), "", local=True),
+    Term("medical", N_("Medical information"), "", local=True),
+    Term("photo", N_("Photo"), "", local=True),
+], multi=True)
+
 CONSENT_METHODS = Vocabulary("consent_methods", [
     Term("signed", N_("Signed form"), "", local=True),
     Term("verbal", N_("Verbal, witnessed"), "", local=True),

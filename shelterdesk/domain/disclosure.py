@@ -46,6 +46,26 @@ SHARED_DETAILS = Vocabulary("shared_details", [
 DEFAULT_SHARED = frozenset({"other_names", "sex", "date_of_birth", "nationality", "phone",
                             "email"})
 
+# Which tick of a consent's structured scope (codes_services.CONSENT_SCOPE) lets each detail
+# out. Sex and nationality are on the anonymized sheet as well, so they need no tick of
+# their own; every other detail needs its tick.
+SCOPE_OF_DETAIL: dict[str, str] = {
+    "other_names": "name", "date_of_birth": "date_of_birth", "phone": "contact",
+    "email": "contact", "address": "address", "document_number": "document_number"}
+
+
+def details_covered(scope: Iterable[str]) -> frozenset[str]:
+    """The details an identified form may print under a consent with this scope."""
+    ticked = set(scope)
+    return frozenset(code for code in SHARED_DETAILS.codes
+                     if SCOPE_OF_DETAIL.get(code) is None or SCOPE_OF_DETAIL[code] in ticked)
+
+
+def default_scope(purpose: str) -> list[str]:
+    """What a new consent covers until a person ticks more: the name (and, for a consent to
+    share medical information, that information)."""
+    return ["name", "medical"] if purpose == "medical_sharing" else ["name"]
+
 
 def age_band(age: int | None) -> str:
     """The band code for an age in whole years; empty when the age is not known."""

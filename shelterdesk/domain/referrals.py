@@ -40,14 +40,18 @@ class Consent:
     given_on: date
     method: str = "signed"
     to_org_id: str = ""  # empty: not limited to one organisation
-    scope: str = ""  # what may be shared, in the client's words
+    scope: str = ""  # before structured scopes: the client's words (kept, no longer asked)
     expires_on: date | None = None
     withdrawn_on: date | None = None
     id: str = ""
+    # What may be shared (codes.CONSENT_SCOPE). Nothing but the name unless a person ticks
+    # more: a consent recorded before scopes were structured reads as name only.
+    details: list[str] = field(default_factory=lambda: ["name"])
 
     def validate(self, today: date | None = None) -> list[Problem]:
         check = Checker()
         check.code("purpose", self.purpose, codes.CONSENT_PURPOSES, required=True)
+        check.codes("details", self.details, codes.CONSENT_SCOPE, required=True)
         check.code("method", self.method, codes.CONSENT_METHODS, required=True)
         check.required("given_on", self.given_on)
         check.not_future("given_on", self.given_on, today or date.today())
@@ -68,6 +72,10 @@ class Consent:
         """Recorded, unexpired, unwithdrawn, for this purpose and this organisation."""
         return (self.purpose == purpose and self.in_force(on)
                 and (not self.to_org_id or self.to_org_id == org_id))
+
+    def allows(self, detail: str) -> bool:
+        """Whether the scope covers a detail (a ``codes.CONSENT_SCOPE`` code)."""
+        return detail in self.details
 
 
 @dataclass

@@ -36,6 +36,7 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": N_("Outcome"), "file_name": N_("File"),
     "referred_on": N_("Referral date"), "status_changed_on": N_("Date of the change"),
     "last_status_change": N_("Last change of status"),
+    "details": N_("What may be shared"),
 }
 
 

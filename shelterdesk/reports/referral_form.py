@@ -147,8 +147,10 @@ def _consent_section(st: Styles, tr: Labels, data: ReferralFormData) -> list[Flo
              escape(term(tr, codes_services.CONSENT_METHODS, consent.method))),
             (_(lb.CONSENT_EXPIRES), escape(format_date(consent.expires_on, tr.language)
                                           if consent.expires_on else _(lb.CONSENT_NO_EXPIRY)))]
-        if consent.scope.strip():
-            rows.append((_(lb.CONSENT_SCOPE), text(consent.scope)))
+        if consent.details:
+            rows.append((_(lb.CONSENT_SCOPE), escape(format_list(
+                [term(tr, codes_services.CONSENT_SCOPE, code) for code in consent.details
+                 if code in codes_services.CONSENT_SCOPE], tr.language))))
         content.append(layout.fields(st, rows))
     if data.referral.override_reason:
         content += [

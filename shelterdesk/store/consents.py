@@ -12,11 +12,21 @@ from shelterdesk.domain.tasks import SEES_ALL_FOLLOW_UPS
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import Connection, transaction
-from shelterdesk.store.rows import NotFound, ensure_valid, iso, new_id, now, to_date, touch
+from shelterdesk.store.rows import (
+    NotFound,
+    dumps,
+    ensure_valid,
+    iso,
+    loads,
+    new_id,
+    now,
+    to_date,
+    touch,
+)
 from shelterdesk.store.vault import Session
 
 COLUMNS = ("id, case_id, purpose, method, to_org_id, scope, given_on, expires_on, "
-           "withdrawn_on")
+           "withdrawn_on, details")
 
 
 class NoConsentToWithdraw(UserFacingError):
@@ -26,7 +36,7 @@ class NoConsentToWithdraw(UserFacingError):
 def consent_from_row(row) -> Consent:
     return Consent(id=row[0], case_id=row[1], purpose=row[2], method=row[3], to_org_id=row[4],
                    scope=row[5], given_on=to_date(row[6]), expires_on=to_date(row[7]),
-                   withdrawn_on=to_date(row[8]))
+                   withdrawn_on=to_date(row[8]), details=loads(row[9]) or ["name"])
 
 
 def insert_consent(connection: Connection, consent: Consent, recorded_by: str,
@@ -34,10 +44,10 @@ def insert_consent(connection: Connection, consent: Consent, recorded_by: str,
     consent.id = consent.id or new_id()
     connection.execute(
         f"INSERT INTO consents ({COLUMNS}, recorded_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (consent.id, consent.case_id, consent.purpose, consent.method, consent.to_org_id,
          consent.scope, iso(consent.given_on), iso(consent.expires_on),
-         iso(consent.withdrawn_on), recorded_by, stamp))
+         iso(consent.withdrawn_on), dumps(consent.details), recorded_by, stamp))
 
 
 def add_consent(session: Session, consent: Consent) -> Consent:
@@ -48,7 +58,7 @@ def add_consent(session: Session, consent: Consent) -> Consent:
         insert_consent(connection, consent, session.user.id, stamp)
         touch(connection, consent.case_id, stamp)
         audit.append(connection, session.user.id, "consent.add", "case", consent.case_id,
-                     purpose=consent.purpose)
+                     purpose=consent.purpose, details=sorted(consent.details))
     return consent
 
 
@@ -157,11 +167,20 @@ def expiring_consents(session: Session, today: date | None = None, *, days_ahead
             f" AND c.status NOT IN ('closed', 'closed_referred'){mine}"
             " ORDER BY k.expires_on, c.case_code", params).fetchall()
         for row in rows:
-            consent = consent_from_row(row[:9])
+            consent = consent_from_row(row[:10])
             assert consent.expires_on is not None
             renewed = consent_in_force(connection, consent.case_id, consent.purpose,
                                        consent.to_org_id,
                                        consent.expires_on + timedelta(days=1))
             if renewed is None:
-                found.append(ExpiringConsent(consent, row[9], row[10]))
+                found.append(ExpiringConsent(consent, row[10], row[11]))
     return found
+
+
+def referral_consent(session: Session, case_id: str, org_id: str,
+                     on: date | None = None) -> Consent | None:
+    """The referral consent in force for this organisation on that day (default today)."""
+    access.require(session, Kind.CONSENT, Action.VIEW, case_id)
+    with session.lock:
+        return consent_in_force(session.connection, case_id, "referral", org_id,
+                                on or date.today())

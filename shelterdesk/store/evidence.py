@@ -6,7 +6,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from shelterdesk.domain.errors import UserFacingError
@@ -17,9 +17,11 @@ from shelterdesk.domain.evidence import (
     sha256_hex,
 )
 from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.referrals import Consent
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.consents import list_consents
 from shelterdesk.store.keyslots import atomic_write
 from shelterdesk.store.rows import NotFound, ensure_valid, iso, new_id, now, to_datetime, touch
 from shelterdesk.store.vault import Session
@@ -160,3 +162,31 @@ def export_item(session: Session, evidence_id: str, directory: Path) -> ExportRe
     atomic_write(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     add_custody_event(session, evidence_id, "exported", notes="manifest " + manifest_path.name)
     return ExportResult(file_path, manifest_path)
+
+
+def law_enforcement_consent(session: Session, case_id: str,
+                            on: date | None = None) -> Consent | None:
+    """The consent in force on that day to share with law enforcement (any recipient), or None."""
+    on = on or date.today()
+    found = [c for c in list_consents(session, case_id) if c.purpose == "law_enforcement"
+             and c.in_force(on)]
+    return found[-1] if found else None
+
+
+def record_investigator_export(session: Session, case_id: str, evidence_ids: list[str],
+                               archive_name: str, archive_sha256: str, *, basis: str,
+                               override_sha256: str = "") -> None:
+    """One custody event per item handed over, and one audit entry, in one transaction."""
+    access.require(session, Kind.EVIDENCE, Action.EXPORT, case_id)
+    notes = "investigator export " + archive_name + " sha256:" + archive_sha256
+    with session.lock, transaction(session.connection) as connection:
+        stamp = now()
+        for evidence_id in evidence_ids:
+            _append_event(connection, evidence_id, "exported", session.user.id, stamp,
+                          notes=notes)
+        touch(connection, case_id, stamp)
+        detail = {"count": len(evidence_ids), "basis": basis, "sha256": archive_sha256}
+        if override_sha256:
+            detail["override_sha256"] = override_sha256
+        audit.append(connection, session.user.id, "evidence.export", "case", case_id,
+                     **detail)

@@ -227,3 +227,14 @@ def list_referrals(session: Session, *, status: str = "", case_id: str = "",
             f" WHERE {where} ORDER BY r.referred_on DESC, r.created_at DESC LIMIT ?",
             (*params, limit)).fetchall()
     return [ReferralRow(_from_row(r[:12]), r[12], r[13], r[14]) for r in rows]
+
+
+def recorded_by(session: Session, referral_id: str) -> str:
+    """The display name of the user who recorded the referral (for an override: who overrode)."""
+    referral = get_referral(session, referral_id)
+    with session.lock:
+        row = session.connection.execute(
+            "SELECT coalesce(nullif(u.display_name, ''), u.username, '') FROM referrals r"
+            " LEFT JOIN users u ON u.id = r.created_by WHERE r.id = ?",
+            (referral.id,)).fetchone()
+    return row[0] if row else ""

@@ -2,7 +2,9 @@
 
 The PDF lives only in memory (a QBuffer, never a temporary file); it reaches the
 disk only where the person chooses to save it, after a warning for a form that
-names the client.
+names the client. Consent is checked on the day of every output: printing first
+checks that the consents the shown document relies on are still in force, and
+*Save as* makes the document again today before writing it.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.i18n import _, active_language
 from shelterdesk.reports.referral_reprint import (
+    MedicalConsentEnded,
+    RenderedReferral,
+    check_output,
     record_paper_print,
-    render_recorded_referral,
-    save_document,
+    render_for_output,
+    save_for_output,
 )
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
@@ -66,10 +71,12 @@ class ReferralPreviewDialog(QDialog):
 
     rendered = Signal()
     saved = Signal(str)
+    printed = Signal(bool)
 
     def __init__(self, session: Session, item: ReferralItem, parent: QWidget | None = None, *,
                  ask_path: Callable[[QWidget, str], str] = ask_save_path,
-                 confirm_identified: Callable[[QWidget], bool] = confirm_identified_save) -> None:
+                 confirm_identified: Callable[[QWidget], bool] = confirm_identified_save,
+                 initial: RenderedReferral | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.item = item
@@ -78,6 +85,7 @@ class ReferralPreviewDialog(QDialog):
         self.pdf: bytes | None = None
         self.pdf_anonymized = True
         self.pdf_language = ""
+        self.medical_included = False
         self.rendering = False
         self._request = 0
         self._buffer: QBuffer | None = None
@@ -90,8 +98,10 @@ class ReferralPreviewDialog(QDialog):
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
-        self.language_combo.setCurrentIndex(
-            max(0, self.language_combo.findData(active_language())))
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(
+            initial.language if initial is not None else active_language())))
+        if initial is not None:
+            self.kind_combo.setCurrentIndex(1 if initial.anonymized else 0)
         self.labels = {key: QLabel() for key in ("kind", "language")}
         self.labels["kind"].setBuddy(self.kind_combo)
         self.labels["language"].setBuddy(self.language_combo)
@@ -133,7 +143,10 @@ class ReferralPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.resize(760, 860)
         self.retranslate_ui()
-        self.render()
+        if initial is not None:  # just made by the New referral dialog: shown as it is
+            self._show(initial)
+        else:
+            self.render()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Print or preview the referral"))
@@ -173,9 +186,9 @@ class ReferralPreviewDialog(QDialog):
         self._set_ready(False)
         self.message_label.clear()
 
-        def done(pdf: bytes) -> None:
+        def done(made: RenderedReferral) -> None:
             if request == self._request:
-                self._show(pdf, anonymized, language)
+                self._show(made)
 
         def failed(error: BaseException) -> None:
             if request == self._request:
@@ -184,11 +197,12 @@ class ReferralPreviewDialog(QDialog):
                 self.document.close()
                 self.message_label.setText(describe_error(error))
 
-        run_in_background(lambda: render_recorded_referral(session, referral_id, language,
-                                                           anonymized=anonymized),
+        run_in_background(lambda: render_for_output(session, referral_id, language,
+                                                    anonymized=anonymized),
                           done, failed, busy=self.busy, owner=self)
 
-    def _show(self, pdf: bytes, anonymized: bool, language: str) -> None:
+    def _show(self, made: RenderedReferral) -> None:
+        pdf = made.pdf
         self.document.close()
         buffer = QBuffer(self)
         buffer.setData(QByteArray(pdf))
@@ -197,7 +211,8 @@ class ReferralPreviewDialog(QDialog):
         if self._buffer is not None:
             self._buffer.deleteLater()
         self._buffer = buffer  # the document reads from it while it is shown
-        self.pdf, self.pdf_anonymized, self.pdf_language = pdf, anonymized, language
+        self.pdf, self.pdf_anonymized, self.pdf_language = pdf, made.anonymized, made.language
+        self.medical_included = made.medical_included
         self.rendering = False
         self._set_ready(self.document.pageCount() > 0)
         self.rendered.emit()
@@ -207,18 +222,40 @@ class ReferralPreviewDialog(QDialog):
         self.save_button.setEnabled(ready)
 
     # --- printing and saving ----------------------------------------------------------------
-    def print_document(self, printer: QPrinter | None = None) -> bool:
-        """Print every page (a print dialog first unless a printer is given)."""
+    def print_document(self, printer: QPrinter | None = None) -> None:
+        """Check today's consents, then print every page (a print dialog first unless a
+        printer is given); ``printed`` tells whether it went to the printer."""
         if self.pdf is None:
-            return False
+            self.printed.emit(False)
+            return
+        session, referral_id = self.session, self.item.referral_id
+        anonymized, medical = self.pdf_anonymized, self.medical_included
+        run_in_background(lambda: check_output(session, referral_id, anonymized=anonymized,
+                                               medical_included=medical),
+                          lambda _ok: self._print_checked(printer), self._output_refused,
+                          busy=self.busy, owner=self)
+
+    def _output_refused(self, error: BaseException) -> None:
+        self.message_label.setText(describe_error(error))
+        if isinstance(error, MedicalConsentEnded):
+            message = self.message_label.text()
+            self.render()  # made again without the medical part; the person prints again
+            self.message_label.setText(message)
+        else:
+            self._set_ready(False)
+        self.printed.emit(False)
+
+    def _print_checked(self, printer: QPrinter | None) -> None:
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
-                return False
+                self.printed.emit(False)
+                return
         painter = QPainter()
         if not painter.begin(printer):
             self.message_label.setText(_("The printer could not be used."))
-            return False
+            self.printed.emit(False)
+            return
         for page in range(self.document.pageCount()):
             if page:
                 printer.newPage()
@@ -235,7 +272,7 @@ class ReferralPreviewDialog(QDialog):
                                                      anonymized=anonymized, language=language),
                           None, lambda error: self.message_label.setText(describe_error(error)),
                           busy=self.busy, owner=self)
-        return True
+        self.printed.emit(True)
 
     def save_as(self) -> None:
         if self.pdf is None:
@@ -249,10 +286,18 @@ class ReferralPreviewDialog(QDialog):
             path += ".pdf"
         if not self.pdf_anonymized and not self.confirm_identified(self):
             return
-        session, referral_id, pdf = self.session, self.item.referral_id, self.pdf
+        session, referral_id = self.session, self.item.referral_id
         anonymized, language = self.pdf_anonymized, self.pdf_language
-        run_in_background(lambda: save_document(session, referral_id, pdf, path,
-                                                anonymized=anonymized, language=language),
-                          lambda target: self.saved.emit(str(target)),
-                          lambda error: self.message_label.setText(describe_error(error)),
-                          busy=self.busy, owner=self)
+        self.message_label.clear()
+
+        def written(made: RenderedReferral) -> None:
+            self._show(made)  # what was written is what is on screen now
+            self.saved.emit(path)
+
+        # Made again today, not the bytes on screen: a consent may have ended since.
+        run_in_background(lambda: save_for_output(session, referral_id, path, language,
+                                                  anonymized=anonymized),
+                          written, self._output_refused_on_save, busy=self.busy, owner=self)
+
+    def _output_refused_on_save(self, error: BaseException) -> None:
+        self.message_label.setText(describe_error(error))

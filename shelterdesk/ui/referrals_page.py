@@ -26,6 +26,7 @@ from shelterdesk.i18n import _, format_number, ngettext
 from shelterdesk.store import access, case_labels, organisations, referrals
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.referral_model import SORT_ROLE, ReferralItem, ReferralTableModel
 from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
 from shelterdesk.ui.resources import icon
@@ -91,6 +92,8 @@ class ReferralsPage(QWidget):
         self.org_filter_label.setBuddy(self.org_combo)
         self.change_button = QPushButton()
         self.print_button = QPushButton(icon("print"), "")
+        self.new_button = QPushButton()
+        self.can_create = access.can(session, Kind.REFERRAL, Action.CREATE) and self.can_print
         self.model = ReferralTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -130,6 +133,7 @@ class ReferralsPage(QWidget):
         filters.addWidget(self.org_filter_label)
         filters.addWidget(self.org_combo)
         filters.addStretch(1)
+        filters.addWidget(self.new_button)
         filters.addWidget(self.change_button)
         filters.addWidget(self.print_button)
         layout = QVBoxLayout(self)
@@ -146,6 +150,7 @@ class ReferralsPage(QWidget):
         self.org_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.change_button.clicked.connect(self.open_status_dialog)
         self.print_button.clicked.connect(self.open_preview)
+        self.new_button.clicked.connect(lambda: self.open_new_referral())
         self.table.doubleClicked.connect(lambda _index: self.open_status_dialog())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.installEventFilter(self)
@@ -168,10 +173,11 @@ class ReferralsPage(QWidget):
         self.org_combo.setItemText(0, _("All organisations"))
         self.change_button.setText(_("Change the status…"))
         self.print_button.setText(_("Print / preview…"))
+        self.new_button.setText(_("New referral…"))
         self.table.setAccessibleName(_("Referrals"))
         self.empty_label.setText(_(
-            "No referrals to show. Referrals are made from a client's file; change the "
-            "filters above to see others."))
+            "No referrals to show. Make one with New referral… (or from a client's file); "
+            "change the filters above to see others."))
         self.model.retranslate()
         self._show_count()
         self._update_buttons()
@@ -294,6 +300,7 @@ class ReferralsPage(QWidget):
         else:
             tip = ""
         self.change_button.setToolTip(tip)
+        self.new_button.setVisible(self.can_create)
         self.print_button.setVisible(self.can_print)
         self.print_button.setEnabled(self.can_print and item is not None)
         self._show_details(item)
@@ -336,5 +343,17 @@ class ReferralsPage(QWidget):
 
         dialog = ReferralPreviewDialog(self.session, item, self)
         dialog.saved.connect(lambda _path: self.status.emit(_("Saved.")))
+        dialog.open()
+        return dialog
+
+    def open_new_referral(self) -> QDialog | None:
+        """Pick the client, then the organisation, services and document (case picker)."""
+        if not self.can_create:
+            return None
+        from shelterdesk.ui.new_referral_dialog import NewReferralDialog  # brings reportlab
+
+        dialog = NewReferralDialog(CaseContext(self.session, self.busy), self)
+        dialog.created.connect(lambda referral: (self.status.emit(_("Referral recorded.")),
+                                                 self.reload(referral.id)))
         dialog.open()
         return dialog

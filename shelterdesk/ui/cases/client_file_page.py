@@ -27,12 +27,14 @@ from shelterdesk.i18n import N_, _
 from shelterdesk.reports import subject_access
 from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
 from shelterdesk.ui.background import run_in_background
+from shelterdesk.ui.case_picker import CaseChoice
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.erase_dialog import EraseClientDialog
 from shelterdesk.ui.cases.evidence_tab import EvidenceTab
 from shelterdesk.ui.cases.intake_tab import IntakeTab
 from shelterdesk.ui.cases.overview_tab import FileView, OverviewTab
 from shelterdesk.ui.cases.records_tab import RecordsTab
+from shelterdesk.ui.cases.referrals_tab import ReferralsTab
 from shelterdesk.ui.cases.stays_tab import StaysTab
 from shelterdesk.ui.cases.tab_specs import ORDER, SPECS
 from shelterdesk.ui.privacy import PrivateName, initials
@@ -277,7 +279,10 @@ class ClientFilePage(QWidget):
     def _record_tab(self, key: str, view: FileView) -> RecordsTab:
         case, client = view.file.case, view.file.client
         if key == "evidence":
-            return EvidenceTab(self.context, case.id)
+            return EvidenceTab(self.context, case.id, case_code=case.case_code)
+        if key == "referrals":
+            return ReferralsTab(self.context, CaseChoice(
+                case.id, case.case_code, initials(client.given_name, client.family_name)))
         if key == "stays":
             who = initials(client.given_name, client.family_name) if self.privacy_mode \
                 else " ".join(p for p in (client.given_name, client.family_name) if p)

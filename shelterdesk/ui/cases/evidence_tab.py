@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from shelterdesk.domain import codes_case
 from shelterdesk.domain import codes_services as codes
@@ -46,29 +46,45 @@ class EvidenceTab(RecordsTab):
     """Selecting an item shows its full hash and custody chain; custody events are added here."""
 
     def __init__(self, context: CaseContext, case_id: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, case_code: str = "") -> None:
         super().__init__(context, case_id, EVIDENCE, parent)
+        self.case_code = case_code
         self.custody: list[CustodyEvent] = []
         self._names: dict[str, str] = {}
         self.custody_button = QPushButton()
         if not can(context.session, Kind.EVIDENCE, Action.EDIT):
             self.custody_button.hide()
         self.custody_button.clicked.connect(lambda: self.open_custody_form())
-        self.layout_box.itemAt(1).layout().insertWidget(1, self.custody_button)
+        self.view_button = QPushButton()
+        self.view_button.clicked.connect(lambda: self.open_viewer())
+        self.export_button = QPushButton()
+        if not can(context.session, Kind.EVIDENCE, Action.EXPORT):
+            self.export_button.hide()
+        self.export_button.clicked.connect(lambda: self.open_export())
+        self.table.doubleClicked.connect(lambda _index: self.open_viewer())
+        row = self.layout_box.itemAt(1).layout()
+        row.insertWidget(1, self.view_button)
+        row.insertWidget(2, self.custody_button)
+        row.addWidget(self.export_button)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         super().retranslate_ui()
-        if hasattr(self, "custody_button"):
+        if hasattr(self, "export_button"):
             self.custody_button.setText(_("Record a custody event…"))
+            self.view_button.setText(_("Open the file"))
+            self.view_button.setToolTip(_("Show the file here, without saving a copy anywhere"))
+            self.export_button.setText(_("Export for an investigator…"))
             self._show_details()
 
     def _on_current(self, *_args: object) -> None:
         super()._on_current()
-        if not hasattr(self, "custody_button"):
+        if not hasattr(self, "export_button"):
             return
         item = self.selected()
         self.custody_button.setEnabled(item is not None)
+        self.view_button.setEnabled(item is not None and bool(item.size))
+        self.export_button.setEnabled(self.model.rowCount() > 0)
         self.custody = []
         self._show_details()
         if item is None:
@@ -110,6 +126,32 @@ class EvidenceTab(RecordsTab):
         form.saved.connect(self._on_saved)
         form.open()
         return form
+
+    def open_viewer(self) -> QDialog | None:
+        """The selected file, shown from memory (never a temporary file)."""
+        item = self.selected()
+        if item is None or not item.size:
+            return None
+        from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
+
+        viewer = EvidenceViewerDialog(self.context.session, item, self)
+        viewer.open()
+        return viewer
+
+    def open_export(self) -> QDialog | None:
+        if self.model.rowCount() == 0:
+            return None
+        from shelterdesk.ui.cases.evidence_export_dialog import EvidenceExportDialog
+
+        dialog = EvidenceExportDialog(self.context, self.case_id, self.case_code, self)
+        dialog.exported.connect(self._on_exported)
+        dialog.open()
+        return dialog
+
+    def _on_exported(self, _path: str) -> None:
+        self.status.emit(_("Evidence exported; the hand-over is in the chain of custody."))
+        self.reload()
+        self.changed.emit()
 
     def select_item(self, evidence_id: str) -> None:
         for row in range(self.model.rowCount()):

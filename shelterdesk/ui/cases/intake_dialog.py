@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.clients import Case, Client
 from shelterdesk.domain.codes_case import ONLINE_CHANNELS
+from shelterdesk.domain.disclosure import default_scope
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import _
@@ -162,7 +163,8 @@ class IntakeDialog(RecordForm):
         return [Consent(case_id="", purpose=purpose, given_on=intake_date,
                         method=self.value("consent_method") or "signed",
                         to_org_id=self.value("consent_org") if purpose == "referral" else "",
-                        expires_on=self.value("consent_expires", None))
+                        expires_on=self.value("consent_expires", None),
+                        details=default_scope(purpose))
                 for purpose in purposes]
 
     def record(self) -> IntakeRecord:

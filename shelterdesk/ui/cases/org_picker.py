@@ -27,6 +27,7 @@ class OrganisationPicker(QComboBox):
         self._optional = optional
         self._pending = ""
         self._orgs: list[Organisation] = []
+        self.is_loaded = False
         self.setMinimumContentsLength(28)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.currentIndexChanged.connect(self.changed)
@@ -40,6 +41,7 @@ class OrganisationPicker(QComboBox):
 
     def _on_loaded(self, orgs: list[Organisation]) -> None:
         self._orgs = orgs
+        self.is_loaded = True
         self.blockSignals(True)
         for org in orgs:
             self.addItem(org.name, org.id)
@@ -55,6 +57,9 @@ class OrganisationPicker(QComboBox):
         index = self.findData(self._pending)
         if index >= 0:
             self.setCurrentIndex(index)
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        return next((o for o in self._orgs if o.id == org_id), None)
 
     def name_of(self, org_id: str) -> str:
         return next((o.name for o in self._orgs if o.id == org_id), "")

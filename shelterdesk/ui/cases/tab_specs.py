@@ -180,7 +180,9 @@ CONSENTS = TabSpec(
      Column(N_("Valid until"), lambda n: day(n.record.expires_on)),
      Column(N_("State"), lambda n: consent_state(n.record))),
     _load_consents, ConsentForm, N_("Record a consent…"),
-    lambda n: lines((_("What may be shared"), n.record.scope)),
+    lambda n: lines((_("What may be shared"), format_list(
+        [codes.CONSENT_SCOPE.label(c) for c in n.record.details])),
+        (_("In the client's words (before scopes were ticked)"), n.record.scope)),
     (TabAction(N_("Withdraw…"), lambda session, n: consents.withdraw_consent(
         session, n.record.id), lambda n: n.record.in_force(date.today()),
         confirm=N_("Withdraw this consent from today? Referrals that rely on it will need a "
