@@ -36,6 +36,8 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": N_("Outcome"), "file_name": N_("File"),
     "referred_on": N_("Referral date"), "status_changed_on": N_("Date of the change"),
     "last_status_change": N_("Last change of status"),
+    "patronymic": N_("Father's name"), "reason": N_("Reason"), "closed_on": N_("Closing date"),
+    "closure_reason": N_("Reason for closing"), "closure_note": N_("Details"),
 }
 
 
@@ -130,3 +132,19 @@ class Checker:
     def int_range(self, name: str, value: int | None, low: int, high: int) -> None:
         if value is not None and not (low <= value <= high):
             self.add(name, N_("must be between {low} and {high}"), low=low, high=high)
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_plain_text(value: str) -> str | None:
+    """Why a name cannot be stored as typed (control characters, a spreadsheet formula), or None.
+
+    A name that starts like a formula would run as one when a list is opened in a
+    spreadsheet; control characters hide text. (Phone numbers may start with +.)
+    """
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        return N_("contains control characters")
+    if value.strip().startswith(_FORMULA_START):
+        return N_("starts like a spreadsheet formula (=, +, - or @)")
+    return None
