@@ -33,7 +33,7 @@ class UnknownCaseCode(UserFacingError):
 
 
 CLIENT_COLUMNS = ("id, given_name, family_name, other_names, sex, date_of_birth, age_estimate,"
-                  " nationality, languages, phone, email, address, document_number")
+                  " nationality, languages, phone, email, address, document_number, patronymic")
 CASE_COLUMNS = ("id, client_id, case_code, status, intake_date, exploitation_types,"
                 " recruitment_channel, recruitment_platform, means_of_control, victim_status,"
                 " status_decision_date, status_authority, identified_by, countries_origin,"
@@ -46,7 +46,7 @@ def client_from_row(row) -> Client:
     return Client(id=row[0], given_name=row[1], family_name=row[2], other_names=row[3],
                   sex=row[4], date_of_birth=to_date(row[5]), age_estimate=row[6],
                   nationality=row[7], languages=loads(row[8]), phone=row[9], email=row[10],
-                  address=row[11], document_number=row[12])
+                  address=row[11], document_number=row[12], patronymic=row[13])
 
 
 def case_from_row(row) -> Case:
@@ -66,7 +66,7 @@ def client_values(client: Client) -> tuple:
     return (client.given_name.strip(), client.family_name.strip(), client.other_names.strip(),
             client.sex, iso(client.date_of_birth), client.age_estimate, client.nationality,
             dumps(client.languages), client.phone.strip(), client.email.strip(),
-            client.address.strip(), client.document_number.strip())
+            client.address.strip(), client.document_number.strip(), client.patronymic.strip())
 
 
 def case_values(case: Case) -> tuple:
@@ -82,7 +82,7 @@ def case_values(case: Case) -> tuple:
 def insert_client(connection: Connection, client: Client, stamp: str) -> None:
     connection.execute(
         f"INSERT INTO clients ({CLIENT_COLUMNS}, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (client.id, *client_values(client), stamp, stamp))
 
 
@@ -174,7 +174,8 @@ def _update_client_row(connection: Connection, client: Client, stamp: str) -> No
     cursor = connection.execute(
         "UPDATE clients SET given_name = ?, family_name = ?, other_names = ?, sex = ?,"
         " date_of_birth = ?, age_estimate = ?, nationality = ?, languages = ?, phone = ?,"
-        " email = ?, address = ?, document_number = ?, updated_at = ? WHERE id = ?",
+        " email = ?, address = ?, document_number = ?, patronymic = ?, updated_at = ?"
+        " WHERE id = ?",
         (*client_values(client), stamp, client.id))
     if cursor.rowcount != 1:
         raise NotFound(kind="client")

@@ -205,7 +205,7 @@ class ClientFilePage(QWidget):
             self.name_widget.deleteLater()
         session, case_id = self.context.session, case.id
         self.name_widget = PrivateName(
-            case.case_code, " ".join(p for p in (client.given_name, client.family_name) if p),
+            case.case_code, client.full_name,
             privacy_mode=privacy, reveal_ms=self.context.reveal_ms,
             audit_reveal=lambda: session.audit("client.reveal", "case", case_id))
         self.name_widget.name_label.setObjectName("clientName")

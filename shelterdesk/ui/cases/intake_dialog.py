@@ -137,7 +137,7 @@ class IntakeDialog(RecordForm):
     def build_client(self) -> Client:
         text = {name: (self.value(name) or "").strip() for name in (
             "given_name", "family_name", "other_names", "phone", "email", "address",
-            "document_number")}
+            "document_number", "patronymic")}
         return Client(sex=self.value("sex"), date_of_birth=self.value("date_of_birth", None),
                       age_estimate=self.value("age_estimate", None),
                       nationality=self.value("nationality"),
