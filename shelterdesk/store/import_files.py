@@ -13,7 +13,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from shelterdesk.domain.errors import UserFacingError
@@ -104,7 +104,8 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat()
+        # A date cell is read as midnight of that day.
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
