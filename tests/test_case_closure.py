@@ -54,3 +54,17 @@ def test_open_stay_must_be_discharged_first_then_closed_is_read_only(
         ("close", "transferred"), ("reopen", "came back to the shelter")]
     actions = [e.action for e in audit.recent(admin_session.connection, 20)]
     assert "case.close" in actions and "case.reopen" in actions
+
+
+def test_closures_are_counted_by_reason_in_statistics(admin_session: Session) -> None:
+    from shelterdesk.store import aggregates
+
+    for _ in range(2):
+        case = intake(admin_session)
+        case_closure.close_case(admin_session, case.id, Closure(date(2026, 3, 5), "safe_return"))
+    reopened = intake(admin_session)
+    case_closure.close_case(admin_session, reopened.id, Closure(date(2026, 3, 6), "lost_contact"))
+    case_closure.reopen_case(admin_session, reopened.id, "found again")
+    data = aggregates.compute(admin_session, aggregates.Period(date(2026, 3, 1),
+                                                               date(2026, 4, 1)))
+    assert data.closures == {"safe_return": {"2026-03": 2}}

@@ -9,7 +9,7 @@ profile counts behind the record-level export.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shelterdesk.domain.age_bands import band_of
@@ -97,6 +97,7 @@ class Aggregates:
     referrals_by_org_kind: MonthCounts
     referrals_by_status: MonthCounts
     shelter: ShelterUse
+    closures: MonthCounts = field(default_factory=dict)  # reason -> month closed -> cases
 
 
 AGE_AT_INTAKE = (
@@ -161,8 +162,19 @@ def compute(session: Session, period: Period, scope: Scope | None = None) -> Agg
         services = _services(session, period, scope)
         by_kind, by_status = _referrals(session, period, scope)
         shelter = _shelter_use(session, period, scope)
+        closures = _closures(session, period, scope)
     return Aggregates(period, scope, new_cases, cases, exploitation, services, by_kind,
-                      by_status, shelter)
+                      by_status, shelter, closures)
+
+
+def _closures(session: Session, period: Period, scope: Scope) -> MonthCounts:
+    """Cases closed in the period (and still closed), by reason and month of closing."""
+    where = ["ca.closed_on >= ?", "ca.closed_on < ?"]
+    params: list = [period.start.isoformat(), period.end.isoformat()]
+    where, params = _scope_filter(where, params, scope)
+    return _grouped(session.connection.execute(
+        "SELECT substr(ca.closed_on, 1, 7), ca.closure_reason, count(*) FROM cases ca"
+        f" WHERE {' AND '.join(where)} GROUP BY 1, 2", params).fetchall())
 
 
 def _count_cases(rows: list[tuple]) -> tuple[dict[str, int], dict[str, MonthCounts],
