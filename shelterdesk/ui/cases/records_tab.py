@@ -165,6 +165,7 @@ class RecordsTab(QWidget):
         if not spec.history_table:
             self.history_button.hide()
         self.marks: dict[str, CorrectionMark] = {}
+        self.read_only = False  # the case is closed
         self.action_buttons: list[QPushButton] = []
         for action in spec.actions:
             button = QPushButton()
@@ -282,11 +283,18 @@ class RecordsTab(QWidget):
         if self.spec.details is not None:
             self.details_label.setText(self.spec.details(record) + self._corrected_line(record)
                                        if record is not None else "")
-        self.correct_button.setEnabled(record is not None)
+        self.correct_button.setEnabled(record is not None and not self.read_only)
+        self.add_button.setEnabled(not self.read_only)
         mark = self.marks.get(record_id(record)) if record is not None else None
         self.history_button.setEnabled(mark is not None)
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
-            button.setEnabled(record is not None and action.applies(record))
+            button.setEnabled(record is not None and action.applies(record)
+                              and (not self.read_only or self.spec.kind == Kind.FOLLOW_UP))
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A closed case: nothing is added or corrected (follow-ups may still be marked done)."""
+        self.read_only = read_only
+        self._on_current()
 
     def _corrected_line(self, record: Any) -> str:
         """"Corrected by … on …" under the details of a record that was corrected."""
