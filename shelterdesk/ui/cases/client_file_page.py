@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.closure import CLOSED_STATUSES
+from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_, _
 from shelterdesk.store import client_file, organisations, settings, staff
