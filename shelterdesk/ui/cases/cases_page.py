@@ -79,6 +79,7 @@ class CasesPage(QWidget):
         if restore:
             dialog.keeper.offered.connect(lambda _draft: dialog.restore_offered_draft())
         dialog.saved.connect(self._on_intake_saved)
+        dialog.open_existing.connect(self.show_case)
         dialog.open()
         return dialog
 
