@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from shelterdesk.store import audit, case_list
 from shelterdesk.store.case_list import CaseFilter
@@ -20,8 +21,10 @@ pytestmark = pytest.mark.gui
 
 
 def filled_intake(qtbot, session: Session) -> IntakeDialog:
-    dialog = IntakeDialog(CaseContext(session))
-    qtbot.addWidget(dialog)
+    parent = QWidget()  # parented, as in the window (see tests/test_ui_import.py)
+    qtbot.addWidget(parent)
+    dialog = IntakeDialog(CaseContext(session), parent=parent)
+    dialog.test_parent = parent  # the parent lives as long as the test holds the dialog
     dialog.open()
     type_text(dialog.fields["given_name"], "AYNUR")
     type_text(dialog.fields["patronymic"], "Ali qizi")

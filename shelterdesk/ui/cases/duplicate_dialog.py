@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -130,7 +130,8 @@ def check_then_save(form: IntakeDialog) -> None:
 
         def open_existing(case_id: str) -> None:
             form.open_existing.emit(case_id)
-            form.discard_and_close()
+            # After this click is handled: closing the form deletes this dialog with it.
+            QTimer.singleShot(0, form.discard_and_close)
 
         dialog.different.connect(confirmed)
         dialog.open_case.connect(open_existing)
