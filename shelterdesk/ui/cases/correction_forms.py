@@ -20,6 +20,7 @@ from shelterdesk.store import perpetrators, record_corrections
 from shelterdesk.store.corrections import MAX_REASON
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.evidence_form import EvidenceForm
 from shelterdesk.ui.cases.fields import LongTextField, TextField
 from shelterdesk.ui.cases.follow_up_form import FollowUpForm
 from shelterdesk.ui.cases.legal_form import LegalConsultationForm
@@ -163,4 +164,29 @@ class PerpetratorCorrectionForm(CorrectionMixin, PerpetratorForm):
 
     def write(self, session: Session, record: Any) -> Any:
         perpetrators.update_perpetrator(session, record, self.reason())
+        return record
+
+
+class EvidenceCorrectionForm(CorrectionMixin, EvidenceForm):
+    """What is said about an evidence item; its file and SHA-256 never change."""
+
+    TITLE = N_("Correct what is said about the evidence")
+
+    def finish_building(self, *, offer_draft: bool = True) -> None:
+        # The file stays as captured: its hash is what an investigator checks.
+        self.file_field.setEnabled(False)
+        super().finish_building(offer_draft=offer_draft)
+
+    def retranslate_fields(self) -> None:
+        super().retranslate_fields()
+        self.file_field.setToolTip(_("The file and its SHA-256 cannot be changed."))
+
+    def problems(self, record: Any) -> list[Problem]:
+        found = super().problems(record)
+        if self.original.size:  # the stored file satisfies "a file or a link"
+            found = [p for p in found if p.field != "file_name"]
+        return found
+
+    def write(self, session: Session, record: Any) -> Any:
+        record_corrections.correct_evidence(session, record, self.reason())
         return record

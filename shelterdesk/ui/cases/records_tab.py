@@ -81,7 +81,11 @@ class TabSpec:
 
 def saved_record(item: Any) -> Any:
     """The record itself of a row (rows of some tabs carry names looked up beside it)."""
-    return getattr(item, "record", item)
+    for name in ("record", "stay"):
+        inner = getattr(item, name, None)
+        if inner is not None:
+            return inner
+    return item
 
 
 def record_id(item: Any) -> str:

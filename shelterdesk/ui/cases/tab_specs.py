@@ -145,7 +145,7 @@ STAYS = TabSpec(
      Column(N_("Where"), lambda r: r.place, stretch=True),
      Column(N_("Reason"), lambda r: DISCHARGE_REASONS.label(r.stay.discharge_reason)
             if r.stay.discharge_reason else "")),
-    case_stays.stays_with_beds)
+    case_stays.stays_with_beds, history_table="stays")
 
 REFERRALS = TabSpec(
     "referrals", Kind.REFERRAL, N_("Referrals"),
