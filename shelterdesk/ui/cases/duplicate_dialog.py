@@ -83,6 +83,7 @@ class DuplicateDialog(QDialog):
             item.setText(3, format_list([_(REASONS[r]) for r in match.reasons]))
         for column in range(3):
             self.match_list.resizeColumnToContents(column)
+            self.match_list.setColumnWidth(column, self.match_list.columnWidth(column) + 16)
         self.open_button.setText(_("Open the existing case"))
         self.different_button.setText(_("A different person: save"))
         self.back_button.setText(_("Back to the form"))

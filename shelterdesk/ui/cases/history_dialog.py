@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain import codes_case, codes_services
 from shelterdesk.domain.validation import field_label
 from shelterdesk.domain.vocabulary import Vocabulary
-from shelterdesk.i18n import _, format_date, format_datetime, format_list
+from shelterdesk.i18n import N_, _, format_date, format_datetime, format_list
 from shelterdesk.store import corrections
 from shelterdesk.store.corrections import Version
 from shelterdesk.store.vault import Session
@@ -33,7 +33,13 @@ from shelterdesk.ui.unlock_page import describe_error
 _HIDDEN = frozenset({"id", "case_id", "created_at", "updated_at", "advisor_id", "staff_id",
                      "author_id", "captured_by", "captured_at", "done_by", "sha256", "size",
                      "media_type", "provider_org_id", "assigned_to", "room_id", "shelter_id",
-                     "bed_id", "recorded_by", "retired_at"})
+                     "bed_id", "recorded_by", "retired_at", "reserved", "disabled"})
+# Stored column names the shared field labels do not cover, as the forms call them.
+_LABELS = {"interpreter_used": N_("Interpreter"), "next_step": N_("Next step"),
+           "provider": N_("Doctor or clinic"), "follow_up_date": N_("See again on"),
+           "phones": N_("Phone numbers"), "accounts": N_("Online accounts"),
+           "address": N_("Address"), "discharge_reason": N_("Reason"),
+           "username": N_("User name"), "display_name": N_("Display name")}
 _CODES: dict[str, dict[str, Vocabulary]] = {
     "legal_consultations": {"topic": codes_services.LEGAL_TOPICS},
     "medical_services": {"kind": codes_services.MEDICAL_KINDS},
@@ -62,7 +68,7 @@ def _shown_value(table: str, name: str, value: Any) -> str:
                                     i, ensure_ascii=False)) for i in items])
     if vocabulary is not None and isinstance(value, str):
         return vocabulary.label(value)
-    if name in ("interpreter_used", "reserved", "disabled"):
+    if name == "interpreter_used":
         return _("yes") if value else _("no")
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
@@ -81,7 +87,8 @@ def version_html(table: str, content: dict[str, Any]) -> str:
         text = _shown_value(table, name, value)
         if text:
             rows.append(f"<tr><td style='color:#5b6975; padding-right:14px'>"
-                        f"{escape(field_label(name))}</td>"
+                        f"{escape(_(_LABELS[name]) if name in _LABELS else field_label(name))}"
+                        "</td>"
                         f"<td>{escape(text).replace(chr(10), '<br>')}</td></tr>")
     return f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}</table>"
 
@@ -107,6 +114,7 @@ class RecordHistoryDialog(QDialog):
         self.intro_label.setWordWrap(True)
         self.version_list = QListWidget()
         self.version_list.setObjectName("versionList")
+        self.version_list.setWordWrap(True)  # "Version 2, replaced on … by …" in full
         self.content_label = QLabel()
         self.content_label.setObjectName("detailsPane")
         self.content_label.setWordWrap(True)
@@ -121,6 +129,7 @@ class RecordHistoryDialog(QDialog):
         splitter.addWidget(self.version_list)
         splitter.addWidget(self.content_label)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 440])
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -110,7 +110,10 @@ class ImportPreviewModel(QAbstractTableModel):
         if column == Columns.BIRTH:
             return format_date(client.date_of_birth) if client.date_of_birth else ""
         if column == Columns.INTAKE:
-            return format_date(row.case.intake_date) if row.case.intake_date else ""
+            # A date that could not be read is left blank, not shown as today's.
+            unread = any(p.column == "intake_date" for p in row.problems)
+            return format_date(row.case.intake_date) if row.case.intake_date and not unread \
+                else ""
         # The column and the message; the line is in the first column already.
         return "; ".join(f"{p.column}: {_(p.message).format(**p.params)}" for p in row.problems)
 
@@ -260,7 +263,11 @@ class ImportClientsDialog(QDialog):
     def _on_preview(self, preview: ImportPreview) -> None:
         self.preview = preview
         self.model.set_preview(preview)
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in Columns:
+            if column != Columns.PROBLEMS:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Columns.PROBLEMS, QHeaderView.ResizeMode.Stretch)
         self._set_working(False)
         self._describe()
         self.previewed.emit(preview)
