@@ -68,3 +68,15 @@ def test_closures_are_counted_by_reason_in_statistics(admin_session: Session) ->
     data = aggregates.compute(admin_session, aggregates.Period(date(2026, 3, 1),
                                                                date(2026, 4, 1)))
     assert data.closures == {"safe_return": {"2026-03": 2}}
+
+
+def test_the_intake_form_cannot_close_a_case_without_a_reason(admin_session: Session) -> None:
+    case = intake(admin_session)
+    client, stored = clients.get_case(admin_session, case.id)
+    stored.status = "closed"
+    with pytest.raises(ValidationFailed) as refused:
+        clients.update_intake(admin_session, client, stored)
+    assert refused.value.problems[0].field == "status"
+    stored.status = "follow_up"
+    clients.update_intake(admin_session, client, stored)
+    assert clients.get_case(admin_session, case.id)[1].status == "follow_up"

@@ -1,4 +1,4 @@
-"""The father's name (ata adı, отчество): stored, searched folded, printed on the identified form."""
+"""The father's name (ata adı, отчество): stored, searched folded, on the identified form."""
 
 from __future__ import annotations
 

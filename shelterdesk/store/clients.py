@@ -7,9 +7,11 @@ from datetime import date
 
 from shelterdesk.domain import case_codes
 from shelterdesk.domain.clients import Case, Client
-from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.closure import CLOSED_STATUSES
+from shelterdesk.domain.errors import UserFacingError, ValidationFailed
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Consent
+from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit, search
 from shelterdesk.store.connection import Connection, IntegrityError, transaction
@@ -192,7 +194,17 @@ def update_case(session: Session, case: Case) -> None:
         audit.append(connection, session.user.id, "case.edit", "case", case.id)
 
 
+def _status_unchanged_by_closing(connection: Connection, case: Case) -> None:
+    """Closing and reopening have their own steps (a date and a reason): not a status edit."""
+    row = connection.execute("SELECT status FROM cases WHERE id = ?", (case.id,)).fetchone()
+    if row is not None and (row[0] in CLOSED_STATUSES) != (case.status in CLOSED_STATUSES):
+        raise ValidationFailed([Problem("status", N_(
+            "close or reopen the case with its own button, which asks for a date and a "
+            "reason"))])
+
+
 def _update_case_row(connection: Connection, case: Case, stamp: str) -> None:
+    _status_unchanged_by_closing(connection, case)
     cursor = connection.execute(
         "UPDATE cases SET status = ?, intake_date = ?, exploitation_types = ?,"
         " recruitment_channel = ?, recruitment_platform = ?, means_of_control = ?,"
