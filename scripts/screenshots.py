@@ -200,6 +200,13 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
             QTest.qWait(200)
             shooter.shoot("admin-retention", window)
             admin.tabs.setCurrentIndex(0)
+            users_page = admin.users_page
+            wait_until(lambda users_page=users_page: users_page.model.rowCount() > 0)
+            admin.users_page.table.selectRow(0)
+            roles_dialog = admin.users_page.open_roles_dialog()
+            if roles_dialog is not None:
+                shooter.shoot("dialog-change-roles", roles_dialog)
+                roles_dialog.reject()
             dialog = admin.users_page.open_add_dialog()
             dialog.username_edit.setText("leyla")
             shooter.shoot("dialog-add-user", dialog)
@@ -271,11 +278,17 @@ def showcase_case(vault: Vault) -> str:
         best = max(files, key=lambda f: (f.open_stay is not None, sum(f.counts.values())))
         case_id = best.case.id
         # The demo's own words are Azerbaijani, as a worker in Baku would write them.
-        care.add_legal_consultation(session, LegalConsultation(
+        consultation = care.add_legal_consultation(session, LegalConsultation(
             case_id, date.today(), "criminal_proceedings",
             summary="Polisdə ifadə verməyə hazırdır; vəkil təyin olunması ilə bağlı izah edildi.",
             next_step="Ərizəni birlikdə hazırlamaq", next_step_date=date.today()
             + timedelta(days=7), duration_minutes=50, interpreter_used=False))
+        # One correction, so the record shows "corrected by … on …" and an earlier version.
+        from shelterdesk.store import record_corrections
+
+        consultation.duration_minutes = 60
+        record_corrections.correct_legal_consultation(
+            session, consultation, "Görüş 60 dəqiqə çəkib, 50 deyil")
         tasks.add_note(session, Note(case_id, "İşəgötürənlə Instagram-da tanış olub: Dubayda "
                                               "ofisiant işi, bileti agentlik alıb."))
         tasks.add_follow_up(session, FollowUp(
@@ -347,6 +360,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     shooter.shoot("dialog-intake-recruitment", intake)
     intake.discard_and_close()
     wait_until(lambda: not intake.isVisible())
+    issue15_case_screens(shooter, window)
     window.resize(*WINDOW_SIZE)
 
 
@@ -391,6 +405,82 @@ def issue15_screens(shooter: Shooter, page: QWidget) -> None:
     wait_until(lambda: referral.consent_known)
     shooter.shoot("dialog-new-referral", referral)
     referral.reject()
+def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
+    """Corrections and their history, closing and reopening, duplicates, the import preview."""
+
+
+    from openpyxl import Workbook
+
+    from shelterdesk.store import clients, duplicates
+    from shelterdesk.ui.cases.closure_dialogs import CloseCaseDialog, ReopenCaseDialog
+    from shelterdesk.ui.cases.duplicate_dialog import DuplicateDialog
+
+    page = window.work_area.page_for[Area.CASES]
+    session = window.session
+    page.file_page.drop_data()  # so the wait below sees the file opened afresh
+    page.show_case(SHOWCASE["case_id"])
+    wait_until(lambda: page.file_page.view is not None
+               and page.file_page.case_id == SHOWCASE["case_id"])
+    page.file_page.select_tab("legal")
+    tab = page.file_page.tab("legal")
+    wait_until(lambda: tab.is_loaded and tab.model.rowCount() > 0)
+    QTest.qWait(200)
+    shooter.shoot("cases-file-legal-corrected", window)
+    form = tab.open_correction()
+    form.outcome_edit.setPlainText("Vəkil təyin olunub.")
+    form.reason_edit.setPlainText("Nəticə yazılmamışdı")
+    shooter.shoot("dialog-correct-legal", form)
+    form._quiet_close = True
+    form.reject()
+    history = tab.open_history()
+    wait_until(lambda: history.version_list.count() > 0)
+    shooter.shoot("dialog-record-history", history)
+    history.reject()
+    page.file_page.select_tab("stays")
+    stays_tab = page.file_page.tab("stays")
+    wait_until(lambda: stays_tab.is_loaded)
+    if stays_tab.model.rowCount():
+        stays_tab.table.selectRow(0)
+        dialog = stays_tab.open_dates_dialog()
+        shooter.shoot("dialog-stay-dates", dialog)
+        dialog.reject()
+    case = page.file_page.view.file.case
+    close = CloseCaseDialog(session, case.id, case.case_code, case.intake_date, page)
+    close.reason_combo.setCurrentIndex(close.reason_combo.findData("referred_on"))
+    close.note_edit.setPlainText("Gəncə bölməsinə təhvil verildi")
+    shooter.shoot("dialog-close-case", close)
+    close.reject()
+    reopen = ReopenCaseDialog(session, case.id, case.case_code, page)
+    reopen.reason_edit.setPlainText("Benefisiar yenidən müraciət etdi")
+    shooter.shoot("dialog-reopen-case", reopen)
+    reopen.reject()
+    client = clients.get_case(session, case.id)[0]
+    warning = DuplicateDialog(duplicates.find_possible_duplicates(session, client), page)
+    shooter.shoot("dialog-duplicate-warning", warning)
+    warning.reject()
+    page.show_list()
+    with tempfile.TemporaryDirectory(prefix="shelterdesk-import-") as folder:
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["given_name", "patronymic", "family_name", "sex", "date_of_birth",
+                      "age_estimate", "nationality", "phone", "intake_date",
+                      "exploitation_types", "recruitment_channel", "recruitment_platform",
+                      "notes"])
+        for given, father, family, sex, born, day in (
+                ("Aynur", "Əli qızı", "Məmmədova", "female", "1999-04-12", "2026-03-01"),
+                ("Leyla", "Vüqar qızı", "Hüseynova", "female", "2001-11-02", "2026-03-02"),
+                ("Elvin", "Rauf oğlu", "Əliyev", "male", "", "2026-03-03"),
+                ("=HYPERLINK(\"x\")", "", "Quliyeva", "female", "", "2026-03-04"),
+                ("Nigar", "Samir qızı", "Babayeva", "robot", "1997-06-30", "2026-13-01")):
+            sheet.append([given, father, family, sex, born, 25 if not born else None, "AZ",
+                          "", day, "forced_labour", "online_job_ad", "telegram", ""])
+        path = Path(folder) / "benefisiarlar.xlsx"
+        book.save(path)
+        importer = page.open_import()
+        importer.load_file(path)
+        wait_until(lambda: importer.preview is not None)
+        shooter.shoot("dialog-import-preview", importer)
+        importer.reject()
 
 
 def boards_screens(shooter: Shooter, window: MainWindow, area: Area) -> None:

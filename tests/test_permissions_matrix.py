@@ -13,9 +13,10 @@ import pytest
 from shelterdesk.domain.care import LegalConsultation, MedicalService, OtherService
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
-from shelterdesk.domain.permissions import MATRIX, Action, Kind, allowed
+from shelterdesk.domain.permissions import ACTIONS, MATRIX, Action, Kind, allowed
 from shelterdesk.domain.referrals import Consent, Organisation, Referral
 from shelterdesk.domain.roles import Role
+from shelterdesk.domain.shelters import Bed, Shelter
 from shelterdesk.domain.tasks import FollowUp, Note
 from shelterdesk.store import (
     aggregates,
@@ -28,7 +29,9 @@ from shelterdesk.store import (
     evidence,
     organisations,
     perpetrators,
+    record_corrections,
     referrals,
+    shelter_changes,
     shelters,
     stays,
     tasks,
@@ -55,11 +58,60 @@ def world(tmp_path_factory):
         shelter = shelters.add_shelter(admin, Shelter("House"))
         room = shelters.add_room(admin, Room(shelter.id, "R1"))
         beds = [shelters.add_bed(admin, Bed(room.id, f"B{i}")).id for i in range(6)]
-        consents.add_consent(admin, Consent(case.id, "referral", DAY, to_org_id=org.id))
+        SEEDED["consent"] = consents.add_consent(
+            admin, Consent(case.id, "referral", DAY, to_org_id=org.id))
+    admin = vault.unlock(ADMIN, ADMIN_PASSPHRASE)
+    SEEDED.update(_seed(admin, case.id), admin=admin, organisation=org, referrals=[
+        referrals.create_referral(admin, Referral(case.id, org.id, ["legal"], DAY))
+        for _role in Role])
     sessions = {role: login(vault, role) for role in Role}
     yield vault, case.id, org.id, beds, sessions
-    for session in sessions.values():
+    for session in [*sessions.values(), admin]:
         session.close()
+    SEEDED.clear()
+
+
+def _seed(admin: Session, case_id: str) -> dict[str, object]:
+    """One saved record of every kind that the cells then correct."""
+    return {
+        "list_legal_consultations": care.add_legal_consultation(
+            admin, LegalConsultation(case_id, DAY, "compensation", summary="first text")),
+        "list_medical_services": care.add_medical_service(
+            admin, MedicalService(case_id, DAY, "examination", summary="first text")),
+        "list_other_services": care.add_other_service(
+            admin, OtherService(case_id, DAY, "psychosocial")),
+        "list_evidence": evidence.add_evidence(
+            admin, EvidenceItem(case_id, "screenshot", "s.png", "image/png", b"\x89PNG")),
+        "list_perpetrators": perpetrators.add_perpetrator(
+            admin, Perpetrator(case_id, roles=["recruiter"])),
+        "list_notes": tasks.add_note(admin, Note(case_id, "first note")),
+        "list_follow_ups": tasks.add_follow_up(admin, FollowUp(case_id, DAY, "check_in")),
+    }
+
+
+SEEDED: dict[str, object] = {}  # records made by the coordinator, for the cells that correct
+
+
+def _first(name: str):
+    return SEEDED[name]
+
+
+def _bed_room(session: Session, bed_id: str) -> str:
+    return session.connection.execute("SELECT room_id FROM beds WHERE id = ?",
+                                      (bed_id,)).fetchone()[0]
+
+
+def _fresh_referral() -> str:
+    """A draft referral of its own for each role's cell (one that sends it cannot resend)."""
+    return SEEDED["referrals"].pop().id
+
+
+def consent_edit(session: Session, case_id: str):
+    """Amending a consent (a new version) comes with the consent dialog's branch (i15a)."""
+    amend = getattr(consents, "amend_consent", None)
+    if amend is None:
+        return None
+    return lambda: amend(session, SEEDED["consent"].id)
 
 
 def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: str,
@@ -105,6 +157,32 @@ def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: 
         (Kind.ORGANISATION, Action.CREATE): lambda: organisations.add_organisation(
             session, Organisation(f"Org {len(beds)} {session.user.username}", "ngo")),
         (Kind.SHELTER, Action.VIEW): lambda: shelters.board(session),
+        (Kind.LEGAL, Action.EDIT): lambda: record_corrections.correct_legal_consultation(
+            session, _first("list_legal_consultations"),
+            "typo in the summary"),
+        (Kind.MEDICAL, Action.EDIT): lambda: record_corrections.correct_medical_service(
+            session, _first("list_medical_services"),
+            "wrong provider"),
+        (Kind.SERVICE, Action.EDIT): lambda: record_corrections.correct_other_service(
+            session, _first("list_other_services")),
+        (Kind.STAY, Action.EDIT): lambda: shelters.set_reserved(session, beds[0], False),
+        (Kind.REFERRAL, Action.EDIT): lambda: referrals.set_status(
+            session, _fresh_referral(), "sent", on=DAY),
+        (Kind.CONSENT, Action.EDIT): consent_edit(session, case_id),
+        (Kind.EVIDENCE, Action.EDIT): lambda: record_corrections.correct_evidence(
+            session, _first("list_evidence")),
+        (Kind.PERPETRATOR, Action.EDIT): lambda: perpetrators.update_perpetrator(
+            session, _first("list_perpetrators")),
+        (Kind.NOTE, Action.EDIT): lambda: record_corrections.correct_note(
+            session, _first("list_notes")),
+        (Kind.FOLLOW_UP, Action.EDIT): lambda: record_corrections.correct_follow_up(
+            session, _first("list_follow_ups")),
+        (Kind.ORGANISATION, Action.EDIT): lambda: organisations.update_organisation(
+            session, SEEDED["organisation"]),
+        (Kind.SHELTER, Action.CREATE): lambda: shelters.add_shelter(
+            session, Shelter(f"House {session.user.username}")),
+        (Kind.SHELTER, Action.EDIT): lambda: shelter_changes.rename_bed(
+            session, Bed(_bed_room(session, beds[0]), "B0", id=beds[0])),
         (Kind.STATISTICS, Action.VIEW): lambda: aggregates.compute(
             session, aggregates.Period(DAY, DAY + timedelta(days=1))),
     }
@@ -112,7 +190,7 @@ def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: 
 
 
 CELLS = [(role, kind, action) for role in Role for kind in Kind
-         for action in (Action.VIEW, Action.CREATE, Action.EDIT)]
+         for action in (Action.VIEW, Action.CREATE, Action.EDIT) if action in ACTIONS[kind]]
 
 
 @pytest.mark.parametrize("role,kind,action", CELLS, ids=lambda v: getattr(v, "value", v))
@@ -121,6 +199,8 @@ def test_matrix_cell(world, role: Role, kind: Kind, action: Action) -> None:
     session = sessions[role]
     call = attempt(kind, action, session, case_id, org_id, beds)
     if call is None:
+        # Only consent amendment (a new version of a consent) is still missing: it comes
+        # with the consent dialog's branch (i15a) as consents.amend_consent.
         pytest.skip("no public function for this cell")
     if allowed([role], kind, action):
         call()

@@ -20,8 +20,9 @@ from shelterdesk.store import case_list, clients, consents, demo, importer, orga
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     imp = commands.add_parser("import", parents=[common],
-                              help=_("import clients from a CSV file (all rows or none)"))
-    imp.add_argument("file", metavar="FILE.csv")
+                              help=_("import clients from a CSV or .xlsx file (all rows or "
+                                     "none)"))
+    imp.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     imp.set_defaults(handler=cmd_import)
 
     cases = commands.add_parser("cases", parents=[common], help=_("case records"))
@@ -101,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     with unlock(args) as session:
         try:
-            codes = importer.import_csv(session, path)
+            codes = importer.import_file(session, path)
         except importer.ImportFailed as failure:
             sys.stderr.write("shelterdesk: " + _("error") + ": "
                              + printable(failure.user_message()) + "\n")

@@ -26,6 +26,15 @@ ACTIVITY_PHRASES: dict[str, str] = {
     "note.add": N_("Note added"),
     "follow_up.add": N_("Follow-up task added"),
     "follow_up.done": N_("Follow-up task done"),
+    "case.close": N_("Case closed"),
+    "case.reopen": N_("Case reopened"),
+    "legal.correct": N_("Legal consultation corrected"),
+    "medical.correct": N_("Medical service corrected"),
+    "service.correct": N_("Service corrected"),
+    "note.correct": N_("Note corrected"),
+    "follow_up.correct": N_("Follow-up task corrected"),
+    "evidence.correct": N_("Evidence description corrected"),
+    "stay.correct": N_("Stay dates corrected"),
 }
 
 

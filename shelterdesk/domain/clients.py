@@ -26,13 +26,14 @@ class Client:
     email: str = ""
     address: str = ""
     document_number: str = ""
+    patronymic: str = ""  # the father's name: ata adı, отчество ("Əli qızı", "Алиевна")
     id: str = ""
 
     def validate(self, today: date | None = None) -> list[Problem]:
         today = today or date.today()
         check = Checker()
         check.required("given_name", self.given_name)
-        for name in ("given_name", "family_name", "other_names"):
+        for name in ("given_name", "family_name", "other_names", "patronymic"):
             check.max_length(name, getattr(self, name), 200)
         check.code("sex", self.sex, codes.SEX, required=True)
         check.not_future("date_of_birth", self.date_of_birth, today)
@@ -52,6 +53,12 @@ class Client:
             born = self.date_of_birth
             return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         return self.age_estimate
+
+    @property
+    def full_name(self) -> str:
+        """Given name, father's name, family name: "Aynur Əli qızı Məmmədova"."""
+        return " ".join(p.strip() for p in (self.given_name, self.patronymic, self.family_name)
+                        if p.strip())
 
     @property
     def initials(self) -> str:

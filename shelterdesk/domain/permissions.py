@@ -40,8 +40,13 @@ V, C, E, X = Action.VIEW, Action.CREATE, Action.EDIT, Action.EXPORT
 ALL = frozenset({V, C, E, X})
 READ_WRITE = frozenset({V, C, E})
 
+# The actions that exist for each kind: statistics are computed from the records and
+# viewed or exported, never created or edited by hand.
+ACTIONS: dict[Kind, frozenset[Action]] = {
+    kind: frozenset({V, X}) if kind == Kind.STATISTICS else ALL for kind in Kind}
+
 MATRIX: dict[Role, dict[Kind, frozenset[Action]]] = {
-    Role.COORDINATOR: {kind: ALL for kind in Kind},
+    Role.COORDINATOR: dict(ACTIONS),
     Role.CASE_WORKER: {
         Kind.CLIENT: ALL, Kind.SERVICE: READ_WRITE, Kind.STAY: READ_WRITE,
         Kind.REFERRAL: ALL, Kind.CONSENT: READ_WRITE, Kind.EVIDENCE: ALL,

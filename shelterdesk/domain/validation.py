@@ -37,6 +37,8 @@ FIELD_LABELS: dict[str, str] = {
     "referred_on": N_("Referral date"), "status_changed_on": N_("Date of the change"),
     "last_status_change": N_("Last change of status"),
     "details": N_("What may be shared"),
+    "patronymic": N_("Father's name"), "reason": N_("Reason"), "closed_on": N_("Closing date"),
+    "closure_reason": N_("Reason for closing"), "closure_note": N_("Details"),
 }
 
 
@@ -186,3 +188,19 @@ def printable(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_plain_text(value: str) -> str | None:
+    """Why a name cannot be stored as typed (control characters, a spreadsheet formula), or None.
+
+    A name that starts like a formula would run as one when a list is opened in a
+    spreadsheet; control characters hide text. (Phone numbers may start with +.)
+    """
+    if control_character(value):
+        return N_("contains control characters")
+    if value.strip().startswith(_FORMULA_START):
+        return N_("starts like a spreadsheet formula (=, +, - or @)")
+    return None

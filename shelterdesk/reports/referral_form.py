@@ -85,7 +85,7 @@ def _referral_section(st: Styles, tr: Labels, data: ReferralFormData) -> list[Fl
 def _client_section(st: Styles, tr: Labels, data: ReferralFormData) -> list[Flowable]:
     _ = tr.gettext
     client, shared = data.client, data.shared
-    name = " ".join(p.strip() for p in (client.given_name, client.family_name) if p.strip())
+    name = client.full_name
     rows = [(_(lb.NAME), f"<b>{text(name)}</b>")]
     if "other_names" in shared and client.other_names.strip():
         rows.append((_(lb.OTHER_NAMES), text(client.other_names)))

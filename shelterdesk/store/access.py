@@ -17,6 +17,9 @@ _ACTION_WORDS = {
     (Action.EDIT, Kind.CLIENT): N_("change client files"),
     (Action.CREATE, Kind.LEGAL): N_("record legal consultations"),
     (Action.CREATE, Kind.MEDICAL): N_("record medical services"),
+    (Action.EDIT, Kind.LEGAL): N_("correct legal consultations"),
+    (Action.EDIT, Kind.MEDICAL): N_("correct medical records"),
+    (Action.EDIT, Kind.SHELTER): N_("configure shelters, rooms and beds"),
     (Action.EXPORT, Kind.REFERRAL): N_("print or export referrals"),
     (Action.VIEW, Kind.STATISTICS): N_("see statistics"),
     (Action.EXPORT, Kind.STATISTICS): N_("export statistics"),
@@ -28,8 +31,20 @@ def can(session: Session, kind: Kind, action: Action) -> bool:
 
 
 def require(session: Session, kind: Kind, action: Action, object_id: str = "") -> None:
-    """PermissionDenied, audited, unless the user's roles allow the action."""
+    """PermissionDenied, audited, unless the user's roles allow the action.
+
+    A closed case is read-only: creating or changing anything of it is refused
+    (follow-ups may still be marked done, so no task is left dangling).
+    """
     if can(session, kind, action):
+        if object_id and action in (Action.CREATE, Action.EDIT) \
+                and (kind, action) != (Kind.FOLLOW_UP, Action.EDIT):
+            from shelterdesk.store.case_closure import CaseClosed, is_closed
+
+            with session.lock:
+                closed = is_closed(session.connection, object_id)
+            if closed:
+                raise CaseClosed()
         return
     with session.lock, transaction(session.connection) as connection:
         audit.append(connection, session.user.id, "permission.denied", kind.value, object_id,

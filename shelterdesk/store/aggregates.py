@@ -97,6 +97,7 @@ class Aggregates:
     referrals_by_org_kind: MonthCounts
     referrals_by_status: MonthCounts
     shelter: ShelterUse
+    closures: MonthCounts = field(default_factory=dict)  # reason -> month closed -> cases
     # Cell keys (sums of the records' stat_key, as the counts above are sums of records),
     # by table ("new_cases", each case dimension, "exploitation", "services",
     # "referrals_by_org_kind", "referrals_by_status", "stays_begun", "stays_ended"):
@@ -179,8 +180,21 @@ def compute(session: Session, period: Period, scope: Scope | None = None) -> Agg
         services = _services(session, period, scope, keys)
         by_kind, by_status = _referrals(session, period, scope, keys)
         shelter = _shelter_use(session, period, scope, keys)
+        closures = _closures(session, period, scope, keys)
     return Aggregates(period, scope, new_cases, cases, exploitation, services, by_kind,
-                      by_status, shelter, keys)
+                      by_status, shelter, closures, keys)
+
+
+def _closures(session: Session, period: Period, scope: Scope,
+              keys: dict[str, MonthCounts]) -> MonthCounts:
+    """Cases closed in the period (and still closed), by reason and month of closing."""
+    where = ["ca.closed_on >= ?", "ca.closed_on < ?"]
+    params: list = [period.start.isoformat(), period.end.isoformat()]
+    where, params = _scope_filter(where, params, scope)
+    return _grouped(session.connection.execute(
+        "SELECT substr(ca.closed_on, 1, 7), ca.closure_reason, count(*),"
+        " sum(coalesce(ca.stat_key, 0)) FROM cases ca"
+        f" WHERE {' AND '.join(where)} GROUP BY 1, 2", params).fetchall(), keys, "closures")
 
 
 def _add_key(keys: dict[str, MonthCounts], table: str, category: str, month: str,

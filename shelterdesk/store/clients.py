@@ -7,9 +7,11 @@ from datetime import date
 
 from shelterdesk.domain import case_codes
 from shelterdesk.domain.clients import Case, Client
-from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.domain.closure import CLOSED_STATUSES
+from shelterdesk.domain.errors import UserFacingError, ValidationFailed
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Consent
+from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit, search
 from shelterdesk.store.connection import Connection, IntegrityError, transaction
@@ -33,7 +35,7 @@ class UnknownCaseCode(UserFacingError):
 
 
 CLIENT_COLUMNS = ("id, given_name, family_name, other_names, sex, date_of_birth, age_estimate,"
-                  " nationality, languages, phone, email, address, document_number")
+                  " nationality, languages, phone, email, address, document_number, patronymic")
 CASE_COLUMNS = ("id, client_id, case_code, status, intake_date, exploitation_types,"
                 " recruitment_channel, recruitment_platform, means_of_control, victim_status,"
                 " status_decision_date, status_authority, identified_by, countries_origin,"
@@ -46,7 +48,7 @@ def client_from_row(row) -> Client:
     return Client(id=row[0], given_name=row[1], family_name=row[2], other_names=row[3],
                   sex=row[4], date_of_birth=to_date(row[5]), age_estimate=row[6],
                   nationality=row[7], languages=loads(row[8]), phone=row[9], email=row[10],
-                  address=row[11], document_number=row[12])
+                  address=row[11], document_number=row[12], patronymic=row[13])
 
 
 def case_from_row(row) -> Case:
@@ -66,7 +68,7 @@ def client_values(client: Client) -> tuple:
     return (client.given_name.strip(), client.family_name.strip(), client.other_names.strip(),
             client.sex, iso(client.date_of_birth), client.age_estimate, client.nationality,
             dumps(client.languages), client.phone.strip(), client.email.strip(),
-            client.address.strip(), client.document_number.strip())
+            client.address.strip(), client.document_number.strip(), client.patronymic.strip())
 
 
 def case_values(case: Case) -> tuple:
@@ -82,7 +84,7 @@ def case_values(case: Case) -> tuple:
 def insert_client(connection: Connection, client: Client, stamp: str) -> None:
     connection.execute(
         f"INSERT INTO clients ({CLIENT_COLUMNS}, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (client.id, *client_values(client), stamp, stamp))
 
 
@@ -174,7 +176,8 @@ def _update_client_row(connection: Connection, client: Client, stamp: str) -> No
     cursor = connection.execute(
         "UPDATE clients SET given_name = ?, family_name = ?, other_names = ?, sex = ?,"
         " date_of_birth = ?, age_estimate = ?, nationality = ?, languages = ?, phone = ?,"
-        " email = ?, address = ?, document_number = ?, updated_at = ? WHERE id = ?",
+        " email = ?, address = ?, document_number = ?, patronymic = ?, updated_at = ?"
+        " WHERE id = ?",
         (*client_values(client), stamp, client.id))
     if cursor.rowcount != 1:
         raise NotFound(kind="client")
@@ -191,7 +194,17 @@ def update_case(session: Session, case: Case) -> None:
         audit.append(connection, session.user.id, "case.edit", "case", case.id)
 
 
+def _status_unchanged_by_closing(connection: Connection, case: Case) -> None:
+    """Closing and reopening have their own steps (a date and a reason): not a status edit."""
+    row = connection.execute("SELECT status FROM cases WHERE id = ?", (case.id,)).fetchone()
+    if row is not None and (row[0] in CLOSED_STATUSES) != (case.status in CLOSED_STATUSES):
+        raise ValidationFailed([Problem("status", N_(
+            "close or reopen the case with its own button, which asks for a date and a "
+            "reason"))])
+
+
 def _update_case_row(connection: Connection, case: Case, stamp: str) -> None:
+    _status_unchanged_by_closing(connection, case)
     cursor = connection.execute(
         "UPDATE cases SET status = ?, intake_date = ?, exploitation_types = ?,"
         " recruitment_channel = ?, recruitment_platform = ?, means_of_control = ?,"

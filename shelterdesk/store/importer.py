@@ -1,4 +1,4 @@
-"""Importing clients from a CSV file: all rows or none, every bad row reported by line and column.
+"""Importing clients from CSV or .xlsx: all rows or none, every bad row reported by line and column.
 
 The columns are documented in docs/import-format.md. A vocabulary value may be
 its code or its label in Azerbaijani, Russian or English.
@@ -6,8 +6,6 @@ its code or its label in Azerbaijani, Russian or English.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,23 +14,34 @@ from shelterdesk.domain import codes_case
 from shelterdesk.domain.clients import Case, Client
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.domain.validation import field_label, text_problems
+from shelterdesk.domain.roles import Role
+from shelterdesk.domain.validation import check_plain_text, field_label, text_problems
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, NN_, _
 from shelterdesk.i18n.territories import parse_country
 from shelterdesk.store import access, audit, search
 from shelterdesk.store.clients import insert_case, insert_client
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.import_files import (
+    ImportFileUnreadable,
+    ImportTable,
+    _decode,
+    csv_table,
+    read_table,
+)
 from shelterdesk.store.rows import new_id, now
 from shelterdesk.store.vault import Session
 
 REQUIRED_COLUMNS = ("given_name", "family_name", "sex", "date_of_birth", "age_estimate",
                     "nationality", "phone", "intake_date", "exploitation_types",
                     "recruitment_channel", "recruitment_platform", "notes")
-OPTIONAL_COLUMNS = ("other_names", "email", "languages", "means_of_control", "identified_by",
+OPTIONAL_COLUMNS = ("patronymic", "document_number", "other_names", "email", "languages",
+                    "means_of_control", "identified_by",
                     "victim_status", "countries_origin", "countries_transit",
                     "countries_destination", "vulnerabilities", "risk_level")
 MAX_ROWS = 200_000
+# Names may not hide control characters or start like a spreadsheet formula.
+NAME_COLUMNS = ("given_name", "family_name", "patronymic", "other_names")
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,6 @@ class ImportFailed(UserFacingError):
     def __init__(self, file: str, problems: list[ImportProblem]) -> None:
         self.problems = problems
         super().__init__(file=file, count=len(problems))
-
-
-class ImportFileUnreadable(UserFacingError):
-    message = N_("“{file}” cannot be imported: {reason}")
 
 
 def _split(value: str) -> list[str]:
@@ -135,12 +140,15 @@ class _Row:
 def parse_rows(text: str, file_name: str) -> tuple[list[tuple[Client, Case, str]],
                                                     list[ImportProblem]]:
     """Records from CSV text, and every problem with its line and column."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    records, problems, _lines = parse_table(csv_table(text, file_name, MAX_ROWS), file_name)
+    return records, problems
+
+
+def parse_table(table: ImportTable, file_name: str) -> tuple[
+        list[tuple[Client, Case, str]], list[ImportProblem], list[int]]:
+    """Records from a read file, every problem with its line and column, and each record's line."""
+    header = table.header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if not header:
-        raise ImportFileUnreadable(file=file_name, reason=_("the file is empty"))
     if missing:
         raise ImportFileUnreadable(file=file_name, reason=_(
             "the header row lacks the column(s) {columns}").format(columns=", ".join(missing)))
@@ -148,23 +156,25 @@ def parse_rows(text: str, file_name: str) -> tuple[list[tuple[Client, Case, str]
     problems: list[ImportProblem] = []
     for column in unknown:
         problems.append(ImportProblem(1, column, N_("is not a known column"), {}))
-    records = []
-    for index, values in enumerate(reader):
-        line = reader.line_num
-        if index >= MAX_ROWS:
-            raise ImportFileUnreadable(file=file_name, reason=_(
-                "more than {count} rows; split the file").format(count=MAX_ROWS))
-        if None in values:
-            problems.append(ImportProblem(line, "-", N_("has more fields than the header"), {}))
-            continue
+    for line in table.ragged:
+        problems.append(ImportProblem(line, "-", N_("has more fields than the header"), {}))
+    for cell in table.problems:
+        problems.append(ImportProblem(cell.line, cell.column, cell.message, cell.params))
+    records, lines = [], []
+    for line, values in table.rows:
         row = _Row(line, values, problems)
+        for column in NAME_COLUMNS:
+            trouble = check_plain_text(row.text(column))
+            if trouble:
+                row.problem(column, trouble)
         client = Client(
             given_name=row.text("given_name"), family_name=row.text("family_name"),
-            other_names=row.text("other_names"),
+            other_names=row.text("other_names"), patronymic=row.text("patronymic"),
             sex=row.code("sex", codes_case.SEX) or ("unknown" if not row.text("sex") else ""),
             date_of_birth=row.date("date_of_birth"), age_estimate=row.integer("age_estimate"),
             nationality=(row.countries("nationality") or [""])[0], phone=row.text("phone"),
-            email=row.text("email"), languages=[x.lower() for x in _split(row.text("languages"))])
+            email=row.text("email"), languages=[x.lower() for x in _split(row.text("languages"))],
+            document_number=row.text("document_number"))
         case = Case(
             intake_date=row.date("intake_date") or date.today(),
             exploitation_types=row.codes("exploitation_types", codes_case.EXPLOITATION_TYPES),
@@ -183,31 +193,67 @@ def parse_rows(text: str, file_name: str) -> tuple[list[tuple[Client, Case, str]
         before = len(problems)
         for problem in client.validate() + case.validate() + text_problems(
                 "notes", row.text("notes")):
-            if problem.field == "sex" and any(p.line == line and p.column == "sex"
-                                              for p in problems[:before]):
-                continue
+            if any(p.line == line and p.column == problem.field for p in problems[:before]):
+                continue  # already said of this cell, more precisely
             problems.append(ImportProblem(line, problem.field, problem.message, problem.params))
         records.append((client, case, row.text("notes")))
+        lines.append(line)
     if not records and not problems:
         raise ImportFileUnreadable(file=file_name, reason=_("it has a header but no rows"))
-    return records, problems
+    return records, problems, lines
 
 
 def read_csv_file(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileUnreadable(file=path.name, reason=_("it is not UTF-8 text")) from None
-    except OSError as exc:
-        raise ImportFileUnreadable(file=path.name, reason=exc.strerror or str(exc)) from None
+    """CSV text in any of the accepted encodings (UTF-8 with or without BOM, Windows-1251)."""
+    return _decode(path)
 
 
-def import_csv(session: Session, path: Path) -> list[str]:
-    """Import every row in one transaction; returns the new case codes in file order."""
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row of the file as it would be imported, with every problem it has."""
+
+    line: int
+    client: Client
+    case: Case
+    problems: tuple[ImportProblem, ...]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    file_name: str
+    rows: list[PreviewRow]
+    problems: list[ImportProblem]  # all of them, rows' and the file's (line 1: the header)
+
+    @property
+    def importable(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _parse_file(path: Path) -> tuple[list[tuple[Client, Case, str]], list[ImportProblem],
+                                     list[int], str]:
+    table = read_table(path, MAX_ROWS)
+    records, problems, lines = parse_table(table, path.name)
+    return records, problems, lines, table.format
+
+
+def preview_import(session: Session, path: Path) -> ImportPreview:
+    """Every row and every problem of a file, before anything is written (coordinator)."""
+    session.require_role(Role.COORDINATOR, action=N_("import clients"))
+    records, problems, lines, _format = _parse_file(path)
+    by_line: dict[int, list[ImportProblem]] = {}
+    for problem in problems:
+        by_line.setdefault(problem.line, []).append(problem)
+    rows = [PreviewRow(line, client, case, tuple(by_line.get(line, ())))
+            for line, (client, case, _note) in zip(lines, records, strict=True)]
+    return ImportPreview(path.name, rows, sorted(problems, key=lambda p: p.line))
+
+
+def import_file(session: Session, path: Path) -> list[str]:
+    """Import every row of a CSV or .xlsx file in one transaction, or none; new case codes."""
     access.require(session, Kind.CLIENT, Action.CREATE)
-    records, problems = parse_rows(read_csv_file(path), path.name)
+    records, problems, _lines, file_format = _parse_file(path)
     if problems:
-        raise ImportFailed(path.name, problems)
+        raise ImportFailed(path.name, sorted(problems, key=lambda p: p.line))
     prefix = session.meta("case_prefix", "SD")
     codes = []
     with session.lock, transaction(session.connection) as connection:
@@ -223,8 +269,14 @@ def import_csv(session: Session, path: Path) -> list[str]:
                     " VALUES (?, ?, ?, ?, ?)", (new_id(), case.id, session.user.id, note, stamp))
             search.index_case(connection, case.id)
             codes.append(case.case_code)
-        audit.append(connection, session.user.id, "import.csv", "import", "", rows=len(codes))
+        audit.append(connection, session.user.id, f"import.{file_format}", "import", "",
+                     rows=len(codes))
     return codes
+
+
+def import_csv(session: Session, path: Path) -> list[str]:
+    """The command line's and older callers' name: any accepted file, CSV or .xlsx."""
+    return import_file(session, path)
 
 
 def describe(problem: ImportProblem) -> str:

@@ -6,6 +6,7 @@ from shelterdesk.domain.evidence import Perpetrator
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.corrections import keep_version
 from shelterdesk.store.rows import NotFound, dumps, ensure_valid, loads, new_id, now, touch
 from shelterdesk.store.vault import Session
 
@@ -46,11 +47,18 @@ def add_perpetrator(session: Session, perpetrator: Perpetrator) -> Perpetrator:
     return perpetrator
 
 
-def update_perpetrator(session: Session, perpetrator: Perpetrator) -> None:
+def update_perpetrator(session: Session, perpetrator: Perpetrator, reason: str = "") -> None:
+    """Correct a perpetrator's description; the earlier version is kept (record history)."""
     access.require(session, Kind.PERPETRATOR, Action.EDIT, perpetrator.case_id)
     ensure_valid(perpetrator.validate())
     with session.lock, transaction(session.connection) as connection:
         stamp = now()
+        found = connection.execute("SELECT case_id FROM perpetrators WHERE id = ?",
+                                   (perpetrator.id,)).fetchone()
+        if found is None or found[0] != perpetrator.case_id:
+            raise NotFound(kind="perpetrator")
+        keep_version(connection, "perpetrators", perpetrator.id, reason=reason,
+                     user_id=session.user.id, stamp=stamp)
         cursor = connection.execute(
             "UPDATE perpetrators SET roles = ?, relationship = ?, sex = ?, nationality = ?,"
             " description = ?, accounts = ?, phones = ?, updated_at = ?"

@@ -53,7 +53,8 @@ def build_query(text: str) -> str | None:
 def index_case(connection: Connection, case_id: str) -> None:
     """(Re)build the index row of one case from the database, in the caller's transaction."""
     row = connection.execute(
-        "SELECT cl.given_name, cl.family_name, cl.other_names, cl.phone, ca.case_code"
+        "SELECT cl.given_name, cl.family_name, cl.other_names || ' ' || cl.patronymic,"
+        " cl.phone, ca.case_code"
         " FROM cases ca JOIN clients cl ON cl.id = ca.client_id WHERE ca.id = ?",
         (case_id,)).fetchone()
     remove_case(connection, case_id)

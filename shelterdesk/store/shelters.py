@@ -113,7 +113,9 @@ def board(session: Session, shelter_id: str | None = None) -> list[BedState]:
     """Every bed with its state; occupants shown as case codes to those who may see cases."""
     access.require(session, Kind.SHELTER, Action.VIEW)
     show_cases = access.can(session, Kind.STAY, Action.VIEW)
-    where, params = ("WHERE s.id = ?", [shelter_id]) if shelter_id else ("", [])
+    # Retired beds leave the board (their stays stay in the history).
+    where, params = ("WHERE b.retired_at IS NULL AND s.id = ?", [shelter_id]) if shelter_id \
+        else ("WHERE b.retired_at IS NULL", [])
     with session.lock:
         rows = session.connection.execute(
             "SELECT b.id, b.label, r.id, r.name, s.id, s.name, b.reserved, st.id, st.case_id,"

@@ -11,6 +11,7 @@ from shelterdesk.domain.validation import text_problems
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit, member_slots
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.corrections import keep_version
 from shelterdesk.store.errors import (
     UnknownUser,
     UserAlreadyExists,
@@ -94,10 +95,36 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
     if user is None:
         raise UnknownUser(name=username)
     with session.lock, transaction(session.connection) as connection:
+        keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
+                     stamp=audit.now_iso())
         connection.execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?",
                            (" ".join(r.value for r in roles), audit.now_iso(), user.id))
         audit.append(connection, session.user.id, "user.roles", "user", user.id,
                      roles=[r.value for r in roles])
+
+
+class UserNotDisabled(UserFacingError):
+    message = N_("The user “{name}” is not disabled.")
+
+
+def enable_user(session: Session, username: str, passphrase: str) -> None:
+    """Re-enable a disabled user with a new passphrase (their old key slot was removed)."""
+    session.require_role(Role.COORDINATOR, action=N_("manage users"))
+    check_passphrase(passphrase)
+    user = load_user(session.connection, username)
+    if user is None:
+        raise UnknownUser(name=username)
+    if not user.disabled:
+        raise UserNotDisabled(name=user.username)
+    with session.lock, transaction(session.connection) as connection:
+        stamp = audit.now_iso()
+        keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
+                     stamp=stamp)
+        connection.execute("UPDATE users SET disabled = 0, updated_at = ? WHERE id = ?",
+                           (stamp, user.id))
+        audit.append(connection, session.user.id, "user.enable", "user", user.id)
+        # The slot is written last, inside the transaction: if it fails, the row stays disabled.
+        session.rewrite_slot(user.username, passphrase, action=None)
 
 
 def change_own_passphrase(session: Session, current: str, new: str) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import shelters
+from shelterdesk.store import shelter_changes, shelters
 from shelterdesk.store.shelters import BedState
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
@@ -25,6 +26,7 @@ from shelterdesk.ui.unlock_page import describe_error
 
 BED_STATES = {"free": N_("free"), "reserved": N_("reserved"), "occupied": N_("occupied")}
 ROOM_ROLE = Qt.ItemDataRole.UserRole
+BED_ROLE = Qt.ItemDataRole.UserRole + 1  # a bed row's bed id (room rows hold none)
 
 
 class SheltersPage(QWidget):
@@ -39,6 +41,7 @@ class SheltersPage(QWidget):
         self.busy = busy
         self._rooms: list[Room] = []
         self._beds: list[BedState] = []
+        self._shelters: list[Shelter] = []
         self.intro_label = QLabel()
         self.intro_label.setWordWrap(True)
         self.intro_label.setObjectName("pageIntro")
@@ -47,6 +50,9 @@ class SheltersPage(QWidget):
         self.shelter_combo.setMinimumWidth(260)
         self.shelter_label.setBuddy(self.shelter_combo)
         self.add_shelter_button = QPushButton()
+        self.change_shelter_button = QPushButton()
+        self.rename_button = QPushButton()
+        self.retire_button = QPushButton()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(True)
@@ -62,10 +68,13 @@ class SheltersPage(QWidget):
         top.addWidget(self.shelter_label)
         top.addWidget(self.shelter_combo)
         top.addWidget(self.add_shelter_button)
+        top.addWidget(self.change_shelter_button)
         top.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_room_button)
         buttons.addWidget(self.add_bed_button)
+        buttons.addWidget(self.rename_button)
+        buttons.addWidget(self.retire_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
@@ -78,6 +87,7 @@ class SheltersPage(QWidget):
         self.add_shelter_button.clicked.connect(self.open_add_shelter)
         self.add_room_button.clicked.connect(self.open_add_room)
         self.add_bed_button.clicked.connect(self.open_add_bed)
+        self._connect_changes()
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
         self.reload()
@@ -91,6 +101,9 @@ class SheltersPage(QWidget):
         self.add_shelter_button.setText(_("Add a shelter…"))
         self.add_room_button.setText(_("Add a room…"))
         self.add_bed_button.setText(_("Add a bed…"))
+        self.change_shelter_button.setText(_("Change the shelter…"))
+        self.rename_button.setText(_("Rename…"))
+        self.retire_button.setText(_("Retire the bed…"))
         self.tree.setHeaderLabels([_("Room and bed"), _("State")])
         self.tree.setAccessibleName(_("Rooms and beds"))
         self._fill_tree()
@@ -113,6 +126,7 @@ class SheltersPage(QWidget):
 
         def loaded(found: list[Shelter]) -> None:
             wanted = select_id or self.current_shelter_id()
+            self._shelters = found
             self.shelter_combo.blockSignals(True)
             self.shelter_combo.clear()
             for shelter in found:
@@ -154,6 +168,8 @@ class SheltersPage(QWidget):
             for bed in (b for b in self._beds if b.room_id == room.id):
                 bed_item = QTreeWidgetItem([bed.label, _(BED_STATES[bed.state])])
                 bed_item.setData(0, ROOM_ROLE, room.id)
+                bed_item.setData(0, BED_ROLE, bed.bed_id)
+                bed_item.setData(1, BED_ROLE, bed.state)
                 room_item.addChild(bed_item)
             room_item.setExpanded(True)
         self.tree.resizeColumnToContents(0)
@@ -166,6 +182,11 @@ class SheltersPage(QWidget):
     def _update_buttons(self) -> None:
         self.add_room_button.setEnabled(bool(self.current_shelter_id()))
         self.add_bed_button.setEnabled(bool(self.selected_room_id()))
+        self.change_shelter_button.setEnabled(bool(self.current_shelter_id()))
+        self.rename_button.setEnabled(bool(self.tree.selectedItems()))
+        item = self.tree.selectedItems()[0] if self.tree.selectedItems() else None
+        self.retire_button.setEnabled(item is not None and bool(item.data(0, BED_ROLE))
+                                      and item.data(1, BED_ROLE) != "occupied")
 
     def _on_failed(self, error: BaseException) -> None:
         self.message_label.setText(describe_error(error))
@@ -204,3 +225,67 @@ class SheltersPage(QWidget):
         dialog.saved.connect(lambda _bed: (self.status.emit(_("Saved.")), self.reload_rooms()))
         dialog.open()
         return dialog
+
+    # --- correcting (issue 15): renames keep the earlier name in the record's history ------
+    def _connect_changes(self) -> None:
+        self.change_shelter_button.clicked.connect(self.open_change_shelter)
+        self.rename_button.clicked.connect(self.open_rename)
+        self.retire_button.clicked.connect(self.retire_selected)
+
+    def open_change_shelter(self) -> RecordDialog | None:
+        shelter_id = self.current_shelter_id()
+        found = next((s for s in self._shelters if s.id == shelter_id), None)
+        if found is None:
+            return None
+        session = self.session
+
+        def save(values: dict[str, str]) -> Shelter:
+            changed = Shelter(values["name"], address=values["address"], phone=values["phone"],
+                              id=shelter_id)
+            shelter_changes.change_shelter(session, changed)
+            return changed
+
+        dialog = RecordDialog(_("Change the shelter"), [
+            ("name", _("Name")), ("address", _("Address")), ("phone", _("Phone"))], save, self)
+        for key in ("name", "address", "phone"):
+            dialog.edits[key].setText(getattr(found, key))
+        dialog.saved.connect(lambda shelter: (self.status.emit(_("Saved.")),
+                                              self.reload(shelter.id)))
+        dialog.open()
+        return dialog
+
+    def open_rename(self) -> RecordDialog | None:
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        item, session = items[0], self.session
+        room_id, bed_id = item.data(0, ROOM_ROLE), item.data(0, BED_ROLE)
+        if bed_id:
+            dialog = RecordDialog(_("Rename the bed"), [("label", _("Bed"))], lambda values: (
+                shelter_changes.rename_bed(session, Bed(room_id, values["label"], id=bed_id))),
+                self)
+            dialog.edits["label"].setText(item.text(0))
+        else:
+            shelter_id = self.current_shelter_id()
+            dialog = RecordDialog(_("Rename the room"), [("name", _("Room"))], lambda values: (
+                shelter_changes.rename_room(session, Room(shelter_id, values["name"],
+                                                          id=room_id))), self)
+            dialog.edits["name"].setText(item.text(0))
+        dialog.saved.connect(lambda _r: (self.status.emit(_("Saved.")), self.reload_rooms()))
+        dialog.open()
+        return dialog
+
+    def retire_selected(self, *, confirm: bool = True) -> None:
+        items = self.tree.selectedItems()
+        bed_id = items[0].data(0, BED_ROLE) if items else ""
+        if not bed_id:
+            return
+        if confirm and QMessageBox.question(
+                self, _("Retire the bed"),
+                _("Take the bed “{bed}” off the board for good? Its past stays remain in the "
+                  "history.").format(bed=items[0].text(0))) != QMessageBox.StandardButton.Yes:
+            return
+        session = self.session
+        run_in_background(lambda: shelter_changes.retire_bed(session, bed_id),
+                          lambda _r: (self.status.emit(_("Bed retired.")), self.reload_rooms()),
+                          self._on_failed, busy=self.busy, owner=self)

@@ -31,6 +31,7 @@ from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.user_change_dialogs import ChangeRolesDialog, EnableUserDialog
 from shelterdesk.ui.user_dialogs import AddUserDialog, ResetPassphraseDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -100,6 +101,8 @@ class UsersPage(QWidget):
         self.add_button = QPushButton()
         self.reset_button = QPushButton()
         self.disable_button = QPushButton()
+        self.roles_button = QPushButton()
+        self.enable_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
@@ -107,6 +110,8 @@ class UsersPage(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.disable_button)
+        buttons.addWidget(self.roles_button)
+        buttons.addWidget(self.enable_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
@@ -116,6 +121,8 @@ class UsersPage(QWidget):
         self.add_button.clicked.connect(self.open_add_dialog)
         self.reset_button.clicked.connect(self.open_reset_dialog)
         self.disable_button.clicked.connect(self.disable_selected)
+        self.roles_button.clicked.connect(self.open_roles_dialog)
+        self.enable_button.clicked.connect(self.open_enable_dialog)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
         self._update_buttons()
@@ -129,6 +136,8 @@ class UsersPage(QWidget):
         self.add_button.setText(_("Add a user…"))
         self.reset_button.setText(_("Reset passphrase…"))
         self.disable_button.setText(_("Disable user"))
+        self.roles_button.setText(_("Change roles…"))
+        self.enable_button.setText(_("Re-enable…"))
         self.table.setAccessibleName(_("Users"))
         self.model.retranslate()
 
@@ -154,6 +163,8 @@ class UsersPage(QWidget):
         enabled = user is not None and not user.disabled
         self.reset_button.setEnabled(enabled)
         self.disable_button.setEnabled(enabled and user.id != self.session.user.id)
+        self.roles_button.setEnabled(enabled)
+        self.enable_button.setEnabled(user is not None and user.disabled)
 
     def _on_loaded(self, rows: list[User]) -> None:
         self.model.set_rows(rows)
@@ -199,6 +210,26 @@ class UsersPage(QWidget):
 
         run_in_background(lambda: users.disable_user(session, username), done,
                           self._on_failed, busy=self.busy, owner=self)
+
+    def open_roles_dialog(self) -> ChangeRolesDialog | None:
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = ChangeRolesDialog(self.session, user, self)
+        dialog.done.connect(lambda name: (self.status.emit(
+            _("Roles of {user} changed.").format(user=name)), self.reload()))
+        dialog.open()
+        return dialog
+
+    def open_enable_dialog(self) -> EnableUserDialog | None:
+        user = self.selected_user()
+        if user is None or not user.disabled:
+            return None
+        dialog = EnableUserDialog(self.session, user, self)
+        dialog.done.connect(lambda name: (self.status.emit(
+            _("User {user} enabled again.").format(user=name)), self.reload()))
+        dialog.open()
+        return dialog
 
     def _on_user_added(self, user: User) -> None:
         self.status.emit(_("User {user} added.").format(user=user.username))

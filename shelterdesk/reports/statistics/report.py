@@ -42,6 +42,7 @@ REFERRAL_TABLES = [
     ("referrals_by_org_kind", N_("Referrals by type of receiving organisation")),
     ("referrals_by_status", N_("Referrals by status")),
 ]
+CLOSURES_TITLE = N_("Cases closed by reason")
 NEW_CASES_TITLE = N_("New cases by month")
 REFERRALS_TITLE = N_("Referrals by month")
 MINIMUM_K = 3
@@ -171,6 +172,8 @@ def protect(data: Aggregates, tr: Gettext, k: int, *, organisation: str = "",
     for key, title in REFERRAL_TABLES:
         tables.append(protect_table(key, title, getattr(data, key), months, k, tr, referrals,
                                     keys.get(key), protection))
+    tables.append(protect_table("closures", CLOSURES_TITLE, data.closures, months, k, tr,
+                                keys=keys.get("closures"), protection=protection))
     return StatisticsReport(
         period=data.period, scope=data.scope, scope_label=scope_label,
         organisation=organisation, k=k, language=tr.language,

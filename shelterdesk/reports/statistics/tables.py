@@ -14,6 +14,7 @@ from typing import Protocol
 
 from shelterdesk.domain import cell_key, codes_case, codes_services
 from shelterdesk.domain.age_bands import REPORT_BANDS
+from shelterdesk.domain.closure import CLOSURE_REASONS
 from shelterdesk.domain.regions import region
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.domain.world_regions import WORLD, subregion
@@ -130,6 +131,7 @@ def rows_for(key: str, counts: MonthCounts, tr: Gettext) -> tuple[list[str], lis
         "victim_status": codes_case.VICTIM_STATUS, "exploitation": codes_case.EXPLOITATION_TYPES,
         "referrals_by_org_kind": codes_services.ORGANISATION_KINDS,
         "referrals_by_status": codes_services.REFERRAL_STATUS,
+        "closures": CLOSURE_REASONS,
     }
     if key in vocabularies:
         return _vocabulary_rows(vocabularies[key], counts, tr)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
 from shelterdesk.domain.permissions import Action, Kind
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _, format_number, ngettext
 from shelterdesk.store import settings
 from shelterdesk.store.access import can
@@ -49,6 +50,7 @@ class CaseListPage(QWidget):
 
     open_case = Signal(str)
     new_intake = Signal()
+    import_requested = Signal()  # Import clients… (coordinators)
     status = Signal(str)
 
     def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
@@ -64,6 +66,9 @@ class CaseListPage(QWidget):
         # hide() only: showing a widget before it has a parent opens it as a window.
         if not _can_create(context):
             self.new_button.hide()
+        self.import_button = QPushButton()
+        if not session.user.has_role(Role.COORDINATOR):
+            self.import_button.hide()
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setObjectName("searchEdit")
@@ -98,6 +103,7 @@ class CaseListPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title_label)
         top.addStretch(1)
+        top.addWidget(self.import_button)
         top.addWidget(self.new_button)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
@@ -126,6 +132,7 @@ class CaseListPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._update_reveal)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.new_button.clicked.connect(self.new_intake)
+        self.import_button.clicked.connect(self.import_requested)
         self.reveal_button.clicked.connect(self.reveal_selected)
         self.model.total_changed.connect(self._update_count)
         self.model.page_loaded.connect(self._on_page_loaded)
@@ -143,6 +150,7 @@ class CaseListPage(QWidget):
     def retranslate_ui(self) -> None:
         self.title_label.setText(_("Cases"))
         self.new_button.setText(_("New intake…"))
+        self.import_button.setText(_("Import clients…"))
         self.search_edit.setPlaceholderText(_(
             "Search by name, case code, phone or a word in the notes (Ctrl+F)"))
         self.search_edit.setAccessibleName(_("Search cases"))

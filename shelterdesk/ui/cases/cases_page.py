@@ -6,13 +6,14 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, ngettext
 from shelterdesk.store.drafts import Draft
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.case_list_page import CaseListPage
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.import_dialog import ImportClientsDialog
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog
 from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.style import CASES_QSS
@@ -46,6 +47,7 @@ class CasesPage(QWidget):
         self.setStyleSheet(CASES_QSS)
         self.list_page.open_case.connect(self.show_case)
         self.list_page.new_intake.connect(self.open_intake)
+        self.list_page.import_requested.connect(self.open_import)
         self.list_page.status.connect(self.status)
         self.list_page.drafts_panel.restore_requested.connect(self.restore_draft)
         self.list_page.drafts_panel.drafts_found.connect(self._tell_about_drafts)
@@ -80,8 +82,20 @@ class CasesPage(QWidget):
         if restore:
             dialog.keeper.offered.connect(lambda _draft: dialog.restore_offered_draft())
         dialog.saved.connect(self._on_intake_saved)
+        dialog.open_existing.connect(self.show_case)
         dialog.open()
         return dialog
+
+    def open_import(self) -> ImportClientsDialog:
+        dialog = ImportClientsDialog(self.context.session, self)
+        dialog.imported.connect(self._on_imported)
+        dialog.open()
+        return dialog
+
+    def _on_imported(self, codes: list[str]) -> None:
+        self.status.emit(ngettext("Imported {count} client.", "Imported {count} clients.",
+                                  len(codes)).format(count=len(codes)))
+        self.list_page.load()
 
     def _on_intake_saved(self, case) -> None:  # noqa: ANN001
         self.status.emit(_("Intake saved: case {code}.").format(code=case.case_code))

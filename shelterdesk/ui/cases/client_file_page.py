@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.closure import CLOSED_STATUSES
 from shelterdesk.domain.codes_case import CASE_STATUS, RISK_LEVELS
-from shelterdesk.domain.permissions import Kind
+from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
 from shelterdesk.reports import subject_access
 from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
+from shelterdesk.store.access import can
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.case_picker import CaseChoice
+from shelterdesk.ui.cases.closure_dialogs import CloseCaseDialog, ReopenCaseDialog
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.erase_dialog import EraseClientDialog
 from shelterdesk.ui.cases.evidence_tab import EvidenceTab
@@ -128,6 +131,15 @@ class ClientFilePage(QWidget):
         self.erase_action.triggered.connect(self.open_erase_dialog)
         self.rights_button.setMenu(self.rights_menu)
         self.erase_dialog: EraseClientDialog | None = None
+        # Close the case… / Reopen the case… (issue 15): which one follows the case's status.
+        self.closure_button = QPushButton()
+        if not can(context.session, Kind.CLIENT, Action.EDIT):
+            self.closure_button.hide()
+        self.closure_button.clicked.connect(self.open_closure_dialog)
+        self.closed_label = QLabel()
+        self.closed_label.setObjectName("hintLabel")
+        self.closed_label.setWordWrap(True)
+        self.closed_label.hide()
         self.name_row = QHBoxLayout()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
@@ -148,9 +160,11 @@ class ClientFilePage(QWidget):
         header.addStretch(1)
         header.addWidget(self.state_label)
         header.addWidget(self.rights_button)
+        header.addWidget(self.closure_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.addLayout(header)
+        layout.addWidget(self.closed_label)
         layout.addWidget(self.message_label)
         layout.addWidget(self.tabs, 1)
         self.back_button.clicked.connect(self.back)
@@ -180,8 +194,14 @@ class ClientFilePage(QWidget):
         if self.view is None:
             self.code_label.clear()
             self.state_label.clear()
+            self.closed_label.hide()
             return
         case = self.view.file.case
+        closed = case.status in CLOSED_STATUSES
+        self.closure_button.setText(_("Reopen the case…") if closed else _("Close the case…"))
+        self.closed_label.setText(_("This case is closed: it is read-only until it is "
+                                    "reopened.") if closed else "")
+        self.closed_label.setVisible(closed)
         self.code_label.setText(case.case_code)
         self.state_label.setText(" · ".join((CASE_STATUS.label(case.status),
                                              RISK_LEVELS.label(case.risk_level))))
@@ -236,7 +256,7 @@ class ClientFilePage(QWidget):
             self.name_widget.deleteLater()
         session, case_id = self.context.session, case.id
         self.name_widget = PrivateName(
-            case.case_code, " ".join(p for p in (client.given_name, client.family_name) if p),
+            case.case_code, client.full_name,
             privacy_mode=privacy, reveal_ms=self.context.reveal_ms,
             audit_reveal=lambda: session.audit("client.reveal", "case", case_id))
         self.name_widget.name_label.setObjectName("clientName")
@@ -250,6 +270,23 @@ class ClientFilePage(QWidget):
         self.intake_tab.show_intake(client, case, identity_shown=not privacy)
         self._update_header()
         self._update_tab_titles()
+        for tab in self.record_tabs.values():
+            tab.set_read_only(case.status in CLOSED_STATUSES)
+
+    def open_closure_dialog(self) -> QWidget | None:
+        """Close the case, or reopen it when it is closed; the file reloads afterwards."""
+        if self.view is None:
+            return None
+        case = self.view.file.case
+        dialog: CloseCaseDialog | ReopenCaseDialog
+        if case.status in CLOSED_STATUSES:
+            dialog = ReopenCaseDialog(self.context.session, case.id, case.case_code, self)
+        else:
+            dialog = CloseCaseDialog(self.context.session, case.id, case.case_code,
+                                     case.intake_date, self)
+        dialog.done.connect(lambda _case_id: self._on_changed())
+        dialog.open()
+        return dialog
 
     def _name_shown(self, shown: bool) -> None:
         # The masked name already carries the case code; the full name does not.

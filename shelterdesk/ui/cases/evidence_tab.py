@@ -15,6 +15,7 @@ from shelterdesk.store import evidence, staff
 from shelterdesk.store.access import can
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.correction_forms import EvidenceCorrectionForm
 from shelterdesk.ui.cases.custody_form import CustodyEventForm
 from shelterdesk.ui.cases.evidence_form import EvidenceForm
 from shelterdesk.ui.cases.records_tab import Column, RecordsTab, TabSpec
@@ -39,7 +40,8 @@ EVIDENCE = TabSpec(
      Column(N_("Captured"), lambda i: moment(i.captured_at)),
      Column(N_("SHA-256"), lambda i: i.sha256[:16] + "…" if i.sha256 else "")),
     evidence.list_evidence, EvidenceForm, N_("Add evidence…"),
-    details=lambda _item: "")  # EvidenceTab fills it with the hash and the custody chain
+    details=lambda _item: "",  # EvidenceTab fills it with the hash and the custody chain
+    correct=EvidenceCorrectionForm, history_table="evidence_items")
 
 
 class EvidenceTab(RecordsTab):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,7 @@ from shelterdesk.i18n import _
 from shelterdesk.store import clients
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.duplicate_dialog import check_then_save
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
 
@@ -48,6 +49,10 @@ class IntakeDialog(RecordForm):
 
     FORM = "intake"
     editing = False
+    # The worker chose to open a case the client already has instead (duplicate warning).
+    open_existing = Signal(str)
+    duplicates_cleared = False
+    duplicate_dialog: QWidget | None = None
     PROBLEM_FIELDS = {"to_org_id": "consent_org", "expires_on": "consent_expires",
                       "method": "consent_method", "purpose": "consent_purposes",
                       "given_on": "intake_date"}
@@ -138,7 +143,7 @@ class IntakeDialog(RecordForm):
     def build_client(self) -> Client:
         text = {name: (self.value(name) or "").strip() for name in (
             "given_name", "family_name", "other_names", "phone", "email", "address",
-            "document_number")}
+            "document_number", "patronymic")}
         return Client(sex=self.value("sex"), date_of_birth=self.value("date_of_birth", None),
                       age_estimate=self.value("age_estimate", None),
                       nationality=self.value("nationality"),
@@ -186,6 +191,11 @@ class IntakeDialog(RecordForm):
             item.setForeground(QBrush(PROBLEM_COLOUR) if flagged else QBrush())
 
     def submit(self) -> None:
+        if not self.editing and not self.duplicates_cleared and not self._saving:
+            self.refresh()
+            if self.is_valid():
+                check_then_save(self)  # saves, or asks about clients who look the same
+                return
         super().submit()
         if self._problems:
             first = self.PROBLEM_FIELDS.get(self._problems[0].field, self._problems[0].field)

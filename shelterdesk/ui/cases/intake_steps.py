@@ -60,6 +60,7 @@ def _page() -> tuple[QWidget, QFormLayout, QLabel]:
 
 def build_who(dialog: IntakeDialog, form: QFormLayout) -> None:
     dialog.add_field(form, "given_name", TextField())
+    dialog.add_field(form, "patronymic", TextField())
     dialog.add_field(form, "family_name", TextField())
     dialog.add_field(form, "other_names", TextField(), N_("Other names used"))
     dialog.add_field(form, "sex", CodePicker(codes.SEX)).set_value("female")

@@ -112,6 +112,7 @@ class IntakeTab(QWidget):
         if self.identity_shown:
             who = lines(
                 (field_label("given_name"), client.given_name),
+                (field_label("patronymic"), client.patronymic),
                 (field_label("family_name"), client.family_name),
                 (_("Other names used"), client.other_names),
                 (field_label("date_of_birth"), format_date(client.date_of_birth)),

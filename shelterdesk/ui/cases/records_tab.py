@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,11 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.domain.permissions import Action, Kind
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, format_datetime, ngettext
+from shelterdesk.store import corrections
 from shelterdesk.store.access import can
+from shelterdesk.store.corrections import CorrectionMark
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -70,6 +74,22 @@ class TabSpec:
     add_text: str = ""  # N_()
     details: Callable[[Any], str] | None = None
     actions: tuple[TabAction, ...] = field(default_factory=tuple)
+    # Correcting a saved record (its form, filled in) and the table its versions are kept for.
+    correct: Callable[[CaseContext, Any, QWidget], RecordForm] | None = None
+    history_table: str = ""
+
+
+def saved_record(item: Any) -> Any:
+    """The record itself of a row (rows of some tabs carry names looked up beside it)."""
+    for name in ("record", "stay"):
+        inner = getattr(item, name, None)
+        if inner is not None:
+            return inner
+    return item
+
+
+def record_id(item: Any) -> str:
+    return getattr(saved_record(item), "id", "")
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -142,6 +162,14 @@ class RecordsTab(QWidget):
         # hide() only: showing a widget before it has a parent opens it as a window.
         if spec.form is None or not can(context.session, spec.kind, Action.CREATE):
             self.add_button.hide()
+        self.correct_button = QPushButton()
+        self.history_button = QPushButton()
+        if spec.correct is None or not can(context.session, spec.kind, Action.EDIT):
+            self.correct_button.hide()
+        if not spec.history_table:
+            self.history_button.hide()
+        self.marks: dict[str, CorrectionMark] = {}
+        self.read_only = False  # the case is closed
         self.action_buttons: list[QPushButton] = []
         for action in spec.actions:
             button = QPushButton()
@@ -178,6 +206,8 @@ class RecordsTab(QWidget):
         self.message_label.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.history_button)
         for button in self.action_buttons:
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -189,12 +219,16 @@ class RecordsTab(QWidget):
         self.layout_box.addWidget(self.details_label, 1)
         self.layout_box.addWidget(self.message_label)
         self.add_button.clicked.connect(lambda: self.open_form())
+        self.correct_button.clicked.connect(lambda: self.open_correction())
+        self.history_button.clicked.connect(lambda: self.open_history())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.intro_label.setText(_(self.spec.intro))
         self.add_button.setText(_(self.spec.add_text) if self.spec.add_text else "")
+        self.correct_button.setText(_("Correct…"))
+        self.history_button.setText(_("Earlier versions…"))
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
             button.setText(_(action.text))
         self.empty_label.setText(_(self.spec.empty))
@@ -216,10 +250,17 @@ class RecordsTab(QWidget):
     def reload(self) -> None:
         self.is_loaded = True
         session, case_id, load = self.context.session, self.case_id, self.spec.load
-        run_in_background(lambda: load(session, case_id), self._on_loaded, self._show_error,
+        table = self.spec.history_table
+
+        def work() -> tuple[list[Any], dict[str, CorrectionMark]]:
+            records = load(session, case_id)
+            return records, corrections.marks_for_case(session, table, case_id) if table else {}
+
+        run_in_background(work, self._on_loaded, self._show_error,
                           busy=self.context.busy, owner=self)
 
-    def _on_loaded(self, records: list[Any]) -> None:
+    def _on_loaded(self, loaded: tuple[list[Any], dict[str, CorrectionMark]]) -> None:
+        records, self.marks = loaded
         self.message_label.clear()
         self.model.set_records(records)
         self.empty_label.setVisible(not records)
@@ -244,9 +285,33 @@ class RecordsTab(QWidget):
     def _on_current(self, *_args: object) -> None:
         record = self.selected()
         if self.spec.details is not None:
-            self.details_label.setText(self.spec.details(record) if record is not None else "")
+            self.details_label.setText(self.spec.details(record) + self._corrected_line(record)
+                                       if record is not None else "")
+        self.correct_button.setEnabled(record is not None and not self.read_only)
+        self.add_button.setEnabled(not self.read_only)
+        mark = self.marks.get(record_id(record)) if record is not None else None
+        self.history_button.setEnabled(mark is not None)
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
-            button.setEnabled(record is not None and action.applies(record))
+            button.setEnabled(record is not None and action.applies(record)
+                              and (not self.read_only or self.spec.kind == Kind.FOLLOW_UP))
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A closed case: nothing is added or corrected (follow-ups may still be marked done)."""
+        self.read_only = read_only
+        self._on_current()
+
+    def _corrected_line(self, record: Any) -> str:
+        """"Corrected by … on …" under the details of a record that was corrected."""
+        mark = self.marks.get(record_id(record))
+        if mark is None:
+            return ""
+        when = format_datetime(mark.corrected_at.astimezone(), fmt="short") \
+            if mark.corrected_at else ""
+        text = ngettext("Corrected by {who} on {when} ({count} earlier version).",
+                        "Corrected by {who} on {when} ({count} earlier versions).",
+                        mark.versions).format(who=mark.corrected_by_name, when=when,
+                                              count=mark.versions)
+        return f"<p style='color:#5b6975'><i>{escape(text)}</i></p>"
 
     # --- adding and acting -----------------------------------------------------------------
     def open_form(self, *, restore: bool = False) -> RecordForm | None:
@@ -258,6 +323,29 @@ class RecordsTab(QWidget):
         form.saved.connect(self._on_saved)
         form.open()
         return form
+
+    def open_correction(self) -> RecordForm | None:
+        record = self.selected()
+        if self.spec.correct is None or record is None:
+            return None
+        form = self.spec.correct(self.context, saved_record(record), self)
+        form.saved.connect(self._on_corrected)
+        form.open()
+        return form
+
+    def _on_corrected(self, _record: object) -> None:
+        self.status.emit(_("Correction saved; the earlier version is kept."))
+        self.reload()
+        self.changed.emit()
+
+    def open_history(self) -> RecordHistoryDialog | None:
+        record = self.selected()
+        if not self.spec.history_table or record is None:
+            return None
+        dialog = RecordHistoryDialog(self.context.session, self.spec.history_table,
+                                     saved_record(record).id, self)
+        dialog.open()
+        return dialog
 
     def _on_saved(self, _record: object) -> None:
         self.status.emit(_("Saved."))

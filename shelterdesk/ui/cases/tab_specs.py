@@ -26,6 +26,14 @@ from shelterdesk.store import (
 )
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.consent_form import ConsentForm
+from shelterdesk.ui.cases.correction_forms import (
+    FollowUpCorrectionForm,
+    LegalCorrectionForm,
+    MedicalCorrectionForm,
+    NoteCorrectionForm,
+    PerpetratorCorrectionForm,
+    ServiceCorrectionForm,
+)
 from shelterdesk.ui.cases.follow_up_form import FollowUpForm
 from shelterdesk.ui.cases.legal_form import LegalConsultationForm
 from shelterdesk.ui.cases.medical_form import MedicalServiceForm
@@ -91,7 +99,8 @@ LEGAL = TabSpec(
     lambda r: lines((field_label("summary"), r.summary), (field_label("outcome"), r.outcome),
                     (_("Next step"), r.next_step),
                     (field_label("next_step_date"), day(r.next_step_date)),
-                    (_("Interpreter"), yes_no(r.interpreter_used))))
+                    (_("Interpreter"), yes_no(r.interpreter_used))),
+    correct=LegalCorrectionForm, history_table="legal_consultations")
 
 MEDICAL = TabSpec(
     "medical", Kind.MEDICAL, N_("Medical"),
@@ -103,7 +112,8 @@ MEDICAL = TabSpec(
      Column(N_("See again on"), lambda r: day(r.follow_up_date))),
     care.list_medical_services, MedicalServiceForm, N_("Record a medical service…"),
     lambda r: lines((field_label("summary"), r.summary), (_("Doctor or clinic"), r.provider),
-                    (_("See again on"), day(r.follow_up_date))))
+                    (_("See again on"), day(r.follow_up_date))),
+    correct=MedicalCorrectionForm, history_table="medical_services")
 
 
 def _load_services(session: Session, case_id: str) -> list[Named]:
@@ -121,7 +131,8 @@ SERVICES = TabSpec(
      Column(N_("Provided by"), lambda n: n.name or _("our organisation")),
      Column(N_("Description"), lambda n: n.record.description, stretch=True)),
     _load_services, OtherServiceForm, N_("Record a service…"),
-    lambda n: paragraphs(n.record.description))
+    lambda n: paragraphs(n.record.description),
+    correct=ServiceCorrectionForm, history_table="other_services")
 
 # --- stays and referrals (read-only here) ---------------------------------------------------
 STAYS = TabSpec(
@@ -134,7 +145,7 @@ STAYS = TabSpec(
      Column(N_("Where"), lambda r: r.place, stretch=True),
      Column(N_("Reason"), lambda r: DISCHARGE_REASONS.label(r.stay.discharge_reason)
             if r.stay.discharge_reason else "")),
-    case_stays.stays_with_beds)
+    case_stays.stays_with_beds, history_table="stays")
 
 REFERRALS = TabSpec(
     "referrals", Kind.REFERRAL, N_("Referrals"),
@@ -207,7 +218,8 @@ PERPETRATORS = TabSpec(
                         f"{codes_case.PLATFORMS.label(a.get('platform', ''))}: "
                         f"{a.get('handle', '')}" for a in p.accounts)),
                     (_("Phone numbers"), ", ".join(p.phones)),
-                    (_("Evidence items"), str(len(p.evidence_ids)) if p.evidence_ids else "")))
+                    (_("Evidence items"), str(len(p.evidence_ids)) if p.evidence_ids else "")),
+    correct=PerpetratorCorrectionForm, history_table="perpetrators")
 
 
 def _load_notes(session: Session, case_id: str) -> list[Named]:
@@ -221,7 +233,8 @@ NOTES = TabSpec(
     (Column(N_("Written"), lambda n: moment(n.record.created_at)),
      Column(N_("Written by"), lambda n: n.name),
      Column(N_("Note"), lambda n: n.record.body, stretch=True)),
-    _load_notes, NoteForm, N_("Add a note…"), lambda n: paragraphs(n.record.body))
+    _load_notes, NoteForm, N_("Add a note…"), lambda n: paragraphs(n.record.body),
+    correct=NoteCorrectionForm, history_table="notes")
 
 
 def task_state(task: Any, today: date | None = None) -> str:
@@ -241,7 +254,8 @@ FOLLOW_UPS = TabSpec(
     tasks.list_follow_ups, FollowUpForm, N_("Add a follow-up task…"),
     lambda t: paragraphs(t.description),
     (TabAction(N_("Mark done"), lambda session, t: tasks.complete_follow_up(session, t.id),
-               lambda t: t.done_at is None, done=N_("Task marked done.")),))
+               lambda t: t.done_at is None, done=N_("Task marked done.")),),
+    correct=FollowUpCorrectionForm, history_table="follow_ups")
 
 ORDER = ("legal", "medical", "services", "stays", "referrals", "consents", "perpetrators",
          "notes", "follow_ups")
