@@ -23,7 +23,6 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -33,7 +32,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -63,6 +61,7 @@ from shelterdesk.reports.statistics.tables import PublishedTable
 from shelterdesk.store.aggregates import Period
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.dates import DateInput
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -140,11 +139,10 @@ class StatisticsPage(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
         self.from_label, self.to_label = QLabel(), QLabel()
-        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
+        # The same typed-or-picked fields, in the same format, as every other date.
+        self.from_edit, self.to_edit = DateInput(), DateInput()
         for edit, day in ((self.from_edit, date(today.year, 1, 1)), (self.to_edit, today)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.set_value(day)
         self.show_button = QPushButton()
         self.show_button.clicked.connect(self.refresh)
         self.table_choice = QComboBox()

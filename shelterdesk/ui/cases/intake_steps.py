@@ -63,7 +63,8 @@ def build_who(dialog: IntakeDialog, form: QFormLayout) -> None:
     dialog.add_field(form, "family_name", TextField())
     dialog.add_field(form, "other_names", TextField(), N_("Other names used"))
     dialog.add_field(form, "sex", CodePicker(codes.SEX)).set_value("female")
-    dialog.add_field(form, "date_of_birth", DateField(optional=True, not_after_today=True))
+    dialog.add_field(form, "date_of_birth", DateField(optional=True, not_after_today=True,
+                                                       years_back=30))
     dialog.add_field(form, "age_estimate", NumberField(0, MAX_AGE))
     dialog.add_field(form, "nationality", CountryPicker())
     dialog.add_field(form, "languages", language_checklist(), N_("Languages spoken"))
