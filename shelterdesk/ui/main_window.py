@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QMainWindow,
     QSizePolicy,
@@ -27,13 +26,13 @@ from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
 from shelterdesk.ui.inactivity import InactivityWatcher
+from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.screen_lock import ScreenLockWatcher
 from shelterdesk.ui.unlock_page import UnlockPage
 from shelterdesk.ui.work_area import WorkArea
 
-LOCK_SHORTCUT = "Ctrl+Shift+L"
 APP_NAME = "ShelterDesk"
 
 
@@ -71,11 +70,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self.lock_action = QAction(icon("lock"), "", self)
-        self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
-        # Works from any window of the app, dialogs included.
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock_now)
-        self.addAction(self.lock_action)
+        # The key works from every window and dialog, modal ones included (lock_shortcut.py).
+        self.lock_shortcut = LockShortcut(application, self)
+        self.lock_shortcut.activated.connect(self.lock_now)
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -181,8 +179,7 @@ class MainWindow(QMainWindow):
         self.about_to_lock.emit()
         session, self.session = self.session, None
         self.inactivity.stop()
-        for dialog in self.findChildren(QDialog):
-            dialog.reject()
+        close_every_dialog(self.application)
         if self.work_area is not None:
             self._last_user = session.user.username
             current = self.work_area.current_area()
@@ -208,5 +205,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.lock("logout")
+        self.lock_shortcut.detach()
         self.clipboard.clear_if_ours()
         super().closeEvent(event)

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -93,6 +94,33 @@ class IntakeDialog(RecordForm):
         names = self.pages[index][3]
         if names:
             self.fields[names[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter in a field moves on (next field, next step, at the end the Save button) and
+        # never saves: a stray Enter must not file half an intake. Ctrl+Enter still saves.
+        focus = QApplication.focusWidget()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain
+                and focus is not None and self.stack.isAncestorOf(focus)):
+            self.move_on_from(focus)
+            return
+        super().keyPressEvent(event)
+
+    def move_on_from(self, focus: QWidget) -> None:
+        """Focus the field after the one holding ``focus``, on this step or the next."""
+        index = self.stack.currentIndex()
+        names = self.pages[index][3]
+        current = next((i for i, name in enumerate(names)
+                        if self.fields[name] is focus or self.fields[name].isAncestorOf(focus)),
+                       -1)
+        for name in names[current + 1:]:
+            if self.fields[name].isEnabled() and self.fields[name].isVisible():
+                self.fields[name].setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        if index < self.stack.count() - 1:
+            self.go_to(index + 1)
+        else:
+            self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def step_of(self, name: str) -> int:
         return next((i for i, page in enumerate(self.pages) if name in page[3]), 0)
