@@ -55,7 +55,29 @@ class Client:
     @property
     def initials(self) -> str:
         parts = [p for p in (self.given_name, self.family_name) if p.strip()]
-        return "".join(p.strip()[0].upper() + "." for p in parts)
+        return "".join(capital_initial(p) + "." for p in parts)
+
+
+# Azerbaijani (and Turkish) Latin has two i's: dotted i/İ and dotless ı/I. Python's
+# str.upper() knows only the English pair and would turn "ilqar" into "I" (a dotless
+# capital, another letter) and "ısmayıl" into "I" by luck; names from Latin script here
+# are read by Azerbaijani staff, so initials follow Turkic casing. Cyrillic is unaffected.
+_TURKIC_CAPITALS = {"i": "İ", "ı": "I"}
+
+
+def capital_initial(name: str) -> str:
+    """The first letter of ``name`` as a capital, i→İ and ı→I; '' for a blank name."""
+    name = name.strip()
+    if not name:
+        return ""
+    first = name[0]
+    return _TURKIC_CAPITALS.get(first, first.upper()[:1] or first)
+
+
+def name_initials(*names: str, separator: str = " ") -> str:
+    """"Aysel Məmmədova" → "A. M.", "ilqar isgəndərov" → "İ. İ." — one capital per name part."""
+    return separator.join(capital_initial(part) + "." for name in names
+                          for part in name.split() if part)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from shelterdesk.i18n import _, active_language
 from shelterdesk.store import demo
 from shelterdesk.store.vault import Vault
+from shelterdesk.ui import app_style
 from shelterdesk.ui.background import wait_for_background
 from shelterdesk.ui.main_window import MainWindow
 from shelterdesk.ui.qt_translator import LanguageSwitcher
@@ -38,6 +39,7 @@ def make_application() -> QApplication:
     application.setApplicationName("ShelterDesk")
     application.setApplicationDisplayName("ShelterDesk")
     application.setWindowIcon(icon("app"))
+    app_style.install(application)
     application.setStyleSheet(stylesheet())
     return application  # type: ignore[return-value]
 
