@@ -87,7 +87,7 @@ class Case:
     recruitment_channel: str = ""
     recruitment_platform: str = ""
     means_of_control: list[str] = field(default_factory=list)
-    victim_status: str = "presumed"
+    victim_status: str = ""  # required: chosen by a person, never assumed
     status_decision_date: date | None = None
     status_authority: str = ""
     identified_by: str = ""
@@ -96,9 +96,9 @@ class Case:
     countries_destination: list[str] = field(default_factory=list)
     vulnerabilities: list[str] = field(default_factory=list)
     trafficker_relationship: str = ""
-    risk_level: str = "medium"
+    risk_level: str = ""  # required: chosen by a person, never assumed
     status: str = "open"
-    interpreter_needed: bool = False
+    interpreter_needed: bool | None = None  # None: not asked or not answered
     needs_summary: str = ""
     assigned_worker_id: str = ""
     id: str = ""

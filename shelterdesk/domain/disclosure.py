@@ -56,12 +56,15 @@ def age_band(age: int | None) -> str:
     return ""
 
 
-def medical_needs(case: Case, services: list[str]) -> bool:
-    """Yes when medical care is requested or a health vulnerability is recorded.
+def medical_needs(case: Case, services: list[str]) -> bool | None:
+    """Yes when medical care is requested or a health vulnerability is recorded, else None.
 
-    Decided from what any referring user may see: never from medical records.
+    Decided from what any referring user may see: never from medical records. Nothing
+    recorded is not a "no" (a sheet must not tell a partner there are no medical needs).
     """
-    return "medical" in services or bool(MEDICAL_VULNERABILITIES & set(case.vulnerabilities))
+    if "medical" in services or MEDICAL_VULNERABILITIES & set(case.vulnerabilities):
+        return True
+    return None
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,8 @@ class AnonymizedReferral:
     nationality: Nationality
     exploitation_types: tuple[str, ...]
     languages: tuple[str, ...]
-    interpreter_needed: bool
-    medical_needs: bool
+    interpreter_needed: bool | None  # None: not recorded
+    medical_needs: bool | None
 
 
 def anonymize(client: Client, case: Case, referral: Referral, *, from_org: str, to_org: str,

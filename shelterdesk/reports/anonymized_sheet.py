@@ -45,8 +45,8 @@ def render_anonymized_sheet(sheet: AnonymizedReferral, tr: Labels, paper: str = 
         (_(lb.EXPLOITATION_TYPES), _list(tr, codes_case.EXPLOITATION_TYPES,
                                         sheet.exploitation_types)),
         (_(lb.LANGUAGES), _languages(tr, sheet.languages)),
-        (_(lb.INTERPRETER_NEEDED), escape(_(lb.YES if sheet.interpreter_needed else lb.NO))),
-        (_(lb.MEDICAL_NEEDS), escape(_(lb.YES if sheet.medical_needs else lb.NO)))]))
+        (_(lb.INTERPRETER_NEEDED), escape(_(lb.yes_no_unknown(sheet.interpreter_needed)))),
+        (_(lb.MEDICAL_NEEDS), escape(_(lb.yes_no_unknown(sheet.medical_needs))))]))
     footer = _(lb.FOOTER_CASE).format(code=sheet.case_code)
     return layout.build_pdf(story, tr, paper=paper,
                             title=_(lb.ANONYMIZED_SHEET) + " " + sheet.case_code,

@@ -93,6 +93,35 @@ class CheckField(QCheckBox):
     restore = set_value
 
 
+class AnswerField(QComboBox):
+    """Yes, no, or not recorded: a question that may not have been asked (not a check box,
+    whose empty state would be printed as "No")."""
+
+    changed = Signal()
+    CHOICES = ((None, NOT_RECORDED), (True, N_("Yes")), (False, N_("No")))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for _value, _label in self.CHOICES:
+            self.addItem("")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.currentIndexChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for index, (_value, label) in enumerate(self.CHOICES):
+            self.setItemText(index, _(label))
+
+    def value(self) -> bool | None:
+        return self.CHOICES[max(0, self.currentIndex())][0]
+
+    def set_value(self, value: Any) -> None:
+        self.setCurrentIndex(0 if value is None else (1 if value else 2))
+
+    draft_value = value
+    restore = set_value
+
+
 class NumberField(QSpinBox):
     """A whole number, or none ("—") when the field may stay empty."""
 

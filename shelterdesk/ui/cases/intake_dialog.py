@@ -181,7 +181,7 @@ class IntakeDialog(RecordForm):
         return Case(intake_date=self.value("intake_date", None) or date.today(),
                     status_decision_date=self.value("status_decision_date", None),
                     status_authority=self.value("status_authority").strip(),
-                    interpreter_needed=self.value("interpreter_needed", False),
+                    interpreter_needed=self.value("interpreter_needed", None),
                     needs_summary=self.value("needs_summary").strip(),
                     status=self.value("status") or "open", **lists, **codes)
 
