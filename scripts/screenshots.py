@@ -362,11 +362,13 @@ def capture(out_root: Path, languages: list[str]) -> None:
     application = make_application()
     switcher = LanguageSwitcher(application)
     with tempfile.TemporaryDirectory(prefix="shelterdesk-shots-") as temp:
-        vault = create_demo_vault(Path(temp) / "demo", clients=40)
-        stage_demo(vault)
-        SHOWCASE["case_id"] = showcase_case(vault)
         for language in languages:
             switcher.apply(language)
+            # Each language its own demo: Russian screens show Russian names and rooms.
+            vault = create_demo_vault(Path(temp) / f"demo-{language}", clients=40,
+                                      language=language)
+            stage_demo(vault)
+            SHOWCASE["case_id"] = showcase_case(vault)
             from shelterdesk.i18n import _
 
             hint = _("Demo vault: user “{user}”, passphrase “{passphrase}”.").format(

@@ -47,13 +47,15 @@ def make_application() -> QApplication:
 DEMO_CLIENTS = 60
 
 
-def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS) -> Vault:
-    """A throwaway vault with the demo coordinator and synthetic clients (never real people)."""
+def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS,
+                      language: str = "") -> Vault:
+    """A throwaway vault with the demo coordinator and synthetic clients (never real people),
+    written in ``language`` (the one in force when '')."""
     os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
     vault = Vault(directory)
     vault.create(DEMO_USER, DEMO_PASSPHRASE, org_name="Demo", prefix="DEMO")
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
-        demo.generate(session, clients, seed=7)
+        demo.generate(session, clients, seed=7, language=language or active_language())
     return vault
 
 
