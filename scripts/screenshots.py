@@ -54,6 +54,11 @@ from shelterdesk.ui.main_window import MainWindow  # noqa: E402
 from shelterdesk.ui.qt_translator import LanguageSwitcher  # noqa: E402
 from shelterdesk.ui.setup_wizard import SetupWizard  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from check_catalogs import catalog_fingerprint  # noqa: E402
+
+FINGERPRINT_FILE = "catalogs.sha256"  # beside the screens: the catalogs they were taken with
+
 WINDOW_SIZE = (1100, 720)
 TIMEOUT_MS = 60_000
 _TAGS = re.compile(r"<[^>]+>")
@@ -387,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["en", "az", "ru"])
     args = parser.parse_args(argv)
     capture(args.out, args.lang)
+    if sorted(args.lang) == ["az", "en", "ru"]:
+        # Which catalogs these screens show: a test fails when the catalogs change after.
+        (args.out / FINGERPRINT_FILE).write_text(
+            catalog_fingerprint(ROOT / "translations") + "\n", encoding="utf-8")
     print(f"Screenshots written to {args.out}")
     return 0
 
