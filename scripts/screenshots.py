@@ -107,6 +107,39 @@ def visible_texts(root: QWidget) -> list[str]:
     return [t.replace("&", "").strip() for t in texts if t and t.strip()]
 
 
+LAPTOP = (1366, 768)  # the usual NGO laptop: no screen may need more
+
+
+class ScreenTooLarge(SystemExit):
+    """A screen came out larger than asked for (or than the laptop): the run fails."""
+
+
+ASKED: dict[int, tuple[int, int]] = {}  # id(window) -> the size this script asked for
+
+
+def ask_size(widget: QWidget, width: int, height: int) -> None:
+    """Resize ``widget`` and remember the size asked for (``check_fits`` holds it to it)."""
+    ASKED[id(widget)] = (width, height)
+    widget.resize(width, height)
+
+
+def check_fits(name: str, widget: QWidget) -> None:
+    """Fail when ``widget`` came out larger than asked for, or than a 1366×768 laptop.
+
+    Qt grows a window to its minimum size whatever it was asked for, so a layout that
+    needs more room shows up as a window larger than asked (and cut off on a laptop).
+    """
+    size, minimum = widget.size(), widget.minimumSizeHint()
+    asked = ASKED.get(id(widget), LAPTOP)
+    if (minimum.width() > size.width() or minimum.height() > size.height()
+            or size.width() > min(asked[0], LAPTOP[0])
+            or size.height() > min(asked[1], LAPTOP[1])):
+        raise ScreenTooLarge(
+            f"screen “{name}” is {size.width()}×{size.height()} and needs at least "
+            f"{minimum.width()}×{minimum.height()}: more than asked for or than "
+            f"{LAPTOP[0]}×{LAPTOP[1]}")
+
+
 class Shooter:
     """Grabs screens of one language into one folder and remembers their texts."""
 
@@ -118,6 +151,7 @@ class Shooter:
     def shoot(self, name: str, widget: QWidget) -> None:
         wait_until(lambda: operations_in_flight() == 0)  # pages load in the background
         QTest.qWait(60)  # let layouts settle and busy indicators disappear
+        check_fits(name, widget)
         widget.grab().save(str(self.out_dir / f"{name}.png"))
         self.texts[name] = visible_texts(widget)
 
@@ -128,7 +162,7 @@ class Shooter:
 
 def wizard_screens(shooter: Shooter, work_dir: Path) -> None:
     wizard = SetupWizard(Vault(work_dir / "wizard"))
-    wizard.resize(720, 600)
+    ask_size(wizard, 720, 600)
     wizard.show()
     organisation = wizard.organisation_page
     organisation.org_name_edit.setText("Təmiz Həyat İctimai Birliyi")
@@ -159,7 +193,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
                    switcher: LanguageSwitcher, hint: str) -> None:
     window = MainWindow(vault, application, hint=hint, language=switcher,
                         idle_timeout_ms=3_600_000)
-    window.resize(*WINDOW_SIZE)
+    ask_size(window, *WINDOW_SIZE)
     window.show()
     page = window.unlock_page
     page.user_edit.setText(DEMO_USER)
@@ -251,7 +285,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     from shelterdesk.ui.cases.legal_form import LegalConsultationForm
 
     page = window.work_area.page_for[Area.CASES]
-    window.resize(1280, 760)  # a small laptop screen: the list's columns all show
+    ask_size(window, 1280, 760)  # a small laptop screen: the list's columns all show
     wait_until(lambda: page.list_page.model.rowCount() > 0 and not page.list_page.model.loading)
     QTest.qWait(200)
     shooter.shoot("section-cases", window)
@@ -291,7 +325,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     shooter.shoot("dialog-intake-recruitment", intake)
     intake.discard_and_close()
     wait_until(lambda: not intake.isVisible())
-    window.resize(*WINDOW_SIZE)
+    ask_size(window, *WINDOW_SIZE)
 
 
 def boards_screens(shooter: Shooter, window: MainWindow, area: Area) -> None:

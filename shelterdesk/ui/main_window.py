@@ -29,6 +29,7 @@ from shelterdesk.ui.inactivity import InactivityWatcher
 from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.screen_fit import fit_to_screen
 from shelterdesk.ui.screen_lock import ScreenLockWatcher
 from shelterdesk.ui.unlock_page import UnlockPage
 from shelterdesk.ui.work_area import WorkArea
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
 
         self.unlock_page.unlocked.connect(self.open_session)
         self._show_locked()
-        self.resize(1080, 720)
+        fit_to_screen(self, 1080, 720)
         self.retranslate_ui()
 
     # --- text -----------------------------------------------------------------------------

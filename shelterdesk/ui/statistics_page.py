@@ -33,7 +33,6 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -62,6 +61,7 @@ from shelterdesk.store.aggregates import Period
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.dates import DateInput
+from shelterdesk.ui.flow_layout import FlowLayout
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -147,7 +147,7 @@ class StatisticsPage(QWidget):
         self.show_button.clicked.connect(self.refresh)
         self.table_choice = QComboBox()
         self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.table_choice.setMinimumContentsLength(30)
+        self.table_choice.setMinimumContentsLength(24)
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.export_buttons = {fmt: QPushButton() for fmt in EXPORTS}
         for fmt, button in self.export_buttons.items():
@@ -164,7 +164,7 @@ class StatisticsPage(QWidget):
         self.bar_view, self.line_view = QChartView(), QChartView()
         for view in (self.bar_view, self.line_view):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(220)
+            view.setMinimumHeight(150)
         charts = QWidget()
         chart_layout = QVBoxLayout(charts)
         chart_layout.setContentsMargins(0, 0, 0, 0)
@@ -174,13 +174,12 @@ class StatisticsPage(QWidget):
         splitter.addWidget(charts)
         splitter.addWidget(self.table_view)
         splitter.setSizes([520, 520])
-        controls = QHBoxLayout()
+        # The controls wrap onto a second line on a small screen (1366×768, 1280×720 at
+        # 125 %) instead of widening the window past it.
+        controls = FlowLayout(spacing=8)
         for widget in (self.from_label, self.from_edit, self.to_label, self.to_edit,
-                       self.show_button, self.table_choice):
+                       self.show_button, self.table_choice, *self.export_buttons.values()):
             controls.addWidget(widget)
-        controls.addStretch(1)
-        for button in self.export_buttons.values():
-            controls.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(self.title_label)

@@ -28,6 +28,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.screen_fit import fit_to_screen
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 
@@ -77,7 +78,7 @@ class IntakeDialog(RecordForm):
         for name in ("recruitment_channel", "victim_status", "consent_purposes"):
             if name in self.fields:
                 self.fields[name].changed.connect(self._update_dependent)
-        self.resize(980, 660)
+        fit_to_screen(self, 980, 660)  # each step scrolls on a small screen
         self._update_dependent()
         self.go_to(0)
         self.finish_building(offer_draft=not self.editing)
