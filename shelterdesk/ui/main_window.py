@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.domain.workspace import Area, area_label
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import settings
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.background import BusyIndicator
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self._fixed_idle_ms = idle_timeout_ms
         self._last_user = ""
         self._last_area: str | None = None
+        self._lock_reason = ""  # why the window last locked, for the lock screen
 
         self.setWindowIcon(icon("app"))
         self.stack = QStackedWidget()
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         session, self.session = self.session, None
         self.inactivity.stop()
         close_every_dialog(self.application)
+        self._lock_reason = self._reason_for(action)
         if self.work_area is not None:
             self._last_user = session.user.username
             current = self.work_area.current_area()
@@ -196,8 +198,21 @@ class MainWindow(QMainWindow):
         self.show_status(_("Locked."))
         self.locked.emit()
 
+    def _reason_for(self, action: str) -> str:
+        """What the lock screen says about why it is there (nothing after a log-out)."""
+        if action == "lock.idle":
+            minutes = max(1, round(self.inactivity.timeout_ms / 60_000))
+            return ngettext("Locked after {minutes} minute without activity. Open forms were "
+                            "kept as drafts.",
+                            "Locked after {minutes} minutes without activity. Open forms were "
+                            "kept as drafts.", minutes).format(minutes=minutes)
+        if action == "lock.screen":
+            return _("Locked because the computer's screen was locked. Open forms were kept "
+                     "as drafts.")
+        return ""
+
     def _show_locked(self) -> None:
-        self.unlock_page.reset(self._last_user)
+        self.unlock_page.reset(self._last_user, self._lock_reason)
         self.stack.setCurrentWidget(self.unlock_page)
         self.toolbar.setVisible(False)
         self.lock_action.setEnabled(False)
