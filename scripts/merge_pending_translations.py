@@ -18,7 +18,42 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 
 
+def find_conflicts(translations: Path) -> list[str]:
+    """Messages that two fragments translate differently (two branches, two wordings).
+
+    Merging would keep one of them silently; a person has to choose, so the merge stops.
+    """
+    conflicts = []
+    languages = sorted({path.stem.rsplit("_", 1)[1]
+                        for path in (translations / "pending").glob("*_*.po")})
+    for language in languages:
+        seen: dict[tuple, tuple[str, object]] = {}
+        for fragment_path in sorted((translations / "pending").glob(f"*_{language}.po")):
+            with fragment_path.open("rb") as handle:
+                fragment = read_po(handle, locale=language)
+            for message in fragment:
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                key = (message.context, message.id)
+                if key in seen and seen[key][1] != message.string:
+                    first, string = seen[key]
+                    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                    conflicts.append(
+                        f"{language}: “{msgid}”{f' [{message.context}]' if message.context else ''}"
+                        f" is “{string}” in {first} but “{message.string}” in "
+                        f"{fragment_path.name}")
+                seen.setdefault(key, (fragment_path.name, message.string))
+    return conflicts
+
+
 def main() -> int:
+    conflicts = find_conflicts(TRANSLATIONS)
+    if conflicts:
+        for conflict in conflicts:
+            print(conflict, file=sys.stderr)
+        print(f"{len(conflicts)} message(s) translated two ways: choose one in the fragments,"
+              " then merge again. Nothing was changed.", file=sys.stderr)
+        return 1
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
                     "pyproject.toml", "-k", "NN_:1,2", "--add-comments=TRANSLATORS:",
                     "--sort-by-file", "-o", "translations/shelterdesk.pot", "."],

@@ -58,6 +58,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import sync_screenshots  # noqa: E402
 
 STAGED: dict = {}  # the sync folder, the second laptop (sync_screenshots)
+from check_catalogs import catalog_fingerprint  # noqa: E402
+
+FINGERPRINT_FILE = "catalogs.sha256"  # beside the screens: the catalogs they were taken with
 
 WINDOW_SIZE = (1100, 720)
 TIMEOUT_MS = 60_000
@@ -107,6 +110,39 @@ def visible_texts(root: QWidget) -> list[str]:
     return [t.replace("&", "").strip() for t in texts if t and t.strip()]
 
 
+LAPTOP = (1366, 768)  # the usual NGO laptop: no screen may need more
+
+
+class ScreenTooLarge(SystemExit):
+    """A screen came out larger than asked for (or than the laptop): the run fails."""
+
+
+ASKED: dict[int, tuple[int, int]] = {}  # id(window) -> the size this script asked for
+
+
+def ask_size(widget: QWidget, width: int, height: int) -> None:
+    """Resize ``widget`` and remember the size asked for (``check_fits`` holds it to it)."""
+    ASKED[id(widget)] = (width, height)
+    widget.resize(width, height)
+
+
+def check_fits(name: str, widget: QWidget) -> None:
+    """Fail when ``widget`` came out larger than asked for, or than a 1366×768 laptop.
+
+    Qt grows a window to its minimum size whatever it was asked for, so a layout that
+    needs more room shows up as a window larger than asked (and cut off on a laptop).
+    """
+    size, minimum = widget.size(), widget.minimumSizeHint()
+    asked = ASKED.get(id(widget), LAPTOP)
+    if (minimum.width() > size.width() or minimum.height() > size.height()
+            or size.width() > min(asked[0], LAPTOP[0])
+            or size.height() > min(asked[1], LAPTOP[1])):
+        raise ScreenTooLarge(
+            f"screen “{name}” is {size.width()}×{size.height()} and needs at least "
+            f"{minimum.width()}×{minimum.height()}: more than asked for or than "
+            f"{LAPTOP[0]}×{LAPTOP[1]}")
+
+
 class Shooter:
     """Grabs screens of one language into one folder and remembers their texts."""
 
@@ -118,6 +154,7 @@ class Shooter:
     def shoot(self, name: str, widget: QWidget) -> None:
         wait_until(lambda: operations_in_flight() == 0)  # pages load in the background
         QTest.qWait(60)  # let layouts settle and busy indicators disappear
+        check_fits(name, widget)
         widget.grab().save(str(self.out_dir / f"{name}.png"))
         self.texts[name] = visible_texts(widget)
 
@@ -128,7 +165,7 @@ class Shooter:
 
 def wizard_screens(shooter: Shooter, work_dir: Path) -> None:
     wizard = SetupWizard(Vault(work_dir / "wizard"))
-    wizard.resize(720, 600)
+    ask_size(wizard, 720, 600)
     wizard.show()
     organisation = wizard.organisation_page
     organisation.org_name_edit.setText("Təmiz Həyat İctimai Birliyi")
@@ -162,7 +199,7 @@ def window_screens(shooter: Shooter, vault: Vault, application: QApplication,
                    switcher: LanguageSwitcher, hint: str) -> None:
     window = MainWindow(vault, application, hint=hint, language=switcher,
                         idle_timeout_ms=3_600_000)
-    window.resize(*WINDOW_SIZE)
+    ask_size(window, *WINDOW_SIZE)
     window.show()
     page = window.unlock_page
     page.user_edit.setText(DEMO_USER)
@@ -319,7 +356,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     from shelterdesk.ui.cases.legal_form import LegalConsultationForm
 
     page = window.work_area.page_for[Area.CASES]
-    window.resize(1280, 760)  # a small laptop screen: the list's columns all show
+    ask_size(window, 1280, 760)  # a small laptop screen: the list's columns all show
     wait_until(lambda: page.list_page.model.rowCount() > 0 and not page.list_page.model.loading)
     QTest.qWait(200)
     shooter.shoot("section-cases", window)
@@ -361,7 +398,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     intake.discard_and_close()
     wait_until(lambda: not intake.isVisible())
     issue15_case_screens(shooter, window)
-    window.resize(*WINDOW_SIZE)
+    ask_size(window, *WINDOW_SIZE)
 
 
 def issue15_screens(shooter: Shooter, page: QWidget) -> None:
@@ -405,6 +442,8 @@ def issue15_screens(shooter: Shooter, page: QWidget) -> None:
     wait_until(lambda: referral.consent_known)
     shooter.shoot("dialog-new-referral", referral)
     referral.reject()
+
+
 def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     """Corrections and their history, closing and reopening, duplicates, the import preview."""
 
@@ -556,13 +595,17 @@ def capture(out_root: Path, languages: list[str]) -> None:
     application = make_application()
     switcher = LanguageSwitcher(application)
     with tempfile.TemporaryDirectory(prefix="shelterdesk-shots-") as temp:
-        vault = create_demo_vault(Path(temp) / "demo", clients=40)
-        stage_demo(vault)
-        SHOWCASE["case_id"] = showcase_case(vault)
-        STAGED.update(sync_screenshots.stage_sync_and_backups(
-            vault, Path(temp), DEMO_USER, DEMO_PASSPHRASE))
         for language in languages:
             switcher.apply(language)
+            # Each language its own demo: Russian screens show Russian names and rooms.
+            vault = create_demo_vault(Path(temp) / f"demo-{language}", clients=40,
+                                      language=language)
+            stage_demo(vault)
+            SHOWCASE["case_id"] = showcase_case(vault)
+            staging = Path(temp) / f"sync-{language}"
+            staging.mkdir()
+            STAGED.update(sync_screenshots.stage_sync_and_backups(
+                vault, staging, DEMO_USER, DEMO_PASSPHRASE))
             from shelterdesk.i18n import _
 
             hint = _("Demo vault: user “{user}”, passphrase “{passphrase}”.").format(
@@ -584,6 +627,10 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["en", "az", "ru"])
     args = parser.parse_args(argv)
     capture(args.out, args.lang)
+    if sorted(args.lang) == ["az", "en", "ru"]:
+        # Which catalogs these screens show: a test fails when the catalogs change after.
+        (args.out / FINGERPRINT_FILE).write_text(
+            catalog_fingerprint(ROOT / "translations") + "\n", encoding="utf-8")
     print(f"Screenshots written to {args.out}")
     return 0
 

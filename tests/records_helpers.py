@@ -42,7 +42,7 @@ def make_case(**overrides) -> Case:
                   recruitment_channel="dating_app", recruitment_platform="tinder",
                   means_of_control=["withheld_documents", "debt_bondage"],
                   countries_origin=["AZ"], countries_destination=["TR"], identified_by="ngo",
-                  risk_level="high")
+                  risk_level="high", victim_status="presumed")
     values.update(overrides)
     return Case(**values)
 

@@ -64,6 +64,7 @@ def build_known_vault(admin: Session) -> KnownVault:
                         nationality=nationality, phone=phone, document_number=document,
                         address="Bakı, gizli ünvan")
         case = Case(intake, types, channel, platform, identified_by=source, victim_status=status,
+                    risk_level="medium",
                     status_decision_date=intake if status == "identified" else None,
                     status_authority="police" if status == "identified" else "",
                     means_of_control=["debt_bondage"], needs_summary="SECRET-NEEDS-NOTE")

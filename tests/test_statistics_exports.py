@@ -44,7 +44,7 @@ def _intakes(session, month: int, female: int, male: int) -> None:
         clients.create_intake(session, Client(f"Ad{month}x{n}", "Soyad", sex=sex,
                                               age_estimate=30, nationality="AZ"),
                               Case(date(2026, month, 10), ["sexual"], "social_network",
-                                   "instagram"))
+                                   "instagram", victim_status="presumed", risk_level="low"))
 
 
 def _reader_bounds(text: str, k: int) -> tuple[int, int]:

@@ -166,7 +166,16 @@ def test_rows_from_before_sync_are_logged_once_when_capture_arrives(tmp_path: Pa
     older = Vault(tmp_path / "v", bundled_migrations()[:3])
     older.create(ADMIN, ADMIN_PASSPHRASE)
     with older.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
-        intake(session)
+        # Written as that version's code wrote them (today's code writes newer columns).
+        stamp = "2026-03-01T10:00:00+00:00"
+        session.connection.execute(
+            "INSERT INTO clients (id, given_name, created_at, updated_at)"
+            " VALUES ('client-1', 'Aynur', ?, ?)", (stamp, stamp))
+        session.connection.execute(
+            "INSERT INTO cases (id, client_id, case_code, intake_date, last_activity_at,"
+            " created_at, updated_at) VALUES ('case-1', 'client-1', 'TU-0001', '2026-03-01',"
+            " ?, ?, ?)", (stamp, stamp, stamp))
+        session.connection.commit()
     with Vault(tmp_path / "v").unlock(ADMIN, ADMIN_PASSPHRASE) as session:
         logged = [(r[2], r[4]) for r in _log(session)]
         assert ("clients", "+") in logged and ("cases", "+") in logged

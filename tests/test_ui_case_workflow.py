@@ -65,6 +65,10 @@ def record_intake(qtbot, page) -> IntakeDialog:
     platform.setCurrentIndex(platform.findData("tinder"))
     dialog.go_to(len(dialog.pages) - 1)
     dialog.fields["consent_purposes"].boxes["data_storage"].setChecked(True)
+    assert not dialog.save_button.isEnabled()  # sex, status and risk are chosen, not assumed
+    for name, code in (("sex", "female"), ("victim_status", "presumed"), ("risk_level", "high")):
+        picker = dialog.fields[name]
+        picker.setCurrentIndex(picker.findData(code))
     assert dialog.save_button.isEnabled()
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

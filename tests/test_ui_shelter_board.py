@@ -250,8 +250,8 @@ def test_open_screens_follow_a_change_of_language(qtbot, board, world) -> None:
         assert page.tiles[bed].lines()[1] == "Занята"
         assert page.tiles[bed].accessibleName().endswith(f"Занята — {aynur.case_code} · A. M.")
         assert page.occupancy_label.text() == "Занято 1 из 2 коек"
-        assert page.panel.discharge_button.text() == "Выселить…"
-        assert discharge.save_button.text() == "Выселить"
+        assert page.panel.discharge_button.text() == "Оформить выбытие…"
+        assert discharge.save_button.text() == "Оформить выбытие"
         assert discharge.reason_combo.itemText(0) == "Возвращение в семью или общину"
         for area, title in ((Area.REFERRALS, "Направления"), (Area.FOLLOW_UPS,
                                                               "Контрольные задачи")):

@@ -32,7 +32,8 @@ def test_client_reports_every_problem_at_once() -> None:
 
 def test_valid_client_and_case() -> None:
     assert Client(given_name="Aynur", sex="female", nationality="AZ").validate(TODAY) == []
-    assert Case(intake_date=TODAY, exploitation_types=["sexual"]).validate(TODAY) == []
+    assert Case(intake_date=TODAY, exploitation_types=["sexual"], victim_status="presumed",
+                risk_level="low").validate(TODAY) == []
 
 
 @pytest.mark.parametrize("changes,field", [
@@ -50,7 +51,9 @@ def test_valid_client_and_case() -> None:
     ({"status": "lost"}, "status"),
 ])
 def test_case_rules(changes, field) -> None:
-    case = Case(intake_date=TODAY, **{k: v for k, v in changes.items() if k != "intake_date"})
+    chosen = {"victim_status": "presumed", "risk_level": "low"}
+    case = Case(intake_date=TODAY, **{**chosen, **{k: v for k, v in changes.items()
+                                                   if k != "intake_date"}})
     if "intake_date" in changes:
         case.intake_date = changes["intake_date"]
     assert field in fields(case.validate(TODAY))

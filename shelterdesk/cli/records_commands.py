@@ -14,7 +14,7 @@ from shelterdesk.cli.parser import flag
 from shelterdesk.domain import codes_services, disclosure
 from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.validation import printable
-from shelterdesk.i18n import N_, _, format_date, ngettext
+from shelterdesk.i18n import N_, _, active_language, format_date, ngettext
 from shelterdesk.store import case_list, clients, consents, demo, importer, organisations
 
 
@@ -203,7 +203,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     if args.clients < 1 or args.clients > 1_000_000:
         raise CliError(N_("--clients must be between 1 and 1,000,000."))
     with unlock(args) as session:
-        summary = demo.generate(session, args.clients, args.seed)
+        # Names, rooms and notes in the language of the command (--lang).
+        summary = demo.generate(session, args.clients, args.seed, language=active_language())
     if flag(args, "json"):
         print_json({"clients": summary.clients, "services": summary.services,
                     "stays": summary.stays})

@@ -179,7 +179,8 @@ def _check_record(vault_dir: Path, state: dict) -> str:
             Client(given_name=_GIVEN, family_name=_FAMILY, sex="female", age_estimate=24,
                    nationality="AZ", languages=["az", "ru"]),
             Case(intake_date=date.today(), exploitation_types=["forced_labour"],
-                 recruitment_channel="online_job_ad", recruitment_platform="telegram"))
+                 recruitment_channel="online_job_ad", recruitment_platform="telegram",
+                 victim_status="presumed", risk_level="low"))
         client, stored = clients.get_case(session, case.id)
     if (client.given_name, client.family_name) != (_GIVEN, _FAMILY) \
             or stored.exploitation_types != ["forced_labour"]:

@@ -63,7 +63,29 @@ class Client:
     @property
     def initials(self) -> str:
         parts = [p for p in (self.given_name, self.family_name) if p.strip()]
-        return "".join(p.strip()[0].upper() + "." for p in parts)
+        return "".join(capital_initial(p) + "." for p in parts)
+
+
+# Azerbaijani (and Turkish) Latin has two i's: dotted i/İ and dotless ı/I. Python's
+# str.upper() knows only the English pair and would turn "ilqar" into "I" (a dotless
+# capital, another letter) and "ısmayıl" into "I" by luck; names from Latin script here
+# are read by Azerbaijani staff, so initials follow Turkic casing. Cyrillic is unaffected.
+_TURKIC_CAPITALS = {"i": "İ", "ı": "I"}
+
+
+def capital_initial(name: str) -> str:
+    """The first letter of ``name`` as a capital, i→İ and ı→I; '' for a blank name."""
+    name = name.strip()
+    if not name:
+        return ""
+    first = name[0]
+    return _TURKIC_CAPITALS.get(first, first.upper()[:1] or first)
+
+
+def name_initials(*names: str, separator: str = " ") -> str:
+    """"Aysel Məmmədova" → "A. M.", "ilqar isgəndərov" → "İ. İ." — one capital per name part."""
+    return separator.join(capital_initial(part) + "." for name in names
+                          for part in name.split() if part)
 
 
 @dataclass
@@ -73,7 +95,7 @@ class Case:
     recruitment_channel: str = ""
     recruitment_platform: str = ""
     means_of_control: list[str] = field(default_factory=list)
-    victim_status: str = "presumed"
+    victim_status: str = ""  # required: chosen by a person, never assumed
     status_decision_date: date | None = None
     status_authority: str = ""
     identified_by: str = ""
@@ -82,9 +104,9 @@ class Case:
     countries_destination: list[str] = field(default_factory=list)
     vulnerabilities: list[str] = field(default_factory=list)
     trafficker_relationship: str = ""
-    risk_level: str = "medium"
+    risk_level: str = ""  # required: chosen by a person, never assumed
     status: str = "open"
-    interpreter_needed: bool = False
+    interpreter_needed: bool | None = None  # None: not asked or not answered
     needs_summary: str = ""
     assigned_worker_id: str = ""
     id: str = ""

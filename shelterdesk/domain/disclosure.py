@@ -77,12 +77,15 @@ def age_band(age: int | None) -> str:
     return ""
 
 
-def medical_needs(case: Case, services: list[str]) -> bool:
-    """Yes when medical care is requested or a health vulnerability is recorded.
+def medical_needs(case: Case, services: list[str]) -> bool | None:
+    """Yes when medical care is requested or a health vulnerability is recorded, else None.
 
-    Decided from what any referring user may see: never from medical records.
+    Decided from what any referring user may see: never from medical records. Nothing
+    recorded is not a "no" (a sheet must not tell a partner there are no medical needs).
     """
-    return "medical" in services or bool(MEDICAL_VULNERABILITIES & set(case.vulnerabilities))
+    if "medical" in services or MEDICAL_VULNERABILITIES & set(case.vulnerabilities):
+        return True
+    return None
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,8 @@ class AnonymizedReferral:
     nationality: Nationality
     exploitation_types: tuple[str, ...]
     languages: tuple[str, ...]
-    interpreter_needed: bool
-    medical_needs: bool
+    interpreter_needed: bool | None  # None: not recorded
+    medical_needs: bool | None
     referral_number: str = ""  # the readable number (R-26-…); the UUID stays internal
     hidden: frozenset[str] = frozenset()  # fields generalised away entirely
     generalised: tuple[str, ...] = ()  # fields generalised so that k clients match

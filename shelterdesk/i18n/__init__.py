@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import locale as _locale
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -127,26 +128,47 @@ def translator_for(language: str) -> Translator:
     return Translator(language)
 
 
+def _full_year(pattern: str) -> str:
+    """``pattern`` with every two-digit year ("yy") written with all four digits."""
+    return re.sub(r"(?<!y)yy(?!y)", "yyyy", pattern)
+
+
+def _short_date_pattern(locale: str) -> str:
+    from babel import Locale
+
+    # Babel's short Azerbaijani pattern is dd.MM.yy: "05.03.26" reads as a day in 1926
+    # for a date of birth, so short dates keep four-digit years in every language.
+    return _full_year(Locale.parse(locale).date_formats["short"].pattern)
+
+
 def format_date(value: date | datetime | None, language: str | None = None,
                 fmt: str = "medium") -> str:
-    """A date in the language's own format (Babel); empty for None."""
+    """A date in the language's own format (Babel), years with four digits; empty for None."""
     from babel.dates import format_date as babel_format_date
 
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_format_date(value, format=fmt, locale=BABEL_LOCALES[language or _active_language])
+    locale = BABEL_LOCALES[language or _active_language]
+    pattern = _short_date_pattern(locale) if fmt == "short" else fmt
+    return babel_format_date(value, format=pattern, locale=locale)
 
 
 def format_datetime(value: datetime | None, language: str | None = None,
                     fmt: str = "medium") -> str:
+    """A moment in the language's own format; the short one with a four-digit year."""
+    from babel import Locale
     from babel.dates import format_datetime as babel_format_datetime
 
     if value is None:
         return ""
-    return babel_format_datetime(value, format=fmt,
-                                 locale=BABEL_LOCALES[language or _active_language])
+    locale = BABEL_LOCALES[language or _active_language]
+    if fmt == "short":
+        babel_locale = Locale.parse(locale)
+        fmt = babel_locale.datetime_formats["short"].format(
+            babel_locale.time_formats["short"].pattern, _short_date_pattern(locale))
+    return babel_format_datetime(value, format=fmt, locale=locale)
 
 
 def format_number(value: float | int, language: str | None = None) -> str:

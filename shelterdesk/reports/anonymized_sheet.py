@@ -53,8 +53,8 @@ def render_anonymized_sheet(sheet: AnonymizedReferral, tr: Labels, paper: str = 
             tr, codes_case.EXPLOITATION_TYPES, sheet.exploitation_types)),
         (_(lb.LANGUAGES), hidden if "languages" in sheet.hidden else _languages(
             tr, sheet.languages)),
-        (_(lb.INTERPRETER_NEEDED), escape(_(lb.YES if sheet.interpreter_needed else lb.NO))),
-        (_(lb.MEDICAL_NEEDS), escape(_(lb.YES if sheet.medical_needs else lb.NO)))]))
+        (_(lb.INTERPRETER_NEEDED), escape(_(lb.yes_no_unknown(sheet.interpreter_needed)))),
+        (_(lb.MEDICAL_NEEDS), escape(_(lb.yes_no_unknown(sheet.medical_needs))))]))
     if sheet.generalised:  # the reader is told what was coarsened, never what it was
         fields = format_list([_(lb.GENERALISED_FIELDS[f]) for f in sheet.generalised],
                              tr.language)

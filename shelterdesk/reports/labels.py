@@ -73,6 +73,12 @@ INTERPRETER_NEEDED = N_("Interpreter needed")
 MEDICAL_NEEDS = N_("Medical needs")
 YES = N_("Yes")
 NO = N_("No")
+NOT_RECORDED = N_("Not recorded")
+
+
+def yes_no_unknown(answer: bool | None) -> str:
+    """The label for an answer that may never have been given: Yes, No or Not recorded."""
+    return YES if answer else (NO if answer is False else NOT_RECORDED)
 NOT_KNOWN = N_("Not known")
 NONE_RECORDED = N_("None recorded")
 NOT_SHOWN = N_("Not shown (generalised)")

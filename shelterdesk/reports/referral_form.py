@@ -54,7 +54,7 @@ def render_referral_form(data: ReferralFormData, tr: Labels, paper: str = "A4") 
     story += _client_section(st, tr, data)
     story += layout.section(st, _(lb.SECTION_LANGUAGES), layout.fields(st, [
         (_(lb.LANGUAGES), _languages(tr, data.client.languages)),
-        (_(lb.INTERPRETER_NEEDED), escape(_(lb.YES if case.interpreter_needed else lb.NO)))]))
+        (_(lb.INTERPRETER_NEEDED), escape(_(lb.yes_no_unknown(case.interpreter_needed))))]))
     if case.needs_summary.strip():
         story += layout.section(st, _(lb.SECTION_NEEDS), *[
             Paragraph(text(part), st.body) for part in case.needs_summary.split("\n\n")

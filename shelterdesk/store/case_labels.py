@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shelterdesk.domain.clients import name_initials
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.store import access, settings
 from shelterdesk.store.vault import Session
@@ -14,7 +15,7 @@ _CHUNK = 500  # below SQLite's limit on bound parameters
 
 def initials(*names: str) -> str:
     """"Aysel Məmmədova" → "A. M." — one capital letter per name part."""
-    return " ".join(part[0].upper() + "." for name in names for part in name.split() if part)
+    return name_initials(*names)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ CASE_COLUMNS = ("id, client_id, case_code, status, intake_date, exploitation_typ
                 " status_decision_date, status_authority, identified_by, countries_origin,"
                 " countries_transit, countries_destination, vulnerabilities,"
                 " trafficker_relationship, risk_level, interpreter_needed, needs_summary,"
-                " assigned_worker_id")
+                " assigned_worker_id, interpreter_recorded")
 
 
 def client_from_row(row) -> Client:
@@ -60,8 +60,15 @@ def case_from_row(row) -> Case:
                 identified_by=row[12], countries_origin=loads(row[13]),
                 countries_transit=loads(row[14]), countries_destination=loads(row[15]),
                 vulnerabilities=loads(row[16]), trafficker_relationship=row[17],
-                risk_level=row[18], interpreter_needed=bool(row[19]), needs_summary=row[20],
-                assigned_worker_id=row[21])
+                risk_level=row[18], interpreter_needed=interpreter_answer(row[19], row[22]),
+                needs_summary=row[20], assigned_worker_id=row[21])
+
+
+def interpreter_answer(needed: int, recorded: int) -> bool | None:
+    """Yes, no, or None (never asked); a 1 from before the question could be skipped is yes."""
+    if needed:
+        return True
+    return False if recorded else None
 
 
 def client_values(client: Client) -> tuple:
@@ -77,8 +84,8 @@ def case_values(case: Case) -> tuple:
             case.victim_status, iso(case.status_decision_date), case.status_authority,
             case.identified_by, dumps(case.countries_origin), dumps(case.countries_transit),
             dumps(case.countries_destination), dumps(case.vulnerabilities),
-            case.trafficker_relationship, case.risk_level, int(case.interpreter_needed),
-            case.needs_summary, case.assigned_worker_id)
+            case.trafficker_relationship, case.risk_level, int(bool(case.interpreter_needed)),
+            case.needs_summary, case.assigned_worker_id, int(case.interpreter_needed is not None))
 
 
 def insert_client(connection: Connection, client: Client, stamp: str) -> None:
@@ -97,7 +104,7 @@ def insert_case(connection: Connection, case: Case, prefix: str, stamp: str) -> 
             connection.execute(
                 f"INSERT INTO cases ({CASE_COLUMNS}, last_activity_at, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?, ?)",
+                " ?, ?, ?, ?)",
                 (case.id, case.client_id, case.case_code, *case_values(case), stamp, stamp,
                  stamp))
             connection.execute("RELEASE case_code")
@@ -212,7 +219,8 @@ def _update_case_row(connection: Connection, case: Case, stamp: str) -> None:
         " identified_by = ?, countries_origin = ?, countries_transit = ?,"
         " countries_destination = ?, vulnerabilities = ?, trafficker_relationship = ?,"
         " risk_level = ?, interpreter_needed = ?, needs_summary = ?,"
-        " assigned_worker_id = ?, updated_at = ?, last_activity_at = ? WHERE id = ?",
+        " assigned_worker_id = ?, interpreter_recorded = ?, updated_at = ?,"
+        " last_activity_at = ? WHERE id = ?",
         (*case_values(case), stamp, stamp, case.id))
     if cursor.rowcount != 1:
         raise NotFound(kind="case")

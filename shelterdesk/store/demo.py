@@ -18,18 +18,10 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit, search
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.demo_words import DemoWords, words_for
 from shelterdesk.store.rows import dumps, now
 from shelterdesk.store.vault import Session
 
-AZ_FEMALE = ["Aynur", "Leyla", "Gülnar", "Səbinə", "Nərmin", "Aysel", "Günay", "Xədicə",
-             "Şəbnəm", "Lalə", "Nigar", "Könül", "Ülviyyə", "Türkan", "Fidan", "Zəhra"]
-AZ_MALE = ["Elvin", "Rəşad", "Orxan", "Tural", "Vüqar", "Kamran", "Şahin", "Ilqar", "Murad"]
-AZ_FAMILY = ["Məmmədov", "Əliyev", "Hüseynov", "Həsənov", "Quliyev", "İsmayılov", "Cəfərov",
-             "Rzayev", "Abbasov", "Kərimov", "Süleymanov", "Babayev", "Nəsirov", "Qasımov"]
-RU_FEMALE = ["Наталья", "Ольга", "Екатерина", "Анна", "Мария", "Светлана", "Ирина", "Юлия"]
-RU_MALE = ["Алексей", "Дмитрий", "Сергей", "Иван", "Андрей"]
-RU_FAMILY = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Гусейнов", "Мамедов", "Алиев",
-             "Петров", "Соколов"]
 NATIONALITIES = ["AZ"] * 14 + ["UZ", "TJ", "KG", "RU", "UA", "GE", "NP", "IN", "PH", "TM"]
 DESTINATIONS = ["TR", "AE", "RU", "AZ", "IR", "GE", "CY", "DE", "QA"]
 CHANNEL_WEIGHTS = {"social_network": 30, "dating_app": 14, "online_job_ad": 18,
@@ -44,17 +36,31 @@ PLATFORMS_BY_CHANNEL = {
 EXPLOITATION_WEIGHTS = {"sexual": 40, "forced_labour": 30, "domestic_servitude": 10,
                         "forced_marriage": 7, "forced_begging": 5, "forced_criminality": 4,
                         "organ_removal": 1, "other": 3}
-ORGANISATIONS = [
-    ("Təmiz Həyat İctimai Birliyi", "ngo", ["shelter", "psychosocial", "reintegration"]),
-    ("Hüquqi Yardım Mərkəzi", "ngo", ["legal", "documents"]),
-    ("Sağlam Gələcək Klinikası", "ngo", ["medical", "psychosocial"]),
-    ("Daxili İşlər Nazirliyinin İnsan Alverinə Qarşı Mübarizə İdarəsi", "state", ["legal"]),
-    ("Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi", "state", ["financial", "vocational"]),
-    ("Peşə Təhsili Mərkəzi", "ngo", ["vocational", "education"]),
-    ("Beynəlxalq Miqrasiya Təşkilatı (IOM) Bakı", "international",
-     ["return", "reintegration", "interpretation", "family_tracing"]),
-    ("Qadın Təşəbbüsləri Assosiasiyası", "ngo", ["shelter", "legal", "psychosocial"]),
-]
+class BedBook:
+    """Which nights each bed is taken (half-open: the day of leaving is free again)."""
+
+    def __init__(self, beds: list[str]) -> None:
+        self.beds = list(beds)
+        self.taken: dict[str, list[tuple[date, date | None]]] = {b: [] for b in beds}
+
+    def add(self, bed: str, start: date, end: date | None) -> None:
+        self.taken.setdefault(bed, []).append((start, end))
+
+    def is_free(self, bed: str, start: date, end: date | None) -> bool:
+        far = date.max
+        return all((end or far) <= other_start or (other_end or far) <= start
+                   for other_start, other_end in self.taken.get(bed, []))
+
+    def free_from(self, bed: str) -> date | None:
+        """None when someone is in the bed now (an open stay)."""
+        ends = [end for _start, end in self.taken.get(bed, [])]
+        if any(end is None for end in ends):
+            return None
+        return max(ends, default=date.min)
+
+    def pick(self, rng: random.Random, start: date, end: date) -> str | None:
+        free = [b for b in self.beds if self.is_free(b, start, end)]
+        return rng.choice(free) if free else None
 
 
 @dataclass(frozen=True)
@@ -72,63 +78,69 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _person(rng: random.Random) -> tuple[str, str, str]:
+def _person(rng: random.Random, words: DemoWords) -> tuple[str, str, str]:
     sex = "female" if rng.random() < 0.78 else "male"
-    if rng.random() < 0.7:
-        given = rng.choice(AZ_FEMALE if sex == "female" else AZ_MALE)
-        family = rng.choice(AZ_FAMILY) + ("a" if sex == "female" else "")
-    else:
-        given = rng.choice(RU_FEMALE if sex == "female" else RU_MALE)
-        family = rng.choice(RU_FAMILY) + ("а" if sex == "female" else "")
+    given = rng.choice(words.female if sex == "female" else words.male)
+    family = rng.choice(words.family) + (words.feminine_suffix if sex == "female" else "")
     return given, family, sex
 
 
-def _ensure_directory(connection: Connection, rng: random.Random, stamp: str) -> tuple[list, list]:
+def _ensure_directory(connection: Connection, rng: random.Random, stamp: str,
+                      words: DemoWords) -> tuple[list, list]:
     orgs = [r[0] for r in connection.execute("SELECT id FROM organisations")]
     if not orgs:
-        for name, kind, services in ORGANISATIONS:
+        for name, kind, services in words.organisations:
             org_id = _uuid(rng)
             connection.execute(
                 "INSERT INTO organisations (id, name, kind, services, contact_person, phone,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (org_id, name, kind, dumps(services), "Koordinator",
+                (org_id, name, kind, dumps(list(services)), words.contact_person,
                  f"+994 12 {rng.randint(400, 599)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                  stamp, stamp))
             orgs.append(org_id)
     beds = [r[0] for r in connection.execute("SELECT id FROM beds")]
     if not beds:
-        for shelter_name in ("Ümid evi", "Sığınacaq Şimal"):
+        for shelter_name in words.shelters:
             shelter_id = _uuid(rng)
             connection.execute("INSERT INTO shelters (id, name, address, created_at)"
                                " VALUES (?, ?, ?, ?)", (shelter_id, shelter_name,
-                                                        "Ünvan gizlidir", stamp))
+                                                        words.address, stamp))
             for room_number in range(1, 5):
                 room_id = _uuid(rng)
                 connection.execute("INSERT INTO rooms (id, shelter_id, name, created_at)"
                                    " VALUES (?, ?, ?, ?)",
-                                   (room_id, shelter_id, f"Otaq {room_number}", stamp))
+                                   (room_id, shelter_id, words.room.format(number=room_number),
+                                    stamp))
                 for bed_number in range(1, 4):
                     bed_id = _uuid(rng)
                     connection.execute("INSERT INTO beds (id, room_id, label, created_at)"
                                        " VALUES (?, ?, ?, ?)",
-                                       (bed_id, room_id, f"Çarpayı {bed_number}", stamp))
+                                       (bed_id, room_id, words.bed.format(number=bed_number),
+                                        stamp))
                     beds.append(bed_id)
     return orgs, beds
 
 
 def generate(session: Session, clients: int, seed: int = 1, *, services_per_client: float = 3.0,
-             batch: int = 5000, today: date | None = None) -> DemoSummary:
-    """Add ``clients`` synthetic clients (each with one case) to the vault; coordinator only."""
+             batch: int = 5000, today: date | None = None, language: str = "az") -> DemoSummary:
+    """Add ``clients`` synthetic clients (each with one case) to the vault; coordinator only.
+
+    ``language``: the language of names, organisations, rooms and notes (az, ru, en).
+    """
     session.require_role(Role.COORDINATOR, action=N_("generate demo data"))
     rng = random.Random(seed)
     today = today or date.today()
     prefix = session.meta("case_prefix", "SD")
     total_services = total_stays = 0
+    words = words_for(language)
     with session.lock, transaction(session.connection) as connection:
-        orgs, beds = _ensure_directory(connection, rng, now())
-        occupied = {r[0] for r in connection.execute(
-            "SELECT bed_id FROM stays WHERE discharged_on IS NULL")}
-    free_beds = [b for b in beds if b not in occupied]
+        orgs, beds = _ensure_directory(connection, rng, now(), words)
+        booked = BedBook(beds)
+        for bed_id, admitted, discharged in connection.execute(
+                "SELECT bed_id, admitted_on, discharged_on FROM stays"):
+            booked.add(bed_id, date.fromisoformat(admitted),
+                       date.fromisoformat(discharged) if discharged else None)
+    free_beds = [b for b in beds if booked.free_from(b) is not None]
     with session.lock:
         used_codes = {r[0] for r in session.connection.execute("SELECT case_code FROM cases")}
     done = 0
@@ -136,7 +148,8 @@ def generate(session: Session, clients: int, seed: int = 1, *, services_per_clie
         size = min(batch, clients - done)
         with session.lock, transaction(session.connection) as connection:
             services, stays_made = _batch(connection, rng, size, prefix, orgs, free_beds, today,
-                                          services_per_client, session.user.id, used_codes)
+                                          services_per_client, session.user.id, used_codes,
+                                          words, booked)
         total_services += services
         total_stays += stays_made
         done += size
@@ -148,11 +161,12 @@ def generate(session: Session, clients: int, seed: int = 1, *, services_per_clie
 
 def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, orgs: list[str],
            free_beds: list[str], today: date, services_per_client: float,
-           user_id: str, used_codes: set[str]) -> tuple[int, int]:
+           user_id: str, used_codes: set[str], words: DemoWords,
+           booked: BedBook) -> tuple[int, int]:
     clients_rows, cases_rows, legal, medical, other = [], [], [], [], []
     stays_rows, consents_rows, notes_rows, tasks_rows, referrals_rows = [], [], [], [], []
     for _ in range(size):
-        given, family, sex = _person(rng)
+        given, family, sex = _person(rng, words)
         client_id, case_id = _uuid(rng), _uuid(rng)
         intake = today - timedelta(days=rng.randint(0, 3 * 365))
         age = rng.choices([rng.randint(12, 17), rng.randint(18, 24), rng.randint(25, 34),
@@ -196,22 +210,31 @@ def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, o
             if kind < 0.3:
                 legal.append((_uuid(rng), case_id, day,
                               rng.choice(codes_services.LEGAL_TOPICS.codes),
-                              "Consultation notes.", rng.randint(20, 90)))
+                              words.legal_summary, rng.randint(20, 90)))
             elif kind < 0.6:
                 medical.append((_uuid(rng), case_id, day,
-                                rng.choice(codes_services.MEDICAL_KINDS.codes), "Seen."))
+                                rng.choice(codes_services.MEDICAL_KINDS.codes),
+                                words.medical_summary))
             else:
                 other.append((_uuid(rng), case_id, day,
                                rng.choice(codes_services.OTHER_SERVICE_KINDS.codes)))
         if rng.random() < 0.3:
             admitted = intake + timedelta(days=rng.randint(0, 5))
-            if free_beds and status == "open" and rng.random() < 0.5:
-                stays_rows.append((_uuid(rng), case_id, free_beds.pop(), admitted.isoformat(),
+            open_bed = next((b for b in reversed(free_beds)
+                             if booked.is_free(b, admitted, None)), None)
+            if open_bed and status == "open" and rng.random() < 0.5:
+                free_beds.remove(open_bed)
+                booked.add(open_bed, admitted, None)
+                stays_rows.append((_uuid(rng), case_id, open_bed, admitted.isoformat(),
                                    None, ""))
             else:
                 discharged = admitted + timedelta(days=rng.randint(3, 90))
-                if discharged <= today:
-                    stays_rows.append((_uuid(rng), case_id, None, admitted.isoformat(),
+                # A past stay goes to a bed that was free all those nights, or is left out:
+                # two people on one bed made the demo's occupancy read 103 %.
+                bed = booked.pick(rng, admitted, discharged) if discharged <= today else None
+                if bed is not None:
+                    booked.add(bed, admitted, discharged)
+                    stays_rows.append((_uuid(rng), case_id, bed, admitted.isoformat(),
                                        discharged.isoformat(), "reintegrated"))
         if rng.random() < 0.7:
             org = rng.choice(orgs)
@@ -224,9 +247,7 @@ def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, o
                                        intake.isoformat()))
         if rng.random() < 0.5:
             notes_rows.append((_uuid(rng), case_id, user_id, rng.choice(
-                ["Prefers a female interpreter.", "Contacted family in Ganja.",
-                 "Needs help with passport renewal.", "Recruited through an Instagram job "
-                 "advert for waitress work in Dubai.", "Met recruiter on Tinder."])))
+                list(words.notes))))
         if status == "open" and rng.random() < 0.4:
             tasks_rows.append((_uuid(rng), case_id,
                                (today + timedelta(days=rng.randint(-10, 30))).isoformat(),
@@ -253,8 +274,6 @@ def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, o
     connection.executemany(
         "INSERT INTO other_services (id, case_id, date, kind, staff_id, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)", [(*r, user_id, stamp) for r in other])
-    bed_ids = [r[0] for r in connection.execute("SELECT id FROM beds")]
-    stays_rows = [(s[0], s[1], s[2] or rng.choice(bed_ids), *s[3:]) for s in stays_rows]
     connection.executemany(
         "INSERT INTO stays (id, case_id, bed_id, admitted_on, discharged_on, discharge_reason,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [(*r, stamp) for r in stays_rows])

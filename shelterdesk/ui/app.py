@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from shelterdesk.i18n import _, active_language
 from shelterdesk.store import demo
 from shelterdesk.store.vault import Vault
+from shelterdesk.ui import app_style
 from shelterdesk.ui.background import wait_for_background
 from shelterdesk.ui.location_refusal import location_refusal, show_location_refusal
 from shelterdesk.ui.main_window import MainWindow
@@ -39,6 +40,7 @@ def make_application() -> QApplication:
     application.setApplicationName("ShelterDesk")
     application.setApplicationDisplayName("ShelterDesk")
     application.setWindowIcon(icon("app"))
+    app_style.install(application)
     application.setStyleSheet(stylesheet())
     return application  # type: ignore[return-value]
 
@@ -46,13 +48,15 @@ def make_application() -> QApplication:
 DEMO_CLIENTS = 60
 
 
-def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS) -> Vault:
-    """A throwaway vault with the demo coordinator and synthetic clients (never real people)."""
+def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS,
+                      language: str = "") -> Vault:
+    """A throwaway vault with the demo coordinator and synthetic clients (never real people),
+    written in ``language`` (the one in force when '')."""
     os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
     vault = Vault(directory)
     vault.create(DEMO_USER, DEMO_PASSPHRASE, org_name="Demo", prefix="DEMO")
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
-        demo.generate(session, clients, seed=7)
+        demo.generate(session, clients, seed=7, language=language or active_language())
     return vault
 
 

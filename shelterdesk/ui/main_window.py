@@ -13,7 +13,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QMainWindow,
     QSizePolicy,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.domain.workspace import Area, area_label
-from shelterdesk.i18n import _
+from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import emergency, settings
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.auto_sync import AutoSync
@@ -31,14 +30,15 @@ from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.backup_watch import BackupWatch
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
 from shelterdesk.ui.inactivity import InactivityWatcher
+from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.screen_fit import fit_to_screen
 from shelterdesk.ui.screen_lock import ScreenLockWatcher
 from shelterdesk.ui.unlock_page import UnlockPage, describe_error
 from shelterdesk.ui.window_menus import WindowMenus
 from shelterdesk.ui.work_area import WorkArea
 
-LOCK_SHORTCUT = "Ctrl+Shift+L"
 APP_NAME = "ShelterDesk"
 
 
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._fixed_idle_ms = idle_timeout_ms
         self._last_user = ""
         self._last_area: str | None = None
+        self._lock_reason = ""  # why the window last locked, for the lock screen
 
         self.setWindowIcon(icon("app"))
         self.stack = QStackedWidget()
@@ -83,11 +84,10 @@ class MainWindow(QMainWindow):
         self.auto_sync.status.connect(self.show_status)
 
         self.lock_action = QAction(icon("lock"), "", self)
-        self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
-        # Works from any window of the app, dialogs included.
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock_now)
-        self.addAction(self.lock_action)
+        # The key works from every window and dialog, modal ones included (lock_shortcut.py).
+        self.lock_shortcut = LockShortcut(application, self)
+        self.lock_shortcut.activated.connect(self.lock_now)
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
 
         self.unlock_page.unlocked.connect(self.open_session)
         self._show_locked()
-        self.resize(1080, 720)
+        fit_to_screen(self, 1080, 720)
         self.retranslate_ui()
 
     # --- text -----------------------------------------------------------------------------
@@ -205,8 +205,8 @@ class MainWindow(QMainWindow):
         session, self.session = self.session, None
         self.menus.set_session(None)
         self.inactivity.stop()
-        for dialog in self.findChildren(QDialog):
-            dialog.reject()
+        close_every_dialog(self.application)
+        self._lock_reason = self._reason_for(action)
         if self.work_area is not None:
             self._last_user = session.user.username
             current = self.work_area.current_area()
@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
             return
         self._last_user = ""
         self.lock("emergency.erase")
+
     def _close_session(self, session: Session, action: str) -> None:
         """Close the vault, after the last sync (and the backup on exit) when there are any.
 
@@ -265,8 +266,21 @@ class MainWindow(QMainWindow):
             page = self.work_area.page_for[Area.ADMINISTRATION]
             page.show_backups()  # type: ignore[attr-defined]
 
+    def _reason_for(self, action: str) -> str:
+        """What the lock screen says about why it is there (nothing after a log-out)."""
+        if action == "lock.idle":
+            minutes = max(1, round(self.inactivity.timeout_ms / 60_000))
+            return ngettext("Locked after {minutes} minute without activity. Open forms were "
+                            "kept as drafts.",
+                            "Locked after {minutes} minutes without activity. Open forms were "
+                            "kept as drafts.", minutes).format(minutes=minutes)
+        if action == "lock.screen":
+            return _("Locked because the computer's screen was locked. Open forms were kept "
+                     "as drafts.")
+        return ""
+
     def _show_locked(self) -> None:
-        self.unlock_page.reset(self._last_user)
+        self.unlock_page.reset(self._last_user, self._lock_reason)
         self.stack.setCurrentWidget(self.unlock_page)
         self.toolbar.setVisible(False)
         self.lock_action.setEnabled(False)
@@ -275,5 +289,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.lock("logout")
+        self.lock_shortcut.detach()
         self.clipboard.clear_if_ours()
         super().closeEvent(event)

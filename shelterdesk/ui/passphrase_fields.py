@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QToolTip, QWidget
 
 from shelterdesk.domain.accounts import (
     MIN_PASSPHRASE_LENGTH,
@@ -13,6 +14,7 @@ from shelterdesk.domain.accounts import (
 )
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_, _
+from shelterdesk.ui.resources import icon
 
 STRENGTH_LABELS = (
     N_("Too short"),
@@ -23,14 +25,79 @@ STRENGTH_LABELS = (
 )
 
 
-def password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    # Keep passphrases out of input-method prediction and history.
-    edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
-                             | Qt.InputMethodHint.ImhNoPredictiveText
-                             | Qt.InputMethodHint.ImhHiddenText)
-    return edit
+class PassphraseEdit(QLineEdit):
+    """A hidden passphrase with a show/hide button, that warns when Caps Lock seems on.
+
+    Qt cannot ask the keyboard for Caps Lock, so it is read from what is typed: a
+    capital letter without Shift (or a small one with it) means Caps Lock is on; a
+    passphrase typed that way fails, and the person cannot see why.
+    """
+
+    caps_lock_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caps_lock_on = False
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        # Keep passphrases out of input-method prediction and history.
+        self.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
+                                 | Qt.InputMethodHint.ImhNoPredictiveText
+                                 | Qt.InputMethodHint.ImhHiddenText)
+        self.show_action = QAction(icon("eye"), "", self)
+        self.show_action.setCheckable(True)
+        self.show_action.toggled.connect(self.set_shown)
+        self.addAction(self.show_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        text = _("Hide the passphrase") if self.show_action.isChecked() \
+            else _("Show the passphrase")
+        self.show_action.setText(text)
+        self.show_action.setToolTip(text)
+        self._update_warning()
+
+    def set_shown(self, shown: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.retranslate()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        text = event.text()
+        if len(text) == 1 and text.isalpha() and text.lower() != text.upper():
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._set_caps_lock(text.isupper() != shift)
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        QToolTip.hideText()
+        super().focusOutEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def warning(self) -> str:
+        return _("Caps Lock is on") if self.caps_lock_on else ""
+
+    def _set_caps_lock(self, on: bool) -> None:
+        if on == self.caps_lock_on:
+            return
+        self.caps_lock_on = on
+        self._update_warning()
+        self.caps_lock_changed.emit(on)
+
+    def _update_warning(self) -> None:
+        # Shown beside the field while typing (a tooltip), and kept in the field's
+        # accessible description for screen readers.
+        self.setAccessibleDescription(self.warning())
+        if self.caps_lock_on and self.hasFocus():
+            QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), self.warning(), self)
+        elif not self.caps_lock_on:
+            QToolTip.hideText()
+
+
+def password_edit() -> PassphraseEdit:
+    return PassphraseEdit()
 
 
 class PassphrasePairFields(QWidget):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from shelterdesk.domain.clients import name_initials
 from shelterdesk.i18n import _
 from shelterdesk.ui.resources import icon
 
@@ -19,8 +20,7 @@ REVEAL_MS = 30_000
 
 def initials(*names: str) -> str:
     """"Aysel Məmmədova" → "A. M." — one capital letter per name part, nothing else."""
-    letters = [part[0].upper() + "." for name in names for part in name.split() if part]
-    return " ".join(letters)
+    return name_initials(*names)
 
 
 def masked_label(case_code: str, *names: str) -> str:

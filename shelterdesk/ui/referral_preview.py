@@ -42,6 +42,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.referral_model import ReferralItem
 from shelterdesk.ui.resources import icon
+from shelterdesk.ui.screen_fit import fit_to_screen
 from shelterdesk.ui.unlock_page import describe_error
 
 # Each language is named in itself: the form is in the receiving organisation's language.
@@ -141,7 +142,7 @@ class ReferralPreviewDialog(QDialog):
         self.print_button.clicked.connect(lambda: self.print_document())
         self.save_button.clicked.connect(self.save_as)
         self.buttons.rejected.connect(self.reject)
-        self.resize(760, 860)
+        fit_to_screen(self, 760, 860)  # the preview scrolls on a small screen
         self.retranslate_ui()
         if initial is not None:  # just made by the New referral dialog: shown as it is
             self._show(initial)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -27,6 +26,7 @@ from shelterdesk.store import access, case_labels, organisations, referrals
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.flow_layout import FlowLayout
 from shelterdesk.ui.referral_model import SORT_ROLE, ReferralItem, ReferralTableModel
 from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
 from shelterdesk.ui.resources import icon
@@ -126,16 +126,10 @@ class ReferralsPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        filters = QHBoxLayout()
-        filters.addWidget(self.status_filter_label)
-        filters.addWidget(self.status_combo)
-        filters.addSpacing(12)
-        filters.addWidget(self.org_filter_label)
-        filters.addWidget(self.org_combo)
-        filters.addStretch(1)
-        filters.addWidget(self.new_button)
-        filters.addWidget(self.change_button)
-        filters.addWidget(self.print_button)
+        filters = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
+        for widget in (self.status_filter_label, self.status_combo, self.org_filter_label,
+                       self.org_combo, self.new_button, self.change_button, self.print_button):
+            filters.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self.title_label)

@@ -25,7 +25,6 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -35,9 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -70,6 +67,8 @@ from shelterdesk.reports.statistics.tables import PublishedTable
 from shelterdesk.store.aggregates import Period
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.dates import DateInput
+from shelterdesk.ui.flow_layout import FlowLayout
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -151,18 +150,17 @@ class StatisticsPage(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
         self.from_label, self.to_label = QLabel(), QLabel()
-        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
-        # Whole months by default (published statistics are only made for whole months).
+        # The same typed-or-picked fields, in the same format, as every other date; whole
+        # months by default (published statistics are only made for whole months).
+        self.from_edit, self.to_edit = DateInput(), DateInput()
         month_end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         for edit, day in ((self.from_edit, date(today.year, 1, 1)), (self.to_edit, month_end)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.set_value(day)
         self.show_button = QPushButton()
         self.show_button.clicked.connect(self.refresh)
         self.table_choice = QComboBox()
         self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.table_choice.setMinimumContentsLength(30)
+        self.table_choice.setMinimumContentsLength(24)
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.export_buttons = {fmt: QPushButton() for fmt in EXPORTS}
         for fmt, button in self.export_buttons.items():
@@ -184,7 +182,7 @@ class StatisticsPage(QWidget):
         self.bar_view, self.line_view = QChartView(), QChartView()
         for view in (self.bar_view, self.line_view):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(220)
+            view.setMinimumHeight(150)
         charts = QWidget()
         chart_layout = QVBoxLayout(charts)
         chart_layout.setContentsMargins(0, 0, 0, 0)
@@ -194,13 +192,12 @@ class StatisticsPage(QWidget):
         splitter.addWidget(charts)
         splitter.addWidget(self.table_view)
         splitter.setSizes([520, 520])
-        controls = QHBoxLayout()
+        # The controls wrap onto a second line on a small screen (1366×768, 1280×720 at
+        # 125 %) instead of widening the window past it.
+        controls = FlowLayout(spacing=8)
         for widget in (self.from_label, self.from_edit, self.to_label, self.to_edit,
-                       self.show_button, self.table_choice):
+                       self.show_button, self.table_choice, *self.export_buttons.values()):
             controls.addWidget(widget)
-        controls.addStretch(1)
-        for button in self.export_buttons.values():
-            controls.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(self.title_label)

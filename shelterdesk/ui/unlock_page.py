@@ -55,6 +55,10 @@ class UnlockPage(QWidget):
         self.hint_label.setWordWrap(True)
         self.hint_label.setVisible(bool(hint))
         self.busy = BusyIndicator()
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("hintLabel")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.hide()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setObjectName("errorMessage")
@@ -128,6 +132,7 @@ class UnlockPage(QWidget):
         inner.addWidget(self.logo_label)
         inner.addWidget(self.title_label)
         inner.addWidget(self.hint_label)
+        inner.addWidget(self.reason_label)
         inner.addSpacing(8)
         inner.addWidget(self.forms)
         inner.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -181,14 +186,20 @@ class UnlockPage(QWidget):
         super().changeEvent(event)
 
     # --- what the main window asks of the page ------------------------------------------
-    def reset(self, username: str = "") -> None:
-        """Back to an empty login form (after a lock), keeping the user name if given."""
+    def reset(self, username: str = "", reason: str = "") -> None:
+        """Back to an empty login form (after a lock), keeping the user name if given.
+
+        ``reason`` says why the window locked (idle, the screen locked): a worker coming
+        back must not wonder whether someone else locked it or what was lost.
+        """
         self.show_login()
         self.user_edit.setText(username)
         self.passphrase_edit.clear()
         self.recovery_key_edit.clear()
         self.new_passphrase.clear()
         self.message_label.clear()
+        self.reason_label.setText(reason)
+        self.reason_label.setVisible(bool(reason))
         (self.passphrase_edit if username else self.user_edit).setFocus()
 
     def show_recovery(self) -> None:

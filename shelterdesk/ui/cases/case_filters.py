@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shelterdesk.domain.codes_case import CASE_STATUS, EXPLOITATION_TYPES, RECRUITMENT_CHANNELS
 from shelterdesk.domain.vocabulary import Vocabulary
@@ -11,6 +18,7 @@ from shelterdesk.i18n import N_, _
 from shelterdesk.store.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.staff_picker import StaffPicker
+from shelterdesk.ui.flow_layout import FlowLayout
 
 ANY = N_("Any")
 
@@ -61,24 +69,33 @@ class CaseFilterBar(QWidget):
         self.clear_button.setFlat(True)
         self.clear_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.labels: list[QLabel] = []
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(2)
+        # Each filter is a cell (its label over its list); the cells wrap onto a second
+        # line on a small screen instead of widening the window past it.
+        flow = FlowLayout(self, spacing=10)
         self.combos = (self.status_combo, self.exploitation_combo, self.channel_combo,
                        self.worker_combo, self.stay_combo)
-        for column, combo in enumerate(self.combos):
+        for combo in self.combos:
             label = QLabel()
             label.setObjectName("filterLabel")
-            label.setWordWrap(True)  # long Russian labels wrap instead of widening the window
             label.setBuddy(combo)
             self.labels.append(label)
-            grid.addWidget(label, 0, column, Qt.AlignmentFlag.AlignBottom)
-            grid.addWidget(combo, 1, column)
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(2)
+            cell_layout.addWidget(label)
+            cell_layout.addWidget(combo)
+            flow.addWidget(cell)
             combo.currentIndexChanged.connect(self._on_changed)
-        grid.addWidget(self.clear_button, 1, len(self.combos))
-        for column in range(len(self.combos)):
-            grid.setColumnStretch(column, 1)
+        clear_cell = QWidget()
+        clear_layout = QVBoxLayout(clear_cell)
+        clear_layout.setContentsMargins(0, 0, 0, 0)
+        clear_layout.addStretch(1)
+        clear_layout.addWidget(self.clear_button)
+        flow.addWidget(clear_cell)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # taller when the cells wrap
+        self.setSizePolicy(policy)
         self.clear_button.clicked.connect(self.clear)
         self.retranslate_ui()
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,18 +24,10 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _
+from shelterdesk.ui.dates import DateInput, locale_date_format  # noqa: F401 - re-exported
 
 NOT_RECORDED = N_("Not recorded")
 CHOOSE = N_("Choose…")
-_UNSET = QDate(1900, 1, 1)
-
-
-def locale_date_format() -> str:
-    """The language's short date format, with four-digit years (birth years stay readable)."""
-    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in fmt:
-        fmt = fmt.replace("yy", "yyyy")
-    return fmt
 
 
 class TextField(QLineEdit):
@@ -102,6 +93,35 @@ class CheckField(QCheckBox):
     restore = set_value
 
 
+class AnswerField(QComboBox):
+    """Yes, no, or not recorded: a question that may not have been asked (not a check box,
+    whose empty state would be printed as "No")."""
+
+    changed = Signal()
+    CHOICES = ((None, NOT_RECORDED), (True, N_("Yes")), (False, N_("No")))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for _value, _label in self.CHOICES:
+            self.addItem("")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.currentIndexChanged.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for index, (_value, label) in enumerate(self.CHOICES):
+            self.setItemText(index, _(label))
+
+    def value(self) -> bool | None:
+        return self.CHOICES[max(0, self.currentIndex())][0]
+
+    def set_value(self, value: Any) -> None:
+        self.setCurrentIndex(0 if value is None else (1 if value else 2))
+
+    draft_value = value
+    restore = set_value
+
+
 class NumberField(QSpinBox):
     """A whole number, or none ("—") when the field may stay empty."""
 
@@ -140,24 +160,22 @@ class NumberField(QSpinBox):
 
 
 class DateField(QWidget):
-    """A date with a calendar (weeks start on Monday) in the language's format; may be unset."""
+    """A typed or picked date (weeks start on Monday), four-digit years; may be unset."""
 
     changed = Signal()
 
     def __init__(self, *, optional: bool = False, not_after_today: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 years_back: int = 0, parent: QWidget | None = None) -> None:
+        """``years_back``: an unset date's calendar opens that far back (a date of birth)."""
         super().__init__(parent)
         self._optional = optional
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.date_edit.calendarWidget().setGridVisible(True)
-        self.date_edit.setMinimumDate(_UNSET if optional else QDate(1900, 1, 2))
-        if not_after_today:
-            self.date_edit.setMaximumDate(QDate.currentDate())
+        self.date_edit = DateInput(optional=optional, years_back=years_back,
+                                   minimum=date(1900, 1, 1) if optional else date(1900, 1, 2),
+                                   maximum=date.today() if not_after_today else None)
         self.clear_button = QToolButton()
         self.clear_button.setText("×")
         self.clear_button.setAutoRaise(True)
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete the text instead
         if not optional:
             self.clear_button.hide()
         self.clear_button.clicked.connect(lambda: self.set_value(None))
@@ -167,39 +185,25 @@ class DateField(QWidget):
         layout.addWidget(self.clear_button)
         layout.addStretch(1)
         self.setFocusProxy(self.date_edit)
-        self.date_edit.calendarWidget().installEventFilter(self)
         self.date_edit.dateChanged.connect(self._on_changed)
         self.set_value(None if optional else date.today())
+        self._on_changed()
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.date_edit.setDisplayFormat(locale_date_format())
-        self.date_edit.setSpecialValueText(_("no date") if self._optional else "")
+        self.date_edit.retranslate()
         self.clear_button.setToolTip(_("Clear the date"))
         self.clear_button.setAccessibleName(_("Clear the date"))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # An unset date opens the calendar on this month, not on January 1900.
-        if event.type() == QEvent.Type.Show and self.value() is None:
-            today = QDate.currentDate()
-            self.date_edit.calendarWidget().setCurrentPage(today.year(), today.month())
-        return False
 
     def _on_changed(self) -> None:
         self.clear_button.setEnabled(self.value() is not None)
         self.changed.emit()
 
     def value(self) -> date | None:
-        qdate = self.date_edit.date()
-        if self._optional and qdate == _UNSET:
-            return None
-        return date(qdate.year(), qdate.month(), qdate.day())
+        return self.date_edit.value()
 
     def set_value(self, value: date | None) -> None:
-        if value is None:
-            self.date_edit.setDate(_UNSET if self._optional else QDate.currentDate())
-        else:
-            self.date_edit.setDate(QDate(value.year, value.month, value.day))
+        self.date_edit.set_value(value)
 
     def draft_value(self) -> str | None:
         value = self.value()

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +30,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.duplicate_dialog import check_then_save
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.screen_fit import fit_to_screen
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 
@@ -82,7 +84,7 @@ class IntakeDialog(RecordForm):
         for name in ("recruitment_channel", "victim_status", "consent_purposes"):
             if name in self.fields:
                 self.fields[name].changed.connect(self._update_dependent)
-        self.resize(980, 660)
+        fit_to_screen(self, 980, 660)  # each step scrolls on a small screen
         self._update_dependent()
         self.go_to(0)
         self.finish_building(offer_draft=not self.editing)
@@ -99,6 +101,33 @@ class IntakeDialog(RecordForm):
         names = self.pages[index][3]
         if names:
             self.fields[names[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter in a field moves on (next field, next step, at the end the Save button) and
+        # never saves: a stray Enter must not file half an intake. Ctrl+Enter still saves.
+        focus = QApplication.focusWidget()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain
+                and focus is not None and self.stack.isAncestorOf(focus)):
+            self.move_on_from(focus)
+            return
+        super().keyPressEvent(event)
+
+    def move_on_from(self, focus: QWidget) -> None:
+        """Focus the field after the one holding ``focus``, on this step or the next."""
+        index = self.stack.currentIndex()
+        names = self.pages[index][3]
+        current = next((i for i, name in enumerate(names)
+                        if self.fields[name] is focus or self.fields[name].isAncestorOf(focus)),
+                       -1)
+        for name in names[current + 1:]:
+            if self.fields[name].isEnabled() and self.fields[name].isVisible():
+                self.fields[name].setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        if index < self.stack.count() - 1:
+            self.go_to(index + 1)
+        else:
+            self.save_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def step_of(self, name: str) -> int:
         return next((i for i, page in enumerate(self.pages) if name in page[3]), 0)
@@ -159,7 +188,7 @@ class IntakeDialog(RecordForm):
         return Case(intake_date=self.value("intake_date", None) or date.today(),
                     status_decision_date=self.value("status_decision_date", None),
                     status_authority=self.value("status_authority").strip(),
-                    interpreter_needed=self.value("interpreter_needed", False),
+                    interpreter_needed=self.value("interpreter_needed", None),
                     needs_summary=self.value("needs_summary").strip(),
                     status=self.value("status") or "open", **lists, **codes)
 

@@ -14,7 +14,7 @@ from shelterdesk.domain.clients import MAX_AGE
 from shelterdesk.domain.codes_services import CONSENT_METHODS, CONSENT_PURPOSES
 from shelterdesk.i18n import N_
 from shelterdesk.ui.cases.fields import (
-    CheckField,
+    AnswerField,
     CodeChecklist,
     CodePicker,
     DateField,
@@ -63,8 +63,10 @@ def build_who(dialog: IntakeDialog, form: QFormLayout) -> None:
     dialog.add_field(form, "patronymic", TextField())
     dialog.add_field(form, "family_name", TextField())
     dialog.add_field(form, "other_names", TextField(), N_("Other names used"))
-    dialog.add_field(form, "sex", CodePicker(codes.SEX)).set_value("female")
-    dialog.add_field(form, "date_of_birth", DateField(optional=True, not_after_today=True))
+    # Required choices start empty ("Choose…"): a skipped field must not become data.
+    dialog.add_field(form, "sex", CodePicker(codes.SEX, choose=True))
+    dialog.add_field(form, "date_of_birth", DateField(optional=True, not_after_today=True,
+                                                       years_back=30))
     dialog.add_field(form, "age_estimate", NumberField(0, MAX_AGE))
     dialog.add_field(form, "nationality", CountryPicker())
     dialog.add_field(form, "languages", language_checklist(), N_("Languages spoken"))
@@ -77,11 +79,11 @@ def build_who(dialog: IntakeDialog, form: QFormLayout) -> None:
 def build_identification(dialog: IntakeDialog, form: QFormLayout) -> None:
     dialog.add_field(form, "intake_date", DateField(not_after_today=True))
     dialog.add_field(form, "identified_by", CodePicker(codes.IDENTIFIED_BY, optional=True))
-    dialog.add_field(form, "victim_status", CodePicker(codes.VICTIM_STATUS))
+    dialog.add_field(form, "victim_status", CodePicker(codes.VICTIM_STATUS, choose=True))
     dialog.add_field(form, "status_decision_date", DateField(optional=True,
                                                              not_after_today=True))
     dialog.add_field(form, "status_authority", TextField())
-    dialog.add_field(form, "interpreter_needed", CheckField(), N_("Interpreter"))
+    dialog.add_field(form, "interpreter_needed", AnswerField(), N_("Interpreter"))
 
 
 def build_exploitation(dialog: IntakeDialog, form: QFormLayout) -> None:
@@ -102,7 +104,7 @@ def build_countries(dialog: IntakeDialog, form: QFormLayout) -> None:
 
 
 def build_risk(dialog: IntakeDialog, form: QFormLayout) -> None:
-    dialog.add_field(form, "risk_level", CodePicker(codes.RISK_LEVELS)).set_value("medium")
+    dialog.add_field(form, "risk_level", CodePicker(codes.RISK_LEVELS, choose=True))
     if dialog.editing:
         dialog.add_field(form, "status", CodePicker(codes.CASE_STATUS), N_("Case status"))
     dialog.add_field(form, "assigned_worker_id", StaffPicker(dialog.session),

@@ -131,7 +131,8 @@ class IntakeTab(QWidget):
             (field_label("victim_status"), codes.VICTIM_STATUS.label(case.victim_status)),
             (field_label("status_decision_date"), format_date(case.status_decision_date)),
             (field_label("status_authority"), case.status_authority),
-            (_("Interpreter"), yes_no(case.interpreter_needed))))
+            (_("Interpreter"), "" if case.interpreter_needed is None
+             else yes_no(case.interpreter_needed))))
         self.groups["exploitation"][1].setText(lines(
             (field_label("exploitation_types"),
              _labels(codes.EXPLOITATION_TYPES, case.exploitation_types)),
