@@ -29,6 +29,7 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import users
 from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.keyboard import keyboard_table, row_action
 from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.unlock_page import describe_error
 from shelterdesk.ui.user_dialogs import AddUserDialog, ResetPassphraseDialog
@@ -117,6 +118,10 @@ class UsersPage(QWidget):
         self.reset_button.clicked.connect(self.open_reset_dialog)
         self.disable_button.clicked.connect(self.disable_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.reset_action = row_action(self, None, self.open_reset_dialog)
+        self.disable_action = row_action(self, None, self.disable_selected)
+        keyboard_table(self.table, open_row=self.open_reset_dialog,
+                       actions=[self.reset_action, self.disable_action])
         self.retranslate_ui()
         self._update_buttons()
         self.reload()
@@ -129,6 +134,8 @@ class UsersPage(QWidget):
         self.add_button.setText(_("Add a user…"))
         self.reset_button.setText(_("Reset passphrase…"))
         self.disable_button.setText(_("Disable user"))
+        self.reset_action.setText(_("Reset passphrase…"))
+        self.disable_action.setText(_("Disable user"))
         self.table.setAccessibleName(_("Users"))
         self.model.retranslate()
 
@@ -154,6 +161,8 @@ class UsersPage(QWidget):
         enabled = user is not None and not user.disabled
         self.reset_button.setEnabled(enabled)
         self.disable_button.setEnabled(enabled and user.id != self.session.user.id)
+        self.reset_action.setEnabled(self.reset_button.isEnabled())
+        self.disable_action.setEnabled(self.disable_button.isEnabled())
 
     def _on_loaded(self, rows: list[User]) -> None:
         self.model.set_rows(rows)

@@ -137,6 +137,7 @@ class ClientFilePage(QWidget):
     def retranslate_ui(self) -> None:
         self.back_button.setText(_("← All cases"))
         self.back_button.setToolTip(_("Back to the case list (Esc)"))
+        self.tabs.nav.setAccessibleName(_("Parts of the client file"))
         self._update_header()
         self._update_tab_titles()
 

@@ -122,6 +122,7 @@ class IntakeDialog(RecordForm):
         widest = max(metrics.horizontalAdvance(self.steps_list.item(r).text())
                      for r in range(self.steps_list.count()))
         self.steps_list.setFixedWidth(min(280, widest + 44))  # item padding and margins
+        self.steps_list.setAccessibleName(_("Steps of the intake"))
         self.back_button.setText(_("< Back"))
         self.next_button.setText(_("Next >"))
         self.fields["recruitment_platform"].setToolTip(

@@ -33,6 +33,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.keyboard import keyboard_table, row_action
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -190,6 +191,11 @@ class RecordsTab(QWidget):
         self.layout_box.addWidget(self.message_label)
         self.add_button.clicked.connect(lambda: self.open_form())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.row_actions = [row_action(self, None, lambda a=action: self.run_action(a))
+                            for action in spec.actions]
+        for row_act, button in zip(self.row_actions, self.action_buttons, strict=True):
+            row_act.setVisible(not button.isHidden())
+        keyboard_table(self.table, actions=self.row_actions)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -197,6 +203,8 @@ class RecordsTab(QWidget):
         self.add_button.setText(_(self.spec.add_text) if self.spec.add_text else "")
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
             button.setText(_(action.text))
+        for row_act, action in zip(self.row_actions, self.spec.actions, strict=True):
+            row_act.setText(_(action.text))
         self.empty_label.setText(_(self.spec.empty))
         self.table.setAccessibleName(_(self.spec.title))
         self.model.retranslate()
@@ -245,8 +253,10 @@ class RecordsTab(QWidget):
         record = self.selected()
         if self.spec.details is not None:
             self.details_label.setText(self.spec.details(record) if record is not None else "")
-        for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
+        for button, row_act, action in zip(self.action_buttons, self.row_actions,
+                                           self.spec.actions, strict=True):
             button.setEnabled(record is not None and action.applies(record))
+            row_act.setEnabled(button.isEnabled())
 
     # --- adding and acting -----------------------------------------------------------------
     def open_form(self, *, restore: bool = False) -> RecordForm | None:
