@@ -75,7 +75,10 @@ class AccountPage(QWidget):
         self.new_passphrase.form.insertRow(0, self.current_label, self.current_edit)
         self.new_passphrase.form.addRow("", self.change_button)
         # Inserted above the pair after they were made: read top to bottom, not by age.
-        QWidget.setTabOrder(self.current_edit, self.new_passphrase.passphrase_edit)
+        chain = (self.current_edit, self.new_passphrase.passphrase_edit,
+                 self.new_passphrase.repeat_edit, self.change_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         passphrase_layout = QVBoxLayout(self.passphrase_group)
         passphrase_layout.addWidget(self.new_passphrase)
         passphrase_layout.addWidget(self.passphrase_message_label)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, QWidget
 
 from shelterdesk.i18n import N_, _
 
@@ -55,6 +56,54 @@ def focus_first(root: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFocu
         return False
     target.setFocus(reason)
     return True
+
+
+def tab_stops(root: QWidget) -> list[QWidget]:
+    """The visible, enabled widgets inside ``root`` that Tab stops at, in chain order."""
+    stops: list[QWidget] = []
+    widget = root.nextInFocusChain()
+    while widget is not None and widget is not root and len(stops) < 2000:
+        if root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
+                and widget.focusProxy() is None and widget not in stops:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    return stops
+
+
+ROW_TOLERANCE = 12  # px: a field and the button beside it sit on one line
+
+
+def in_reading_order(root: QWidget, widgets: list[QWidget]) -> list[QWidget]:
+    """``widgets`` top to bottom, and left to right within a line."""
+    placed = sorted(widgets, key=lambda w: (w.mapTo(root, QPoint(0, 0)).y(),
+                                            w.mapTo(root, QPoint(0, 0)).x()))
+    ordered: list[QWidget] = []
+    line: list[QWidget] = []
+    line_top = None
+    for widget in placed:
+        top = widget.mapTo(root, QPoint(0, 0)).y()
+        if line_top is None or top - line_top > ROW_TOLERANCE:
+            ordered.extend(sorted(line, key=lambda w: w.mapTo(root, QPoint(0, 0)).x()))
+            line, line_top = [], top
+        line.append(widget)
+    ordered.extend(sorted(line, key=lambda w: w.mapTo(root, QPoint(0, 0)).x()))
+    return ordered
+
+
+def follow_reading_order(root: QWidget) -> None:
+    """Make Tab follow what the eye reads in ``root`` as it is shown now.
+
+    Qt's chain follows the order widgets were given a parent, which is rarely the order on
+    screen once rows are inserted above others or a page is built before its header. Call it
+    again when a page of a stack changes (hidden widgets keep their place).
+    """
+    stops = tab_stops(root)
+    ordered = in_reading_order(root, stops)
+    if ordered == stops:
+        return
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        QWidget.setTabOrder(first, second)
 
 
 class _TableKeys(QObject):
@@ -154,3 +203,42 @@ def row_action(parent: QWidget, keys: str | QKeySequence.StandardKey | None = No
     if on_trigger is not None:
         action.triggered.connect(lambda _checked=False: on_trigger())
     return action
+
+
+class DialogFocusReturn(QObject):
+    """When a dialog closes, focus goes back to where it was when the dialog opened.
+
+    Installed once on the application by the main window. Without it, focus is left to the
+    window manager, and a keyboard user can find nothing focused after Cancel.
+    """
+
+    def __init__(self, application: QObject, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._before: dict[int, QWidget] = {}
+        application.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Show, QEvent.Type.Hide) and isinstance(watched, QDialog) \
+                and watched.isWindow():
+            key = id(watched)
+            if kind == QEvent.Type.Show:
+                focused = QApplication.focusWidget()
+                if focused is not None and focused.window() is not watched:
+                    self._before[key] = focused
+            elif key in self._before:
+                target = self._before.pop(key)
+                QTimer.singleShot(0, self, lambda target=target: _refocus(target))
+        return False
+
+
+def _refocus(target: QWidget) -> None:
+    if not shiboken6.isValid(target) or not target.isVisible():
+        return
+    if QApplication.activeModalWidget() is not None:
+        return  # another dialog is open: it keeps focus
+    target.activateWindow()
+    if target.isEnabled():
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+    else:
+        focus_first(target.window())

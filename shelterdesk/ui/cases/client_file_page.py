@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,6 +28,7 @@ from shelterdesk.ui.cases.overview_tab import FileView, OverviewTab
 from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.stays_tab import StaysTab
 from shelterdesk.ui.cases.tab_specs import ORDER, SPECS
+from shelterdesk.ui.keyboard import follow_reading_order
 from shelterdesk.ui.privacy import PrivateName, initials
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -131,6 +132,7 @@ class ClientFilePage(QWidget):
         layout.addWidget(self.message_label)
         layout.addWidget(self.tabs, 1)
         self.back_button.clicked.connect(self.back)
+        self.tabs.nav.currentRowChanged.connect(lambda _row: self._order_tabs_later())
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
@@ -220,6 +222,12 @@ class ClientFilePage(QWidget):
         self.intake_tab.show_intake(client, case, identity_shown=not privacy)
         self._update_header()
         self._update_tab_titles()
+        self._order_tabs_later()
+
+    def _order_tabs_later(self) -> None:
+        """Tab in reading order (header, the list of parts, the part shown), once laid out."""
+        QTimer.singleShot(0, self, lambda: follow_reading_order(self) if self.isVisible()
+                          else None)
 
     def _name_shown(self, shown: bool) -> None:
         # The masked name already carries the case code; the full name does not.

@@ -27,6 +27,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.keyboard import follow_reading_order
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 
@@ -90,6 +91,8 @@ class IntakeDialog(RecordForm):
             self.steps_list.setCurrentRow(index)
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.stack.count() - 1)
+        if self.isVisible():
+            follow_reading_order(self)  # the step list, this step's fields, then the buttons
         names = self.pages[index][3]
         if names:
             self.fields[names[0]].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -30,6 +30,7 @@ from shelterdesk.ui.accessible_names import name_field, set_buddy
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.draft_keeper import DraftKeeper
+from shelterdesk.ui.keyboard import follow_reading_order
 from shelterdesk.ui.unlock_page import describe_error
 
 
@@ -355,6 +356,7 @@ class RecordForm(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        follow_reading_order(self)  # rows inserted above others keep Tab in reading order
         first = next(iter(self.fields.values()), None)
         if first is not None and not self.focusWidget():
             first.setFocus(Qt.FocusReason.OtherFocusReason)
