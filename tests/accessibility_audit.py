@@ -59,7 +59,8 @@ def accessible_text(widget: QWidget, which: QAccessible.Text) -> str:
 
 
 def takes_tab(widget: QWidget) -> bool:
-    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.focusProxy() is None
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) \
+        and widget.focusProxy() is None
 
 
 def is_control(widget: QWidget) -> bool:
@@ -112,7 +113,8 @@ class Audit:
             if isinstance(widget, QAbstractButton) and widget.isEnabled() \
                     and not widget.objectName().startswith("qt_") \
                     and not takes_tab(widget) and widget.shortcut().isEmpty() \
-                    and not _in_toolbar_with_shortcut(widget):
+                    and not _in_toolbar_with_shortcut(widget) \
+                    and not _reached_by_arrows(widget):
                 self.add(widget, "an action with no keyboard path (button without Tab focus)")
             if not takes_tab(widget) or not is_control(widget):
                 continue
@@ -158,6 +160,19 @@ class Audit:
                 stack.setCurrentIndex(index)
                 self.check_pages(stack.widget(index), settle, depth + 1)
             stack.setCurrentIndex(current)
+
+
+def _reached_by_arrows(button: QAbstractButton) -> bool:
+    """Exclusive radio buttons: Tab reaches the group (one of them), arrows the others."""
+    group = button.group()
+    if group is not None and group.exclusive():
+        siblings = group.buttons()
+    elif button.autoExclusive() and button.parentWidget() is not None:
+        siblings = [b for b in button.parentWidget().findChildren(QAbstractButton)
+                    if b.autoExclusive()]
+    else:
+        return False
+    return any(takes_tab(b) and b.isVisible() for b in siblings if b is not button)
 
 
 def _in_toolbar_with_shortcut(button: QAbstractButton) -> bool:
@@ -258,7 +273,8 @@ class DialogWalker(QObject):
                     self._depth -= 1
         if shiboken6.isValid(dialog):
             self._handling.remove(dialog)
-            if ours(dialog) and dialog.parentWidget() is not None:  # not the app's own window
+            # not the app's own top window (the wizard)
+            if ours(dialog) and dialog.parentWidget() is not None:
                 self._closed.append((name, dialog))
             dialog.reject()
             if shiboken6.isValid(dialog) and dialog.isVisible() and ours(dialog):

@@ -34,13 +34,17 @@ def with_shortcut(text: str, keys: QKeySequence | str) -> str:
     return _(SHORTCUT_TIP).format(text=text.replace("&", ""), shortcut=shortcut_text(keys))
 
 
+def _proxy(widget: QWidget) -> QWidget | None:
+    return widget.focusProxy()
+
+
 def first_focusable(root: QWidget) -> QWidget | None:
     """The first widget Tab would reach inside ``root`` (reading order), or None."""
     widget = root.nextInFocusChain()
     while widget is not None and widget is not root:
         if root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
-                and widget.focusProxy() is None:
+                and _proxy(widget) is None:
             return widget
         widget = widget.nextInFocusChain()
     return None
@@ -65,7 +69,7 @@ def tab_stops(root: QWidget) -> list[QWidget]:
     while widget is not None and widget is not root and len(stops) < 2000:
         if root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
-                and widget.focusProxy() is None and widget not in stops:
+                and _proxy(widget) is None and widget not in stops:
             stops.append(widget)
         widget = widget.nextInFocusChain()
     return stops
