@@ -266,3 +266,82 @@ def test_names_follow_a_language_change(qtbot, window) -> None:
             "Arrow keys move between rows; Tab leaves the table."
     finally:
         switcher.apply("en")
+
+
+# --- focus is visible ------------------------------------------------------------------------
+def kind_of(widget: QWidget) -> str:
+    flat = getattr(widget, "isFlat", lambda: False)()
+    return type(widget).__name__ + (" (flat)" if flat else "")
+
+
+def focus_shows(qtbot, widget: QWidget, elsewhere: QWidget) -> bool:
+    """The widget looks different with the keyboard focus than without it."""
+    # As after any Tab press: styles draw focus frames only once the keyboard moved focus.
+    widget.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    elsewhere.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.wait(30)
+    without = widget.grab().toImage()
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=2_000)
+    qtbot.wait(30)
+    with_focus = widget.grab().toImage()
+    return without != with_focus
+
+
+@pytest.fixture
+def styled():
+    """The app's own stylesheet, as ``make_application`` sets it."""
+    from shelterdesk.ui.resources import stylesheet
+
+    application = QApplication.instance()
+    application.setStyleSheet(stylesheet())
+    yield application.style().name()
+    application.setStyleSheet("")
+
+
+def test_focus_is_visible_on_every_kind_of_control(qtbot, styled, window) -> None:
+    from tests.accessibility_audit import is_control, takes_tab
+
+    samples: dict[str, tuple[QWidget, QWidget]] = {}
+
+    def collect(root: QWidget) -> None:
+        stops = [w for w in root.findChildren(QWidget) if w.isVisible() and w.isEnabled()
+                 and takes_tab(w) and is_control(w)]
+        for widget in stops:
+            other = next(w for w in stops if w is not widget and not w.isAncestorOf(widget)
+                         and not widget.isAncestorOf(w))
+            samples.setdefault(kind_of(widget), (widget, other))
+
+    checked: list[str] = []
+    invisible: list[str] = []
+    for area in (Area.CASES, Area.SHELTER, Area.FOLLOW_UPS, Area.STATISTICS,
+                 Area.ADMINISTRATION, Area.ACCOUNT):
+        samples.clear()
+        collect(section(window, area))
+        for kind, (widget, other) in samples.items():
+            if kind in checked:
+                continue
+            checked.append(kind)
+            if not focus_shows(qtbot, widget, other):
+                invisible.append(f"{kind} in {area.value}")
+    cases = section(window, Area.CASES)
+    dialog = cases.open_intake()
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    samples.clear()
+    collect(dialog)
+    for kind, (widget, other) in samples.items():
+        if kind not in checked:
+            checked.append(kind)
+            if not focus_shows(qtbot, widget, other):
+                invisible.append(f"{kind} in the intake")
+    dialog.discard_and_close()
+    window.lock_now()
+    samples.clear()
+    collect(window.unlock_page)
+    for kind, (widget, other) in samples.items():
+        if kind not in checked:
+            checked.append(kind)
+            if not focus_shows(qtbot, widget, other):
+                invisible.append(f"{kind} on the unlock page")
+    assert len(checked) >= 10, checked
+    assert invisible == [], "\n".join([*invisible, styled, *checked])
