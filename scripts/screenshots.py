@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
 
+import shiboken6  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -396,7 +397,7 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     intake.fields["means_of_control"].set_value(["withheld_documents", "debt_bondage"])
     shooter.shoot("dialog-intake-recruitment", intake)
     intake.discard_and_close()
-    wait_until(lambda: not intake.isVisible())
+    wait_until(lambda: not shiboken6.isValid(intake))  # a discarded form is deleted
     issue15_case_screens(shooter, window)
     ask_size(window, *WINDOW_SIZE)
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -277,8 +278,7 @@ def test_forms_keep_drafts_until_saved(qtbot, admin_session: Session, case_id: s
     from shelterdesk.store import drafts
 
     form = LegalConsultationForm(CaseContext(admin_session, draft_interval_ms=100), case_id)
-    qtbot.addWidget(form)
-    form.show()
+    form.show()  # not given to qtbot: a saved form deletes itself (WA_DeleteOnClose)
     qtbot.wait(300)
     assert drafts.load_draft(admin_session, "legal", case_id) is None  # untouched: no draft
     form.topic_picker.setCurrentIndex(form.topic_picker.findData("labour_claim"))
@@ -286,7 +286,7 @@ def test_forms_keep_drafts_until_saved(qtbot, admin_session: Session, case_id: s
                     timeout=WAIT_MS)
     assert drafts.load_draft(admin_session, "legal", case_id).content["topic"] == "labour_claim"
     save(qtbot, form)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form), timeout=WAIT_MS)
     assert drafts.load_draft(admin_session, "legal", case_id) is None
     assert LEGAL.load(admin_session, case_id)[0].topic == "labour_claim"
 

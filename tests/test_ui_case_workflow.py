@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -225,7 +226,7 @@ def test_half_typed_form_survives_a_crash(qtbot, vault: Vault, team: Session) ->
     discard = next(b for b in form.guard_box.buttons()
                    if form.guard_box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form), timeout=WAIT_MS)  # deleted, not hidden
     qtbot.waitUntil(lambda: drafts.list_drafts(window.session) == [], timeout=WAIT_MS)
     window.close()
 
@@ -245,7 +246,7 @@ def test_draft_offered_inside_the_form_when_reopened(qtbot, vault: Vault, team: 
     keep = next(b for b in form.guard_box.buttons()
                 if form.guard_box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form), timeout=WAIT_MS)  # deleted, not hidden
     again = newest(page.file_page.record_tabs["legal"], LegalConsultationForm)
     assert again is None
     legal = page.file_page.record_tabs["legal"]

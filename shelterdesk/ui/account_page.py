@@ -74,6 +74,11 @@ class AccountPage(QWidget):
         self.passphrase_message_label.setObjectName("errorMessage")
         self.new_passphrase.form.insertRow(0, self.current_label, self.current_edit)
         self.new_passphrase.form.addRow("", self.change_button)
+        # Inserted above the pair after they were made: read top to bottom, not by age.
+        chain = (self.current_edit, self.new_passphrase.passphrase_edit,
+                 self.new_passphrase.repeat_edit, self.change_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         passphrase_layout = QVBoxLayout(self.passphrase_group)
         passphrase_layout.addWidget(self.new_passphrase)
         passphrase_layout.addWidget(self.passphrase_message_label)
@@ -113,6 +118,8 @@ class AccountPage(QWidget):
         for index, (_code, label) in enumerate(LANGUAGE_CHOICES):
             self.language_combo.setItemText(index, _(label) if index == 0 else label)
         self.language_combo.setAccessibleName(_("Language"))
+        self.language_combo.setAccessibleDescription(
+            _("The language of the window, kept for your user name."))
         self.privacy_check.setText(_("Privacy mode: show case codes and initials instead of "
                                      "names"))
         self.privacy_hint_label.setText(_(

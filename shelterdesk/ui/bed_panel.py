@@ -30,6 +30,7 @@ from shelterdesk.domain.shelters import DISCHARGE_REASONS, Stay
 from shelterdesk.i18n import N_, _, format_date, format_number, ngettext
 from shelterdesk.store.shelters import BedState
 from shelterdesk.ui.bed_tiles import STATE_ICONS, state_label
+from shelterdesk.ui.keyboard import keyboard_table
 from shelterdesk.ui.resources import icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -140,6 +141,7 @@ class BedPanel(QFrame):
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.history_table.verticalHeader().hide()
+        keyboard_table(self.history_table)
         self.history_table.setWordWrap(True)
         self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.history_table.horizontalHeader()

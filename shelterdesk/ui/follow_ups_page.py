@@ -34,6 +34,7 @@ from shelterdesk.ui.follow_up_model import (
     DueItem,
     FollowUpTableModel,
 )
+from shelterdesk.ui.keyboard import keyboard_table, with_shortcut
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -129,6 +130,10 @@ class FollowUpsPage(QWidget):
         self.done_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.done_action.triggered.connect(self.complete_selected)
         self.table.addAction(self.done_action)
+        # Done was only a button drawn in each row and Ctrl+D: a button Tab reaches too.
+        self.done_button = QPushButton(icon("done"), "")
+        self.done_button.clicked.connect(self.complete_selected)
+        keyboard_table(self.table, actions=[self.done_action])
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("undoBar")
         self.undo_label = QLabel()
@@ -156,6 +161,7 @@ class FollowUpsPage(QWidget):
         for button in self.filter_buttons.values():
             filters.addWidget(button)
         filters.addStretch(1)
+        filters.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addWidget(self.title_label)
@@ -168,9 +174,12 @@ class FollowUpsPage(QWidget):
         layout.addWidget(self.message_label)
         self.all_radio.toggled.connect(lambda _on: self.reload())
         self.filter_group.buttonToggled.connect(lambda *_a: self._show_rows())
+        self.table.selectionModel().selectionChanged.connect(self._update_done)
+        self.model.modelReset.connect(self._update_done)
         self.done_delegate.clicked.connect(self.complete_row)
         self.undo_button.clicked.connect(self.undo)
         self.retranslate_ui()
+        self._update_done()
 
     # --- text -------------------------------------------------------------------------------
     def retranslate_ui(self) -> None:
@@ -184,6 +193,10 @@ class FollowUpsPage(QWidget):
         self.all_radio.setText(_("All cases"))
         self.table.setAccessibleName(_("Follow-ups that are due"))
         self.done_action.setText(_("Mark the selected task as done"))
+        self.done_button.setText(_("Done"))
+        self.done_button.setToolTip(with_shortcut(_("Mark the selected task as done"),
+                                                  self.done_action.shortcut()))
+        self.done_button.setAccessibleDescription(self.done_button.toolTip())
         self.undo_button.setText(_("Undo"))
         self.model.retranslate()
         self._show_counts()
@@ -263,6 +276,17 @@ class FollowUpsPage(QWidget):
         self.empty_label.setVisible(empty)
 
     # --- done -------------------------------------------------------------------------------
+    def _selected_item(self) -> DueItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item_at(rows[0].row()) if rows else None
+
+    def _update_done(self, *_args: object) -> None:
+        item = self._selected_item()
+        doable = item is not None and item.is_task and self.can_complete
+        self.done_button.setVisible(self.can_complete)
+        self.done_button.setEnabled(doable)
+        self.done_action.setEnabled(doable)
+
     def complete_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:

@@ -31,6 +31,7 @@ from shelterdesk.ui.backup_watch import BackupWatch
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
 from shelterdesk.ui.inactivity import InactivityWatcher
 from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
+from shelterdesk.ui.keyboard import DialogFocusReturn
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.screen_fit import fit_to_screen
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.screen_lock.screen_locked.connect(lambda: self.lock("lock.screen"))
 
         self.unlock_page.unlocked.connect(self.open_session)
+        self.focus_return = DialogFocusReturn(application, self)
         self._show_locked()
         fit_to_screen(self, 1080, 720)
         self.retranslate_ui()
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         if same_user and self._last_area:
             self.work_area.select_area(self._last_area)
         self.stack.setCurrentWidget(self.work_area)
+        self.work_area.focus_page()  # keys work at once, no Tab needed first
         self.toolbar.setVisible(True)
         self.lock_action.setEnabled(True)
         self.inactivity.set_timeout(self._fixed_idle_ms or int(minutes) * 60_000)

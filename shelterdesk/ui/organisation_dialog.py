@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,8 @@ class OrganisationDialog(QDialog):
     def __init__(self, session: Session, organisation: Organisation | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.organisation = organisation
         self.name_edit = QLineEdit()

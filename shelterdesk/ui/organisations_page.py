@@ -29,6 +29,7 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import organisations
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.keyboard import keyboard_table, row_action
 from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.organisation_dialog import OrganisationDialog
 from shelterdesk.ui.unlock_page import describe_error
@@ -112,6 +113,8 @@ class OrganisationsPage(QWidget):
         self.add_button.clicked.connect(self.open_add_dialog)
         self.edit_button.clicked.connect(self.open_edit_dialog)
         self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
+        self.edit_action = row_action(self, None, self.open_edit_dialog)
+        keyboard_table(self.table, open_row=self.open_edit_dialog, actions=[self.edit_action])
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
         self._update_buttons()
@@ -123,6 +126,7 @@ class OrganisationsPage(QWidget):
             "services each offers."))
         self.add_button.setText(_("Add an organisation…"))
         self.edit_button.setText(_("Edit…"))
+        self.edit_action.setText(_("Edit…"))
         self.table.setAccessibleName(_("Organisations"))
         self.model.retranslate()
 
@@ -145,6 +149,7 @@ class OrganisationsPage(QWidget):
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(self.selected() is not None)
+        self.edit_action.setEnabled(self.selected() is not None)
 
     def _on_loaded(self, rows: list[Organisation]) -> None:
         self.model.set_rows(rows)

@@ -79,6 +79,8 @@ class ReferralPreviewDialog(QDialog):
                  confirm_identified: Callable[[QWidget], bool] = confirm_identified_save,
                  initial: RenderedReferral | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.item = item
         self.ask_path = ask_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -39,6 +39,8 @@ class ReferralStatusDialog(QDialog):
     def __init__(self, session: Session, item: ReferralItem,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.item = item
         self.saving = False

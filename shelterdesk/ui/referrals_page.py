@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.flow_layout import FlowLayout
+from shelterdesk.ui.keyboard import keyboard_table, row_action, with_shortcut
 from shelterdesk.ui.referral_model import SORT_ROLE, ReferralItem, ReferralTableModel
 from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
 from shelterdesk.ui.resources import icon
@@ -146,6 +147,10 @@ class ReferralsPage(QWidget):
         self.print_button.clicked.connect(self.open_preview)
         self.new_button.clicked.connect(lambda: self.open_new_referral())
         self.table.doubleClicked.connect(lambda _index: self.open_status_dialog())
+        self.change_action = row_action(self, "Ctrl+E", self.open_status_dialog)
+        self.print_action = row_action(self, QKeySequence.StandardKey.Print, self.open_preview)
+        keyboard_table(self.table, open_row=self._open_selected,
+                       actions=[self.change_action, self.print_action])
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.installEventFilter(self)
         self.retranslate_ui()
@@ -168,6 +173,10 @@ class ReferralsPage(QWidget):
         self.change_button.setText(_("Change the status…"))
         self.print_button.setText(_("Print / preview…"))
         self.new_button.setText(_("New referral…"))
+        self.change_action.setText(_("Change the status…"))
+        self.print_action.setText(_("Print / preview…"))
+        self.print_button.setToolTip(with_shortcut(_("Print / preview…"),
+                                                   self.print_action.shortcut()))
         self.table.setAccessibleName(_("Referrals"))
         self.empty_label.setText(_(
             "No referrals to show. Make one with New referral… (or from a client's file); "
@@ -295,8 +304,14 @@ class ReferralsPage(QWidget):
             tip = ""
         self.change_button.setToolTip(tip)
         self.new_button.setVisible(self.can_create)
+        self.change_button.setToolTip(tip or with_shortcut(_("Change the status…"),
+                                                           self.change_action.shortcut()))
+        self.change_action.setVisible(self.can_change)
+        self.change_action.setEnabled(self.change_button.isEnabled())
         self.print_button.setVisible(self.can_print)
         self.print_button.setEnabled(self.can_print and item is not None)
+        self.print_action.setVisible(self.can_print)
+        self.print_action.setEnabled(self.print_button.isEnabled())
         self._show_details(item)
 
     def _show_details(self, item: ReferralItem | None) -> None:
@@ -316,6 +331,10 @@ class ReferralsPage(QWidget):
             text += " " + _("Outcome: {outcome}").format(outcome=item.row.referral.outcome)
         self.details_label.setText(text)
         self.details_label.show()
+
+    def _open_selected(self) -> QDialog | None:
+        """Enter on a row: move its status on, or (when it cannot move) its preview."""
+        return self.open_status_dialog() or self.open_preview()
 
     def open_status_dialog(self) -> ReferralStatusDialog | None:
         item = self.selected()

@@ -21,6 +21,7 @@ from shelterdesk.store import shelter_changes, shelters
 from shelterdesk.store.shelters import BedState
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.keyboard import keyboard_table
 from shelterdesk.ui.record_dialog import RecordDialog
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -56,6 +57,7 @@ class SheltersPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(True)
+        keyboard_table(self.tree)
         self.add_room_button = QPushButton()
         self.add_bed_button = QPushButton()
         self.empty_label = QLabel()

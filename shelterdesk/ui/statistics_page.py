@@ -69,6 +69,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.dates import DateInput
 from shelterdesk.ui.flow_layout import FlowLayout
+from shelterdesk.ui.keyboard import keyboard_table
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -159,6 +160,10 @@ class StatisticsPage(QWidget):
         self.show_button = QPushButton()
         self.show_button.clicked.connect(self.refresh)
         self.table_choice = QComboBox()
+        self.table_label = QLabel()
+        self.table_label.setBuddy(self.table_choice)
+        self.from_label.setBuddy(self.from_edit)
+        self.to_label.setBuddy(self.to_edit)
         self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table_choice.setMinimumContentsLength(24)
         self.table_choice.currentIndexChanged.connect(self._show_table)
@@ -177,6 +182,7 @@ class StatisticsPage(QWidget):
         self.table_view = QTableView()
         self.table_view.setModel(self.model)
         self.table_view.verticalHeader().hide()
+        keyboard_table(self.table_view)
         self.table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
                                                                 ResizeToContents)
         self.bar_view, self.line_view = QChartView(), QChartView()
@@ -196,7 +202,7 @@ class StatisticsPage(QWidget):
         # 125 %) instead of widening the window past it.
         controls = FlowLayout(spacing=8)
         for widget in (self.from_label, self.from_edit, self.to_label, self.to_edit,
-                       self.show_button, self.table_choice, *self.export_buttons.values()):
+                       self.show_button, self.table_label, self.table_choice, *self.export_buttons.values()):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -390,6 +396,13 @@ class StatisticsPage(QWidget):
         self.from_label.setText(_("From"))
         self.to_label.setText(_("To (last day)"))
         self.show_button.setText(_("Show"))
+        self.table_label.setText(_("Table"))
+        self.from_edit.setAccessibleName(_("From"))
+        self.to_edit.setAccessibleName(_("To (last day)"))
+        self.table_choice.setAccessibleName(_("Table shown"))
+        self.table_view.setAccessibleName(_("Figures of the chosen table"))
+        self.bar_view.setAccessibleName(_("Bar chart of the chosen table"))
+        self.line_view.setAccessibleName(_("Line chart by month"))
         for fmt, button in self.export_buttons.items():
             button.setText(_(EXPORTS[fmt]))
         if self.report is not None:

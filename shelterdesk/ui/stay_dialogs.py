@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -54,6 +54,8 @@ class AdmitDialog(QDialog):
     def __init__(self, session: Session, *, case: CaseChoice | None = None, bed_id: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.fixed_case = case
         self.wanted_bed_id = bed_id
@@ -183,6 +185,8 @@ class DischargeDialog(QDialog):
     def __init__(self, session: Session, stay: Stay, *, who: str, where: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.open_stay = stay
         self.saving = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,6 +32,8 @@ class AddUserDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.username_edit = QLineEdit()
         self.display_name_edit = QLineEdit()
@@ -119,6 +121,8 @@ class ResetPassphraseDialog(QDialog):
 
     def __init__(self, session: Session, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.username = username
         self.intro_label = QLabel()

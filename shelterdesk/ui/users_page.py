@@ -29,6 +29,7 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import users
 from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.keyboard import keyboard_table, row_action
 from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.unlock_page import describe_error
 from shelterdesk.ui.user_change_dialogs import ChangeRolesDialog, EnableUserDialog
@@ -124,6 +125,10 @@ class UsersPage(QWidget):
         self.roles_button.clicked.connect(self.open_roles_dialog)
         self.enable_button.clicked.connect(self.open_enable_dialog)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.reset_action = row_action(self, None, self.open_reset_dialog)
+        self.disable_action = row_action(self, None, self.disable_selected)
+        keyboard_table(self.table, open_row=self.open_reset_dialog,
+                       actions=[self.reset_action, self.disable_action])
         self.retranslate_ui()
         self._update_buttons()
         self.reload()
@@ -138,6 +143,8 @@ class UsersPage(QWidget):
         self.disable_button.setText(_("Disable user"))
         self.roles_button.setText(_("Change roles…"))
         self.enable_button.setText(_("Re-enable…"))
+        self.reset_action.setText(_("Reset passphrase…"))
+        self.disable_action.setText(_("Disable user"))
         self.table.setAccessibleName(_("Users"))
         self.model.retranslate()
 
@@ -165,6 +172,8 @@ class UsersPage(QWidget):
         self.disable_button.setEnabled(enabled and user.id != self.session.user.id)
         self.roles_button.setEnabled(enabled)
         self.enable_button.setEnabled(user is not None and user.disabled)
+        self.reset_action.setEnabled(self.reset_button.isEnabled())
+        self.disable_action.setEnabled(self.disable_button.isEnabled())
 
     def _on_loaded(self, rows: list[User]) -> None:
         self.model.set_rows(rows)

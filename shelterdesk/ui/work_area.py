@@ -24,6 +24,7 @@ from shelterdesk.ui.auto_sync import AutoSync
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.cases_page import CasesPage
 from shelterdesk.ui.follow_ups_page import FollowUpsPage
+from shelterdesk.ui.keyboard import focus_first
 from shelterdesk.ui.referrals_page import ReferralsPage
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.shelter_board import ShelterBoardPage
@@ -90,6 +91,10 @@ class WorkArea(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(row, 1)
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
+        # Arrow keys keep focus in the list (a screen reader reads each section's name);
+        # choosing one with Enter or a click takes focus into the section.
+        self.sidebar.itemActivated.connect(lambda _item: self.focus_page())
+        self.sidebar.itemClicked.connect(lambda _item: self.focus_page())
         self.retranslate_ui()
         if self.areas:
             self.sidebar.setCurrentRow(0)
@@ -165,7 +170,14 @@ class WorkArea(QWidget):
         if wanted not in self.areas:
             return False
         self.sidebar.setCurrentRow(self.areas.index(wanted))
+        if not self.sidebar.hasFocus():
+            self.focus_page()
         return True
+
+    def focus_page(self) -> bool:
+        """Focus on the current section's first useful control (after unlock, on Enter)."""
+        page = self.pages.currentWidget()
+        return page is not None and focus_first(page)
 
     def drop_data(self) -> None:
         """Forget every record the pages hold (the window is locking)."""

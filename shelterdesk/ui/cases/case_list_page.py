@@ -27,6 +27,7 @@ from shelterdesk.ui.cases.case_filters import CaseFilterBar
 from shelterdesk.ui.cases.case_list_model import CASE_ID_ROLE, CaseListModel
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.drafts_panel import DraftsPanel
+from shelterdesk.ui.keyboard import keyboard_table
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -129,6 +130,7 @@ class CaseListPage(QWidget):
         self.filters.changed.connect(self.apply_search)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated_row.connect(self._open_row)
+        keyboard_table(self.table)  # Enter is CaseTable's own
         self.table.selectionModel().currentRowChanged.connect(self._update_reveal)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.new_button.clicked.connect(self.new_intake)

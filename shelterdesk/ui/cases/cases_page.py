@@ -71,6 +71,11 @@ class CasesPage(QWidget):
         self.stack.setCurrentWidget(self.file_page)
         self.file_page.open_case(case_id, tab, then)
 
+    def focus_target(self) -> QWidget | None:
+        """Where focus goes on entering the section: the search box of the list."""
+        return self.list_page.search_edit if self.stack.currentWidget() is self.list_page \
+            else None
+
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.apply_search()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -40,6 +40,7 @@ from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.referrals_tab import ReferralsTab
 from shelterdesk.ui.cases.stays_tab import StaysTab
 from shelterdesk.ui.cases.tab_specs import ORDER, SPECS
+from shelterdesk.ui.keyboard import follow_reading_order
 from shelterdesk.ui.privacy import PrivateName, initials
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -171,6 +172,7 @@ class ClientFilePage(QWidget):
         # Only once it has a parent: a parentless visible button would be a window of its own.
         coordinator = context.session.user.has_role(Role.COORDINATOR)
         self.rights_button.setVisible(coordinator)
+        self.tabs.nav.currentRowChanged.connect(lambda _row: self._order_tabs_later())
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------
@@ -182,6 +184,7 @@ class ClientFilePage(QWidget):
         self.export_action.setText(_("Export this client's data…"))
         self.export_action.setToolTip(_("A PDF in the client's language and a JSON file of "
                                         "everything held about them, for the client"))
+        self.tabs.nav.setAccessibleName(_("Parts of the client file"))
         self._update_header()
         self._update_tab_titles()
 
@@ -287,6 +290,12 @@ class ClientFilePage(QWidget):
         dialog.done.connect(lambda _case_id: self._on_changed())
         dialog.open()
         return dialog
+        self._order_tabs_later()
+
+    def _order_tabs_later(self) -> None:
+        """Tab in reading order (header, the list of parts, the part shown), once laid out."""
+        QTimer.singleShot(0, self, lambda: follow_reading_order(self) if self.isVisible()
+                          else None)
 
     def _name_shown(self, shown: bool) -> None:
         # The masked name already carries the case code; the full name does not.

@@ -31,6 +31,7 @@ from shelterdesk.ui.cases.duplicate_dialog import check_then_save
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.screen_fit import fit_to_screen
+from shelterdesk.ui.keyboard import follow_reading_order
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 
@@ -98,6 +99,8 @@ class IntakeDialog(RecordForm):
             self.steps_list.setCurrentRow(index)
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.stack.count() - 1)
+        if self.isVisible():
+            follow_reading_order(self)  # the step list, this step's fields, then the buttons
         names = self.pages[index][3]
         if names:
             self.fields[names[0]].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -157,6 +160,7 @@ class IntakeDialog(RecordForm):
         widest = max(metrics.horizontalAdvance(self.steps_list.item(r).text())
                      for r in range(self.steps_list.count()))
         self.steps_list.setFixedWidth(min(280, widest + 44))  # item padding and margins
+        self.steps_list.setAccessibleName(_("Steps of the intake"))
         self.back_button.setText(_("< Back"))
         self.next_button.setText(_("Next >"))
         self.fields["recruitment_platform"].setToolTip(

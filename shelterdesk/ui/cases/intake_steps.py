@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from shelterdesk.domain import codes_case as codes
@@ -54,6 +55,7 @@ def _page() -> tuple[QWidget, QFormLayout, QLabel]:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop of its own
     scroll.setWidget(inner)
     return scroll, form, intro
 

@@ -68,6 +68,7 @@ class IntakeTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop of its own
         scroll.setWidget(inner)
         top = QHBoxLayout()
         top.addStretch(1)

@@ -41,6 +41,7 @@ class AccountsField(QWidget):
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.rows: list[tuple[QComboBox, QLineEdit]] = []
+        self._label = ""
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_row)
         layout = QVBoxLayout(self)
@@ -63,9 +64,26 @@ class AccountsField(QWidget):
         self.grid.addWidget(platform, row, 0)
         self.grid.addWidget(handle, row, 1)
         self.rows.append((platform, handle))
+        if len(self.rows) == 1:
+            self.setFocusProxy(platform)  # the form's label names the first account's platform
+        self._name_row(row)
+
+    def set_accessible_label(self, label: str) -> None:
+        """Each row's platform and handle, numbered, under the form's label."""
+        self._label = label
+        for row in range(len(self.rows)):
+            self._name_row(row)
+
+    def _name_row(self, row: int) -> None:
+        platform, handle = self.rows[row]
+        platform.setAccessibleName(_("{field}: platform {number}").format(
+            field=self._label, number=row + 1))
+        handle.setAccessibleName(_("{field}: name or link {number}").format(
+            field=self._label, number=row + 1))
 
     def retranslate(self) -> None:
         self.add_button.setText(_("Another account"))
+        self.set_accessible_label(self._label)
         for platform, handle in self.rows:
             for index in range(platform.count()):
                 platform.setItemText(index, PLATFORMS.label(platform.itemData(index)))

@@ -26,9 +26,11 @@ from shelterdesk.i18n import _, format_datetime, format_list
 from shelterdesk.store import drafts
 from shelterdesk.store.drafts import Draft
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.accessible_names import name_field, set_buddy
 from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.draft_keeper import DraftKeeper
+from shelterdesk.ui.keyboard import follow_reading_order
 from shelterdesk.ui.unlock_page import describe_error
 
 
@@ -71,6 +73,8 @@ class RecordForm(QDialog):
     def __init__(self, context: CaseContext, subject_id: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Cancelled or locked away, it is destroyed with what was typed in it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.context = context
         self.session: Session = context.session
         self.subject_id = subject_id
@@ -122,7 +126,7 @@ class RecordForm(QDialog):
     def add_field(self, form: QFormLayout, name: str, widget: Any, label: str = "") -> Any:
         """A row: label, the widget, and under it the widget's problem (hidden when none)."""
         text_label = QLabel()
-        text_label.setBuddy(widget)
+        set_buddy(text_label, widget)
         text_label.setWordWrap(True)
         problem_label = QLabel()
         problem_label.setObjectName("fieldProblem")
@@ -170,7 +174,7 @@ class RecordForm(QDialog):
         for name, label in self.labels.items():
             text = _(self._label_texts[name]) if self._label_texts[name] else field_label(name)
             label.setText(text)
-            self.fields[name].setAccessibleName(text)
+            name_field(self.fields[name], text)
             retranslate = getattr(self.fields[name], "retranslate", None)
             if retranslate is not None:
                 retranslate()
@@ -352,6 +356,7 @@ class RecordForm(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().showEvent(event)
+        follow_reading_order(self)  # rows inserted above others keep Tab in reading order
         first = next(iter(self.fields.values()), None)
         if first is not None and not self.focusWidget():
             first.setFocus(Qt.FocusReason.OtherFocusReason)

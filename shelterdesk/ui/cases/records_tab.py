@@ -37,6 +37,7 @@ from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.keyboard import keyboard_table, row_action
 from shelterdesk.ui.unlock_page import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -222,6 +223,11 @@ class RecordsTab(QWidget):
         self.correct_button.clicked.connect(lambda: self.open_correction())
         self.history_button.clicked.connect(lambda: self.open_history())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.row_actions = [row_action(self, None, lambda a=action: self.run_action(a))
+                            for action in spec.actions]
+        for row_act, button in zip(self.row_actions, self.action_buttons, strict=True):
+            row_act.setVisible(not button.isHidden())
+        keyboard_table(self.table, actions=self.row_actions)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -231,6 +237,8 @@ class RecordsTab(QWidget):
         self.history_button.setText(_("Earlier versions…"))
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
             button.setText(_(action.text))
+        for row_act, action in zip(self.row_actions, self.spec.actions, strict=True):
+            row_act.setText(_(action.text))
         self.empty_label.setText(_(self.spec.empty))
         self.table.setAccessibleName(_(self.spec.title))
         self.model.retranslate()
@@ -291,9 +299,11 @@ class RecordsTab(QWidget):
         self.add_button.setEnabled(not self.read_only)
         mark = self.marks.get(record_id(record)) if record is not None else None
         self.history_button.setEnabled(mark is not None)
-        for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
+        for button, row_act, action in zip(self.action_buttons, self.row_actions,
+                                           self.spec.actions, strict=True):
             button.setEnabled(record is not None and action.applies(record)
                               and (not self.read_only or self.spec.kind == Kind.FOLLOW_UP))
+            row_act.setEnabled(button.isEnabled())
 
     def set_read_only(self, read_only: bool) -> None:
         """A closed case: nothing is added or corrected (follow-ups may still be marked done)."""

@@ -112,6 +112,13 @@ class TerritoryChecklist(QWidget):
         self._apply_filter()
         self._update_summary()
 
+    def set_accessible_label(self, label: str) -> None:
+        """The filter box and the list, each named after the form's label."""
+        self.filter_edit.setAccessibleName(_("{field}: type to find").format(field=label))
+        self.list_widget.setAccessibleName(label)
+        self.list_widget.setAccessibleDescription(
+            _("Space ticks or unticks the highlighted entry; the ticked ones are listed below."))
+
     def _apply_filter(self) -> None:
         wanted = fold(self.filter_edit.text())
         for row in range(self.list_widget.count()):
