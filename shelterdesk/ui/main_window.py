@@ -30,8 +30,8 @@ from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.backup_watch import BackupWatch
 from shelterdesk.ui.clipboard_guard import ClipboardGuard
 from shelterdesk.ui.inactivity import InactivityWatcher
-from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
 from shelterdesk.ui.keyboard import DialogFocusReturn
+from shelterdesk.ui.lock_shortcut import LOCK_SHORTCUT, LockShortcut, close_every_dialog
 from shelterdesk.ui.qt_translator import LanguageSwitcher
 from shelterdesk.ui.resources import icon
 from shelterdesk.ui.screen_fit import fit_to_screen

@@ -202,7 +202,8 @@ class StatisticsPage(QWidget):
         # 125 %) instead of widening the window past it.
         controls = FlowLayout(spacing=8)
         for widget in (self.from_label, self.from_edit, self.to_label, self.to_edit,
-                       self.show_button, self.table_label, self.table_choice, *self.export_buttons.values()):
+                       self.show_button, self.table_label, self.table_choice,
+                       *self.export_buttons.values()):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)

@@ -30,8 +30,8 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.duplicate_dialog import check_then_save
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
-from shelterdesk.ui.screen_fit import fit_to_screen
 from shelterdesk.ui.keyboard import follow_reading_order
+from shelterdesk.ui.screen_fit import fit_to_screen
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 
