@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import measure, print_table
-from shelterdesk.store.backup import create_backup
-from shelterdesk.store.backup_restore import restore_backup, verify_backup
+from shelterdesk.store.backups.create import create_backup
+from shelterdesk.store.backups.restore import restore_backup, verify_backup
 from shelterdesk.store.vault import Session, Vault
 
 USER, PASSPHRASE = "bench", "benchmark passphrase"

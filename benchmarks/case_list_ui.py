@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.common import print_table  # noqa: E402
 from benchmarks.records import PASSPHRASE, USER, _build, _plain_session  # noqa: E402
-from shelterdesk.store import case_list  # noqa: E402
+from shelterdesk.store.records import case_list  # noqa: E402
 from shelterdesk.store.vault import Session  # noqa: E402
-from shelterdesk.ui.background import wait_for_background  # noqa: E402
 from shelterdesk.ui.cases.cases_page import CasesPage  # noqa: E402
+from shelterdesk.ui.common.background import wait_for_background  # noqa: E402
 
 REPEAT = 9
 

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.common import measure, print_table
-from shelterdesk.store import case_list, client_file, clients, demo
+from shelterdesk.store.records import case_list, client_file, clients, demo
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import make_case, make_client
 

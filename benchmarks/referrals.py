@@ -21,7 +21,7 @@ from shelterdesk.i18n import translator_for
 from shelterdesk.reports.anonymized_sheet import render_anonymized_sheet
 from shelterdesk.reports.referral_form import ReferralFormData, render_referral_form
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import clients, demo, referrals
+from shelterdesk.store.records import clients, demo, referrals
 from shelterdesk.store.vault import Session, Vault
 
 USER, PASSPHRASE = "bench", "benchmark passphrase"

@@ -108,7 +108,7 @@ def _p(values: list[float], q: float) -> float:
 
 def run() -> None:
     from benchmarks.common import print_relay_table
-    from shelterdesk.sync.relay.storage import open_store
+    from shelterdesk.sync.relay.stores import open_store
     from tests.relay_helpers import drop_schema, running_relay
 
     seconds = float(os.environ.get("SHELTERDESK_BENCH_SECONDS", "60"))

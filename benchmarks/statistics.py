@@ -20,8 +20,8 @@ from shelterdesk.reports.statistics import report
 from shelterdesk.reports.statistics.csv_export import render_csv
 from shelterdesk.reports.statistics.ctdc import render_ctdc
 from shelterdesk.reports.statistics.pdf_report import render_pdf
-from shelterdesk.store import aggregates
-from shelterdesk.store.aggregates import Period
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Period
 
 
 def run() -> None:

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from benchmarks.common import print_table
-from shelterdesk.store import changes, demo, replica
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.records import demo
+from shelterdesk.store.replication import changes, replica
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from shelterdesk.sync.folder import FolderTransport

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from benchmarks.common import measure, print_table
-from shelterdesk.store import keyslots
 from shelterdesk.store.connection import check_integrity, open_database
+from shelterdesk.store.keys import keyslots
 
 ROWS = 20_000
 

@@ -42,18 +42,18 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from shelterdesk.domain.workspace import Area  # noqa: E402
-from shelterdesk.store import recovery  # noqa: E402
+from shelterdesk.store.keys import recovery  # noqa: E402
 from shelterdesk.store.vault import Vault  # noqa: E402
-from shelterdesk.ui.app import (  # noqa: E402
+from shelterdesk.ui.common.background import operations_in_flight  # noqa: E402
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher  # noqa: E402
+from shelterdesk.ui.shell.app import (  # noqa: E402
     DEMO_PASSPHRASE,
     DEMO_USER,
     create_demo_vault,
     make_application,
 )
-from shelterdesk.ui.background import operations_in_flight  # noqa: E402
-from shelterdesk.ui.main_window import MainWindow  # noqa: E402
-from shelterdesk.ui.qt_translator import LanguageSwitcher  # noqa: E402
-from shelterdesk.ui.setup_wizard import SetupWizard  # noqa: E402
+from shelterdesk.ui.shell.main_window import MainWindow  # noqa: E402
+from shelterdesk.ui.shell.setup_wizard import SetupWizard  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import sync_screenshots  # noqa: E402
@@ -308,7 +308,14 @@ def showcase_case(vault: Vault) -> str:
     from shelterdesk.domain.care import LegalConsultation
     from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
     from shelterdesk.domain.tasks import FollowUp, Note
-    from shelterdesk.store import care, case_list, client_file, evidence, perpetrators, tasks
+    from shelterdesk.store.records import (
+        care,
+        case_list,
+        client_file,
+        evidence,
+        perpetrators,
+        tasks,
+    )
 
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
         rows = case_list.list_cases(session, limit=60)
@@ -322,7 +329,7 @@ def showcase_case(vault: Vault) -> str:
             next_step="Ərizəni birlikdə hazırlamaq", next_step_date=date.today()
             + timedelta(days=7), duration_minutes=50, interpreter_used=False))
         # One correction, so the record shows "corrected by … on …" and an earlier version.
-        from shelterdesk.store import record_corrections
+        from shelterdesk.store.records import record_corrections
 
         consultation.duration_minutes = 60
         record_corrections.correct_legal_consultation(
@@ -407,7 +414,7 @@ def issue15_screens(shooter: Shooter, page: QWidget) -> None:
     from shelterdesk.ui.cases.consent_form import ConsentForm
     from shelterdesk.ui.cases.evidence_export_dialog import EvidenceExportDialog
     from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
-    from shelterdesk.ui.new_referral_dialog import NewReferralDialog
+    from shelterdesk.ui.referrals.new_referral_dialog import NewReferralDialog
 
     file_page = page.file_page
     file_page.select_tab("evidence")
@@ -451,7 +458,7 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
 
     from openpyxl import Workbook
 
-    from shelterdesk.store import clients, duplicates
+    from shelterdesk.store.records import clients, duplicates
     from shelterdesk.ui.cases.closure_dialogs import CloseCaseDialog, ReopenCaseDialog
     from shelterdesk.ui.cases.duplicate_dialog import DuplicateDialog
 
@@ -563,7 +570,14 @@ def stage_demo(vault: Vault) -> None:
 
     from shelterdesk.domain.referrals import Consent, Referral
     from shelterdesk.domain.tasks import FollowUp
-    from shelterdesk.store import case_list, consents, organisations, referrals, shelters, tasks
+    from shelterdesk.store.records import (
+        case_list,
+        consents,
+        organisations,
+        referrals,
+        shelters,
+        tasks,
+    )
 
     today = date.today()
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:

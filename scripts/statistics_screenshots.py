@@ -21,8 +21,8 @@ os.environ.setdefault("SHELTERDESK_KDF_PROFILE", "minimum")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from shelterdesk.reports.statistics.exports import render  # noqa: E402
-from shelterdesk.store import demo  # noqa: E402
-from shelterdesk.store.aggregates import Period  # noqa: E402
+from shelterdesk.store.records import demo  # noqa: E402
+from shelterdesk.store.statistics.aggregates import Period  # noqa: E402
 from shelterdesk.store.vault import Vault  # noqa: E402
 from tests.statistics_helpers import FragmentTranslator  # noqa: E402
 
@@ -44,7 +44,7 @@ def main(output: Path) -> None:
                                 str(output / f"statistics-{language}")], check=True)
                 pdf.unlink()
             from shelterdesk.domain.roles import Role
-            from shelterdesk.store import users
+            from shelterdesk.store.keys import users
 
             users.add_user(session, "analyst", [Role.STATISTICS], "analyst passphrase")
             window_page(session, output)  # the coordinator: exact, marked internal
@@ -59,8 +59,8 @@ def window_page(session, output: Path, name: str = "window") -> None:
     from PySide6.QtWidgets import QApplication
 
     from shelterdesk.i18n import set_language
-    from shelterdesk.ui.background import operations_in_flight
-    from shelterdesk.ui.statistics_page import StatisticsPage
+    from shelterdesk.ui.common.background import operations_in_flight
+    from shelterdesk.ui.statistics.statistics_page import StatisticsPage
 
     application = QApplication.instance() or QApplication([])
     for language in ("az", "ru", "en"):

@@ -14,7 +14,9 @@ from shelterdesk.domain.workspace import Area
 def stage_sync_and_backups(vault, work_dir: Path, user: str, passphrase: str) -> dict[str, Any]:
     """A shared folder, a second laptop joined by invitation, a concurrent edit on both (a
     conflict to settle), and one backup on the "USB drive"."""
-    from shelterdesk.store import backup_schedule, organisations, settings
+    from shelterdesk.store import settings
+    from shelterdesk.store.backups import schedule as backup_schedule
+    from shelterdesk.store.records import organisations
     from shelterdesk.store.vault import Vault
     from shelterdesk.sync import service, setup
 
@@ -94,8 +96,8 @@ def backup_screens(shooter, window, wait_until) -> None:
 def joined_laptop_screens(shooter, staged: dict[str, Any], application, switcher,
                           user: str, passphrase: str, wait_until, size) -> None:
     """The joined laptop: no backup yet, so the overdue warning across the top."""
-    from shelterdesk.ui.background import operations_in_flight
-    from shelterdesk.ui.main_window import MainWindow
+    from shelterdesk.ui.common.background import operations_in_flight
+    from shelterdesk.ui.shell.main_window import MainWindow
 
     window = MainWindow(staged["laptop_b"], application, language=switcher,
                         idle_timeout_ms=3_600_000)
@@ -115,7 +117,7 @@ def joined_laptop_screens(shooter, staged: dict[str, Any], application, switcher
 
 def wizard_join_screen(shooter, work_dir: Path, shared: Path) -> None:
     from shelterdesk.store.vault import Vault
-    from shelterdesk.ui.setup_wizard import SetupWizard
+    from shelterdesk.ui.shell.setup_wizard import SetupWizard
 
     wizard = SetupWizard(Vault(work_dir / "joining"))
     wizard.resize(720, 600)
@@ -133,7 +135,7 @@ def wizard_join_screen(shooter, work_dir: Path, shared: Path) -> None:
 
 
 def refusal_screen(shooter) -> None:
-    from shelterdesk.ui.location_refusal import location_refusal, refusal_box
+    from shelterdesk.ui.shell.location_refusal import location_refusal, refusal_box
 
     box = refusal_box(location_refusal(Path.home() / "OneDrive" / "ShelterDesk"))
     box.show()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from pytestqt.exceptions import TimeoutError as QtTimeout
 
 from shelterdesk.i18n import active_language, translations
-from shelterdesk.ui.background import operations_in_flight
+from shelterdesk.ui.common.background import operations_in_flight
 
 ELLIPSIS = "…"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shelterdesk.store.connection import Connection, open_database
-from shelterdesk.store.keyslots import SlotFile
+from shelterdesk.store.keys.keyslots import SlotFile
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 
 

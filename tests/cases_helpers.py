@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from shelterdesk.domain.workspace import Area
 from shelterdesk.ui.cases.cases_page import CasesPage
-from shelterdesk.ui.main_window import MainWindow
+from shelterdesk.ui.shell.main_window import MainWindow
 
 WAIT_MS = 20_000
 

@@ -21,12 +21,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtTest import QTest  # noqa: E402
 
 from shelterdesk.domain.workspace import Area  # noqa: E402
-from shelterdesk.store import drafts  # noqa: E402
+from shelterdesk.store.records import drafts  # noqa: E402
 from shelterdesk.store.vault import Vault  # noqa: E402
-from shelterdesk.ui.app import make_application  # noqa: E402
 from shelterdesk.ui.cases import context  # noqa: E402
 from shelterdesk.ui.cases.note_form import NoteForm  # noqa: E402
-from shelterdesk.ui.main_window import MainWindow  # noqa: E402
+from shelterdesk.ui.shell.app import make_application  # noqa: E402
+from shelterdesk.ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def wait_until(condition, timeout_ms: int = 30_000) -> None:  # noqa: ANN001

@@ -16,7 +16,8 @@ import sys
 
 os.environ["SHELTERDESK_KDF_PROFILE"] = "minimum"
 
-from shelterdesk.store import settings, users  # noqa: E402
+from shelterdesk.store import settings  # noqa: E402
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Vault  # noqa: E402
 
 USER = "aysel"

@@ -13,11 +13,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import case_list, client_file
+from shelterdesk.store.records import case_list, client_file
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
-from shelterdesk.ui.background import operations_in_flight
-from shelterdesk.ui.main_window import MainWindow
+from shelterdesk.ui.common.background import operations_in_flight
+from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
+from shelterdesk.ui.shell.main_window import MainWindow
 from tests.cases_helpers import WAIT_MS
 
 RECORD_TABS = ("legal", "medical", "services", "consents", "perpetrators", "notes",

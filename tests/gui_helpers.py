@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.main_window import MainWindow
+from shelterdesk.ui.shell.main_window import MainWindow
 
 WAIT_MS = 20_000
 

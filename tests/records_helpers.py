@@ -6,7 +6,8 @@ from datetime import date
 
 from shelterdesk.domain.clients import Case, Client
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import clients, users
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import clients
 from shelterdesk.store.vault import Session, Vault
 
 ROLE_USERS = {

@@ -16,7 +16,7 @@ from shelterdesk.domain.evidence import Perpetrator
 from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import (
+from shelterdesk.store.records import (
     care,
     clients,
     consents,

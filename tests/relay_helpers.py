@@ -22,7 +22,8 @@ from starlette.middleware import Middleware
 from shelterdesk.sync import crypto
 from shelterdesk.sync.relay import protocol as p
 from shelterdesk.sync.relay.app import build_app
-from shelterdesk.sync.relay.storage import RelayStore, open_store
+from shelterdesk.sync.relay.storage import RelayStore
+from shelterdesk.sync.relay.stores import open_store
 
 POSTGRES_ENV = "SHELTERDESK_TEST_POSTGRES"
 STORE_KINDS = ["sqlite", "postgres"]

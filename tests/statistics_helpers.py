@@ -11,8 +11,9 @@ from shelterdesk.domain.referrals import Organisation, Referral
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.i18n import Translator
-from shelterdesk.store import care, clients, organisations, referrals, shelters, stays, users
-from shelterdesk.store.aggregates import Period
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import care, clients, organisations, referrals, shelters, stays
+from shelterdesk.store.statistics.aggregates import Period
 from shelterdesk.store.vault import Session
 
 Q1 = Period(date(2026, 1, 1), date(2026, 4, 1))

@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shelterdesk.store import changes, member_slots, snapshot
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection, open_database
-from shelterdesk.store.keyslots import SlotFile
+from shelterdesk.store.keys import member_slots
+from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.migrate import apply_migrations
+from shelterdesk.store.replication import changes, registry, snapshot
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import engine, service
 from shelterdesk.sync.transport import RECORD_KINDS, EnvelopeRef, Transport

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 
 from shelterdesk.domain.workspace import Area
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
-from shelterdesk.ui.qt_translator import LanguageSwitcher
-from shelterdesk.ui.setup_wizard import SetupWizard
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
+from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
+from shelterdesk.ui.shell.setup_wizard import SetupWizard
 from tests.accessibility_audit import (
     Audit,
     DialogWalker,

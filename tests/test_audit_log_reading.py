@@ -18,8 +18,9 @@ from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
 from shelterdesk.reports import audit_export
-from shelterdesk.store import audit_query, client_file, erasure_request
+from shelterdesk.store import audit_query
 from shelterdesk.store.audit_query import AuditFilter
+from shelterdesk.store.records import client_file, erasure_request
 from shelterdesk.store.vault import Session, Vault
 from tests.cases_helpers import WAIT_MS
 from tests.cli_helpers import run_cli

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QTabBar, QWidget
 
 from shelterdesk.domain.clients import Client, capital_initial, name_initials
-from shelterdesk.store import case_labels
-from shelterdesk.ui.app import make_application
-from shelterdesk.ui.app_style import ShelterDeskStyle
-from shelterdesk.ui.privacy import initials, masked_label
+from shelterdesk.store.records import case_labels
+from shelterdesk.ui.common.app_style import ShelterDeskStyle
+from shelterdesk.ui.common.privacy import initials, masked_label
+from shelterdesk.ui.shell.app import make_application
 
 
 def test_initials_use_turkic_casing_everywhere() -> None:

@@ -16,9 +16,10 @@ import pytest
 
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import audit, backup_format, settings, users
-from shelterdesk.store.backup import create_backup
-from shelterdesk.store.backup_errors import (
+from shelterdesk.store import audit, settings
+from shelterdesk.store.backups import format as backup_format
+from shelterdesk.store.backups.create import create_backup
+from shelterdesk.store.backups.errors import (
     BackupDamaged,
     BackupDiskFull,
     BackupExists,
@@ -30,10 +31,11 @@ from shelterdesk.store.backup_errors import (
     RestoreTargetNotEmpty,
     RestoreWouldReplace,
 )
-from shelterdesk.store.backup_format import MAC_INFO, read_layout
-from shelterdesk.store.backup_restore import restore_backup, verify_backup
+from shelterdesk.store.backups.format import MAC_INFO, read_layout
+from shelterdesk.store.backups.restore import restore_backup, verify_backup
 from shelterdesk.store.errors import InvalidRecoveryKey, WrongPassphrase, WrongRecoveryKey
-from shelterdesk.store.keyslots import derive_subkey
+from shelterdesk.store.keys import users
+from shelterdesk.store.keys.keyslots import derive_subkey
 from shelterdesk.store.vault import Session, Vault
 from tests.backup_helpers import dump, dump_file, fresh_checks, vault_key
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
@@ -384,7 +386,7 @@ def test_a_full_backup_disk_leaves_no_partial_file(admin_session: Session, tmp_p
 
 def test_a_backup_from_a_newer_version_is_told_apart_from_damage(pristine: Path,
                                                                  tmp_path: Path) -> None:
-    from shelterdesk.store.backup_errors import BackupTooNew
+    from shelterdesk.store.backups.errors import BackupTooNew
 
     raw = bytearray(pristine.read_bytes())
     raw[8:10] = (2).to_bytes(2, "big")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shelterdesk.store.backup_rotation import plan_rotation
+from shelterdesk.store.backups.rotation import plan_rotation
 
 START = datetime(2023, 11, 20, 0, 0)
 

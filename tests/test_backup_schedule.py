@@ -11,11 +11,11 @@ import pytest
 
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import audit, settings, users
-from shelterdesk.store.backup import create_backup
-from shelterdesk.store.backup_errors import BackupFolderMissing, NoBackupFolder
-from shelterdesk.store.backup_rotation import plan_rotation
-from shelterdesk.store.backup_schedule import (
+from shelterdesk.store import audit, settings
+from shelterdesk.store.backups.create import create_backup
+from shelterdesk.store.backups.errors import BackupFolderMissing, NoBackupFolder
+from shelterdesk.store.backups.rotation import plan_rotation
+from shelterdesk.store.backups.schedule import (
     backup_is_overdue,
     backup_status,
     last_good_backup,
@@ -24,6 +24,7 @@ from shelterdesk.store.backup_schedule import (
     run_scheduled_backup,
     scheduled_backup_due,
 )
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
 
@@ -159,7 +160,7 @@ def test_due(admin_session: Session, folder: Path) -> None:
 
 def test_a_scheduled_backup_opens_with_the_passphrase(admin_session: Session,
                                                       folder: Path) -> None:
-    from shelterdesk.store.backup_restore import verify_backup
+    from shelterdesk.store.backups.restore import verify_backup
 
     path = run_scheduled_backup(admin_session).info.path
     assert verify_backup(path, username=ADMIN, passphrase=ADMIN_PASSPHRASE).deep

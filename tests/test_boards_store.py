@@ -11,13 +11,13 @@ from shelterdesk.domain.referrals import Consent, Organisation, Referral, status
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter, Stay
 from shelterdesk.domain.tasks import FollowUp, bucket_for
-from shelterdesk.store import (
+from shelterdesk.store import settings
+from shelterdesk.store.records import (
     case_labels,
     clients,
     consents,
     organisations,
     referrals,
-    settings,
     shelters,
     stays,
     tasks,

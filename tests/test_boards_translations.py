@@ -14,14 +14,24 @@ from shelterdesk.i18n.catalogs import catalog_root
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
-    "shelterdesk/ui/bed_panel.py", "shelterdesk/ui/bed_tiles.py", "shelterdesk/ui/case_picker.py",
-    "shelterdesk/ui/follow_up_model.py", "shelterdesk/ui/follow_ups_page.py",
-    "shelterdesk/ui/referral_model.py", "shelterdesk/ui/referral_status_dialog.py",
-    "shelterdesk/ui/referrals_page.py", "shelterdesk/ui/shelter_board.py",
-    "shelterdesk/ui/stay_dialogs.py", "shelterdesk/domain/shelters.py",
-    "shelterdesk/domain/referrals.py", "shelterdesk/domain/validation.py",
-    "shelterdesk/store/stays.py", "shelterdesk/store/consents.py", "shelterdesk/store/tasks.py",
-    "shelterdesk/ui/referral_preview.py", "shelterdesk/reports/referral_reprint.py",
+    "shelterdesk/ui/shelter/bed_panel.py",
+    "shelterdesk/ui/shelter/bed_tiles.py",
+    "shelterdesk/ui/common/case_picker.py",
+    "shelterdesk/ui/follow_ups/follow_up_model.py",
+    "shelterdesk/ui/follow_ups/follow_ups_page.py",
+    "shelterdesk/ui/referrals/referral_model.py",
+    "shelterdesk/ui/referrals/referral_status_dialog.py",
+    "shelterdesk/ui/referrals/referrals_page.py",
+    "shelterdesk/ui/shelter/shelter_board.py",
+    "shelterdesk/ui/shelter/stay_dialogs.py",
+    "shelterdesk/domain/shelters.py",
+    "shelterdesk/domain/referrals.py",
+    "shelterdesk/domain/validation.py",
+    "shelterdesk/store/records/stays.py",
+    "shelterdesk/store/records/consents.py",
+    "shelterdesk/store/records/tasks.py",
+    "shelterdesk/ui/referrals/referral_preview.py",
+    "shelterdesk/reports/referral_reprint.py",
 ]
 PLURALS = {"az": 2, "ru": 3}
 FIELDS = re.compile(r"\{(\w*)\}")

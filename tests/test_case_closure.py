@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
-from shelterdesk.domain.closure import Closure
+from shelterdesk.domain.closure import CaseClosed, Closure
 from shelterdesk.domain.errors import ValidationFailed
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import audit, case_closure, clients, shelters, stays, tasks
+from shelterdesk.store import audit
+from shelterdesk.store.records import case_closure, clients, shelters, stays, tasks
 from shelterdesk.store.vault import Session
 from tests.records_helpers import intake
 
@@ -38,9 +39,9 @@ def test_open_stay_must_be_discharged_first_then_closed_is_read_only(
     stays.discharge(admin_session, stay.id, date(2026, 3, 5))
     case_closure.close_case(admin_session, case.id, Closure(date(2026, 3, 5), "transferred"))
     assert clients.get_case(admin_session, case.id)[1].status == "closed_referred"
-    with pytest.raises(case_closure.CaseClosed):
+    with pytest.raises(CaseClosed):
         tasks.add_note(admin_session, Note(case.id, "after closing"))
-    with pytest.raises(case_closure.CaseClosed):
+    with pytest.raises(CaseClosed):
         stays.admit(admin_session, case.id, bed, date(2026, 3, 6))
     with pytest.raises(case_closure.CaseAlreadyClosed):
         case_closure.close_case(admin_session, case.id, Closure(date(2026, 3, 5), "death"))
@@ -57,7 +58,7 @@ def test_open_stay_must_be_discharged_first_then_closed_is_read_only(
 
 
 def test_closures_are_counted_by_reason_in_statistics(admin_session: Session) -> None:
-    from shelterdesk.store import aggregates
+    from shelterdesk.store.statistics import aggregates
 
     for _ in range(2):
         case = intake(admin_session)

@@ -13,7 +13,7 @@ from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.i18n import set_language
-from shelterdesk.store import (
+from shelterdesk.store.records import (
     case_list,
     case_stays,
     clients,

@@ -21,7 +21,7 @@ import pytest
 from babel.dates import format_datetime
 
 from shelterdesk.i18n import BABEL_LOCALES
-from shelterdesk.store import referrals
+from shelterdesk.store.records import referrals
 from shelterdesk.store.vault import Vault
 from tests.cli_helpers import ROOT, run_cli
 from tests.referral_helpers import pdf_text

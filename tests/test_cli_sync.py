@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import changes, snapshot
+from shelterdesk.store.replication import changes, snapshot
 from shelterdesk.store.vault import Vault
 from tests.cli_helpers import ROOT, run_cli
 

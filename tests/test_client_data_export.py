@@ -17,7 +17,8 @@ from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import Note
 from shelterdesk.reports import subject_access
-from shelterdesk.store import audit, care, evidence, tasks
+from shelterdesk.store import audit
+from shelterdesk.store.records import care, evidence, tasks
 from shelterdesk.store.vault import Session, Vault
 from tests.cases_helpers import WAIT_MS, cases_page, search_and_open
 from tests.cli_helpers import run_cli

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.domain.errors import UserFacingError
-from shelterdesk.store import audit, clients, conflict_settle
+from shelterdesk.store import audit
+from shelterdesk.store.records import clients
+from shelterdesk.store.replication import conflict_settle
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from tests.records_helpers import intake

@@ -12,8 +12,9 @@ from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import FollowUp, Note
-from shelterdesk.store import (
-    audit,
+from shelterdesk.store import audit
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import (
     care,
     corrections,
     evidence,
@@ -22,7 +23,6 @@ from shelterdesk.store import (
     shelters,
     stays,
     tasks,
-    users,
 )
 from shelterdesk.store.vault import Session
 from tests.records_helpers import ROLE_PASSPHRASE, add_role_users, intake, login

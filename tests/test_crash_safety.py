@@ -17,7 +17,7 @@ import pytest
 from shelterdesk.store import audit, settings
 from shelterdesk.store.connection import open_database
 from shelterdesk.store.errors import DiskFull, StorageFailed
-from shelterdesk.store.keyslots import SlotFile
+from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.vault import Vault
 from tests.backup_helpers import fresh_checks, vault_key
 from tests.cli_helpers import ROOT

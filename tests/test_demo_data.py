@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from shelterdesk.store import demo
-from shelterdesk.store.demo_words import WORDS
+from shelterdesk.store.records import demo
+from shelterdesk.store.records.demo_words import WORDS
 from shelterdesk.store.vault import Session
 
 LATIN_LETTER = re.compile(r"[A-Za-zƏəĞğİıÖöŞşÜüÇç]")

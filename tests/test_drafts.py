@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import drafts
+from shelterdesk.store.records import drafts
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import add_role_users, intake, login
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from shelterdesk.store import audit, duplicates
+from shelterdesk.store import audit
+from shelterdesk.store.records import duplicates
 from shelterdesk.store.vault import Session
 from tests.records_helpers import intake, make_client
 

@@ -8,9 +8,10 @@ import pytest
 
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import audit, emergency
+from shelterdesk.store import audit
 from shelterdesk.store.errors import WrongPassphrase
-from shelterdesk.store.keyslots import SlotFile
+from shelterdesk.store.keys import emergency
+from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.records_helpers import ROLE_PASSPHRASE, ROLE_USERS, add_role_users, intake, login

@@ -14,8 +14,8 @@ from shelterdesk.domain.referrals import Consent, Organisation, Referral
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import FollowUp, Note
-from shelterdesk.store import (
-    audit,
+from shelterdesk.store import audit
+from shelterdesk.store.records import (
     care,
     case_list,
     clients,
@@ -29,7 +29,7 @@ from shelterdesk.store import (
     stays,
     tasks,
 )
-from shelterdesk.store.erasure import erase_client
+from shelterdesk.store.records.erasure import erase_client
 from shelterdesk.store.rows import NotFound
 from shelterdesk.store.vault import Session, Vault
 from tests.backup_helpers import dump, fresh_checks, vault_key
@@ -192,7 +192,7 @@ def test_an_unknown_case_changes_nothing(admin_session: Session, two_clients) ->
 
 def test_an_open_reader_delays_the_purge_and_says_so(admin_session: Session,
                                                      two_clients) -> None:
-    from shelterdesk.store.erasure import purge
+    from shelterdesk.store.records.erasure import purge
 
     erased, _kept = two_clients
     reader = admin_session.open_connection()  # e.g. a backup being made

@@ -13,7 +13,8 @@ from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import audit, case_list, clients, erasure_request, tasks
+from shelterdesk.store import audit
+from shelterdesk.store.records import case_list, clients, erasure_request, tasks
 from shelterdesk.store.vault import Session, Vault
 from tests.backup_helpers import dump
 from tests.cli_helpers import run_cli

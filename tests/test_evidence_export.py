@@ -24,8 +24,9 @@ from shelterdesk.reports.evidence_export import (
     NoEvidenceToExport,
     export_for_investigator,
 )
-from shelterdesk.store import audit, consents, evidence
-from shelterdesk.store.evidence import EvidenceAltered
+from shelterdesk.store import audit
+from shelterdesk.store.records import consents, evidence
+from shelterdesk.store.records.evidence import EvidenceAltered
 from shelterdesk.store.vault import Session, Vault
 from tests.cli_helpers import run_cli
 from tests.records_helpers import add_role_users, intake, login

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import case_list, importer
+from shelterdesk.store.records import case_list, importer
 from shelterdesk.store.vault import Session
 
 HEADER = ("given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,intake_date,"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from shelterdesk.store import case_list, importer
+from shelterdesk.store.records import case_list, importer
 from shelterdesk.store.vault import Session
 
 COLUMNS = ["given_name", "family_name", "patronymic", "sex", "date_of_birth", "age_estimate",

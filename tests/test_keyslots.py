@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.store import keyslots
 from shelterdesk.store.errors import SlotFileCorrupted, WrongPassphrase
-from shelterdesk.store.keyslots import MIN_MEMORY_KIB, KdfParams, SlotFile
+from shelterdesk.store.keys import keyslots
+from shelterdesk.store.keys.keyslots import MIN_MEMORY_KIB, KdfParams, SlotFile
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 
@@ -117,7 +117,11 @@ def test_atomic_write_creates_owner_only_file(tmp_path: Path) -> None:
 
 def test_argon2id_implementations_agree() -> None:
     """The GIL-releasing derivation gives exactly the bytes of cryptography's Argon2id."""
-    from shelterdesk.store.keyslots import KdfParams, derive_argon2id, derive_argon2id_reference
+    from shelterdesk.store.keys.keyslots import (
+        KdfParams,
+        derive_argon2id,
+        derive_argon2id_reference,
+    )
 
     params = KdfParams()
     for secret in ("coordinator passphrase", "Ülviyyə şifrə ğöç", ""):
@@ -131,7 +135,7 @@ def test_derivation_lets_other_threads_run() -> None:
     import threading
     import time
 
-    from shelterdesk.store.keyslots import KdfParams, derive_argon2id
+    from shelterdesk.store.keys.keyslots import KdfParams, derive_argon2id
 
     finished = threading.Event()
     worker = threading.Thread(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import users
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 

@@ -10,7 +10,7 @@ import pytest
 
 from shelterdesk.domain.clients import Case
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import clients
+from shelterdesk.store.records import clients
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import AnswerField
@@ -59,7 +59,7 @@ def test_an_unanswered_interpreter_question_is_kept_apart_from_no(admin_session:
 
 def test_the_anonymized_sheet_says_not_recorded(admin_session: Session) -> None:
     from shelterdesk.domain.referrals import Organisation
-    from shelterdesk.store import organisations
+    from shelterdesk.store.records import organisations
 
     org = organisations.add_organisation(admin_session, Organisation("Hüquqi Yardım", "ngo"))
     case = clients.create_intake(admin_session, make_client(),

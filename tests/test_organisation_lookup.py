@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shelterdesk.domain.referrals import Organisation
-from shelterdesk.store import organisations
-from shelterdesk.store.organisations import AmbiguousOrganisation, UnknownOrganisation
+from shelterdesk.store.records import organisations
+from shelterdesk.store.records.organisations import AmbiguousOrganisation, UnknownOrganisation
 
 
 def _add(session, name: str) -> Organisation:

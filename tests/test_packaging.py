@@ -66,7 +66,7 @@ def test_spec_leaves_out_qt_modules_the_app_does_not_use() -> None:
 
 def test_spec_keeps_only_the_qt_catalog_the_app_loads() -> None:
     assert spec_value("QT_CATALOGS_KEPT") == {"qtbase_ru.qm"}
-    translator = (ROOT / "shelterdesk" / "ui" / "qt_translator.py").read_text("utf-8")
+    translator = (ROOT / "shelterdesk" / "ui" / "common" / "qt_translator.py").read_text("utf-8")
     assert re.findall(r'load\("(qt\w+)"', translator) == ["qtbase_ru"]
 
 
@@ -235,7 +235,7 @@ def test_linux_packer_and_menu_entry_on_a_stand_in_bundle(tmp_path: Path) -> Non
 
 def _qt_libraries_needed(start: list[Path], qt_lib: Path) -> dict[str, str]:
     """Every Qt library (by short name) the files need, through Qt's own libraries: name → who."""
-    from shelterdesk.ui.platform_libraries import elf_dependencies
+    from shelterdesk.ui.common.platform_libraries import elf_dependencies
 
     qt_library = spec_value("qt_library", {"re": re, "Path": Path})
     needed: dict[str, str] = {}

@@ -7,8 +7,8 @@ from datetime import date
 
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import case_list, clients, consents
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store.records import case_list, clients, consents
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from tests.records_helpers import make_case, make_client
 from tests.referral_helpers import build_world, consent_for, pdf_text

@@ -18,9 +18,8 @@ from shelterdesk.domain.referrals import Consent, Organisation, Referral
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Shelter
 from shelterdesk.domain.tasks import FollowUp, Note
-from shelterdesk.store import (
-    aggregates,
-    audit,
+from shelterdesk.store import audit
+from shelterdesk.store.records import (
     care,
     case_list,
     client_file,
@@ -36,6 +35,7 @@ from shelterdesk.store import (
     stays,
     tasks,
 )
+from shelterdesk.store.statistics import aggregates
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import add_role_users, intake, login, make_case, make_client
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from shelterdesk.ui import platform_libraries
-from shelterdesk.ui.platform_libraries import (
+from shelterdesk.ui.common import platform_libraries
+from shelterdesk.ui.common.platform_libraries import (
     DEBIAN_PACKAGES,
     elf_dependencies,
     missing_libraries,

@@ -7,7 +7,7 @@ import sys
 import pytest
 from PySide6.QtWidgets import QListWidgetItem
 
-from shelterdesk.ui.qt_none import MARGIN, keep_none_alive
+from shelterdesk.ui.common.qt_none import MARGIN, keep_none_alive
 
 pytestmark = pytest.mark.gui
 

@@ -12,8 +12,9 @@ from shelterdesk.domain.evidence import EvidenceItem, Perpetrator, sha256_hex
 from shelterdesk.domain.referrals import Consent, Organisation, Referral
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.tasks import FollowUp, Note
-from shelterdesk.store import (
-    audit,
+from shelterdesk.store import audit
+from shelterdesk.store.connection import DatabaseError
+from shelterdesk.store.records import (
     case_list,
     client_file,
     clients,
@@ -26,7 +27,6 @@ from shelterdesk.store import (
     stays,
     tasks,
 )
-from shelterdesk.store.connection import DatabaseError
 from shelterdesk.store.vault import Session
 from tests.records_helpers import intake, make_case, make_client
 

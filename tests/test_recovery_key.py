@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shelterdesk.store import recovery
 from shelterdesk.store.errors import InvalidRecoveryKey
+from shelterdesk.store.keys import recovery
 
 
 @given(st.binary(min_size=16, max_size=16))

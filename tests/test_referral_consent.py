@@ -14,8 +14,9 @@ from shelterdesk.domain.regions import region_of
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n.territories import country_codes
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import clients, consents, referrals, settings
-from shelterdesk.store.referrals import ConsentRequired, OverrideNotAllowed
+from shelterdesk.store import settings
+from shelterdesk.store.records import clients, consents, referrals
+from shelterdesk.store.records.referrals import ConsentRequired, OverrideNotAllowed
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import add_role_users, login, make_case, make_client
 from tests.referral_helpers import build_world, consent_for, pdf_text

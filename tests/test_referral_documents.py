@@ -23,7 +23,8 @@ from shelterdesk.reports.referral_print import (
     UnsupportedLanguage,
     refer_and_render,
 )
-from shelterdesk.store import clients, consents, settings
+from shelterdesk.store import settings
+from shelterdesk.store.records import clients, consents
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import make_case, make_client
 from tests.referral_helpers import (
@@ -192,7 +193,7 @@ def test_the_qr_code_carries_only_the_referral_id_and_case_code() -> None:
 
 
 def test_bad_requests_are_refused_before_anything_is_recorded(admin_session: Session) -> None:
-    from shelterdesk.store import referrals
+    from shelterdesk.store.records import referrals
 
     world = build_world(admin_session)
     with pytest.raises(UnsupportedLanguage):

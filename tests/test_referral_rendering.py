@@ -18,7 +18,7 @@ from shelterdesk.domain.care import MedicalService
 from shelterdesk.domain.codes_services import CONSENT_SCOPE
 from shelterdesk.reports.fonts import BOLD, REGULAR, font_path
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import care
+from shelterdesk.store.records import care
 from shelterdesk.store.vault import Session
 from tests.referral_helpers import build_world, consent_for, pdf_text
 

@@ -14,7 +14,8 @@ from shelterdesk.reports.referral_reprint import (
     render_recorded_referral,
     save_document,
 )
-from shelterdesk.store import audit, consents, referrals
+from shelterdesk.store import audit
+from shelterdesk.store.records import consents, referrals
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import add_role_users, login
 from tests.referral_helpers import FAMILY, IDENTIFYING, build_world, consent_for, pdf_text
@@ -84,7 +85,7 @@ def test_only_roles_that_may_export_print(vault: Vault, admin_session: Session, 
 def test_a_reprint_names_the_coordinator_who_overrode_and_needs_a_coordinator(
         vault: Vault, admin_session: Session) -> None:
     from shelterdesk.reports.referral_print import refer_and_render
-    from shelterdesk.store import users
+    from shelterdesk.store.keys import users
     from tests.records_helpers import ROLE_PASSPHRASE
 
     world = build_world(admin_session)

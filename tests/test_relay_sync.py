@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shelterdesk.store import snapshot
+from shelterdesk.store.replication import snapshot
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
-from shelterdesk.sync.relay.storage import open_store
+from shelterdesk.sync.relay.stores import open_store
 from shelterdesk.sync.relay_client import RelayTransport
 from tests.cli_helpers import ROOT, run_cli
 from tests.records_helpers import intake

@@ -15,7 +15,8 @@ from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import audit, case_list, drafts, evidence, retention
+from shelterdesk.store import audit
+from shelterdesk.store.records import case_list, drafts, evidence, retention
 from shelterdesk.store.vault import Session, Vault
 from tests.backup_helpers import dump, vault_key
 from tests.cases_helpers import WAIT_MS

@@ -18,8 +18,9 @@ from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.validation import control_character, printable
 from shelterdesk.reports.csv_cells import FORMULA_STARTS, neutralise
 from shelterdesk.reports.statistics.exports import render
-from shelterdesk.store import clients, importer, organisations, users
-from shelterdesk.store.aggregates import Period
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import clients, importer, organisations
+from shelterdesk.store.statistics.aggregates import Period
 from tests.cli_helpers import run_cli
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.statistics_helpers import Q1, FragmentTranslator

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER
-from shelterdesk.ui.qt_translator import LanguageSwitcher
-from shelterdesk.ui.screen_fit import SMALLEST_SCREEN
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
+from shelterdesk.ui.common.screen_fit import SMALLEST_SCREEN
+from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER
 from tests.cases_helpers import WAIT_MS
 from tests.dialog_catalog import demo_vault, openers, wait_until
 from tests.gui_helpers import make_window, unlock

@@ -7,8 +7,9 @@ import pytest
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import search, tasks, users
-from shelterdesk.store.case_list import CaseFilter, count_cases, list_cases
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import search, tasks
+from shelterdesk.store.records.case_list import CaseFilter, count_cases, list_cases
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import intake
 

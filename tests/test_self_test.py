@@ -84,7 +84,7 @@ def test_compiled_catalogs_carry_pending_fragments(tmp_path: Path) -> None:
 
 def test_frozen_bundle_finds_its_resources(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from shelterdesk.ui import resources
+    from shelterdesk.ui.common import resources
 
     (tmp_path / "resources" / "icons").mkdir(parents=True)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)

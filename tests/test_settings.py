@@ -6,7 +6,8 @@ import pytest
 
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import settings, users
+from shelterdesk.store import settings
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, Vault
 from tests.conftest import WORKER_PASSPHRASE
 

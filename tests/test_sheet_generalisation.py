@@ -13,7 +13,8 @@ from shelterdesk.domain.referrals import Organisation, Referral
 from shelterdesk.domain.sheet_generalisation import STEPS, QuasiIdentifiers, generalise
 from shelterdesk.reports.referral_print import refer_and_render
 from shelterdesk.reports.referral_reprint import render_recorded_referral
-from shelterdesk.store import clients, organisations, population, referrals
+from shelterdesk.store.records import clients, organisations, referrals
+from shelterdesk.store.statistics import population
 from tests.records_helpers import make_case, make_client
 from tests.referral_helpers import pdf_text
 
@@ -115,7 +116,7 @@ def test_referral_numbers_are_checked_and_unique_across_laptops(admin_session) -
 
 
 def test_the_referrals_list_shows_the_number(qtbot, admin_session) -> None:
-    from shelterdesk.ui.referral_model import ReferralItem, ReferralTableModel
+    from shelterdesk.ui.referrals.referral_model import ReferralItem, ReferralTableModel
 
     case = clients.create_intake(admin_session, make_client(), make_case())
     org = organisations.add_organisation(admin_session, Organisation("Partnyor", "ngo"))

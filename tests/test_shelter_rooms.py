@@ -7,7 +7,8 @@ import pytest
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
-from shelterdesk.store import shelters, users
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import shelters
 from shelterdesk.store.vault import Session, Vault
 from tests.conftest import WORKER_PASSPHRASE
 

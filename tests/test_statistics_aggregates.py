@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from shelterdesk.domain.clients import Client
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import aggregates
-from shelterdesk.store.aggregates import AGE_AT_INTAKE, InvalidPeriod, Period, Scope
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import AGE_AT_INTAKE, InvalidPeriod, Period, Scope
 from tests.records_helpers import add_role_users, login
 from tests.statistics_helpers import Q1, build_known_vault
 

@@ -17,9 +17,10 @@ from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.reports.statistics import publication, report
 from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.exports import render
-from shelterdesk.store import aggregates, clients, shelters, stays
 from shelterdesk.store import settings as vault_settings
-from shelterdesk.store.aggregates import Aggregates, Period, Scope, ShelterUse
+from shelterdesk.store.records import clients, shelters, stays
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Aggregates, Period, Scope, ShelterUse
 from tests.records_helpers import add_role_users, login
 from tests.statistics_helpers import Q1, FragmentTranslator
 

@@ -20,8 +20,9 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.reports.statistics import ctdc
 from shelterdesk.reports.statistics.disclosure import UNBOUNDED
 from shelterdesk.reports.statistics.exports import export, render
-from shelterdesk.store import audit, demo
-from shelterdesk.store.aggregates import Period
+from shelterdesk.store import audit
+from shelterdesk.store.records import demo
+from shelterdesk.store.statistics.aggregates import Period
 from tests.records_helpers import add_role_users, login
 from tests.statistics_helpers import Q1, FragmentTranslator, build_known_vault
 from tests.test_disclosure import feasible_range
@@ -37,7 +38,7 @@ BASE_14 = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
 
 def _intakes(session, month: int, female: int, male: int) -> None:
     from shelterdesk.domain.clients import Case, Client
-    from shelterdesk.store import clients
+    from shelterdesk.store.records import clients
 
     for n in range(female + male):
         sex = "female" if n < female else "male"

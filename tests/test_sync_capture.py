@@ -10,9 +10,10 @@ import pytest
 
 from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
 from shelterdesk.domain.shelters import Bed, Room, Shelter
-from shelterdesk.store import capture, changes, demo, evidence, perpetrators, shelters, stays
 from shelterdesk.store.connection import IntegrityError, transaction
 from shelterdesk.store.migrate import bundled_migrations
+from shelterdesk.store.records import demo, evidence, perpetrators, shelters, stays
+from shelterdesk.store.replication import capture, changes
 from shelterdesk.store.vault import Session, Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.records_helpers import intake

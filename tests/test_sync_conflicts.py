@@ -11,8 +11,11 @@ import pytest
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
-from shelterdesk.store import clients, merge_rules, shelters, stays, sync_conflicts, users
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import clients, shelters, stays
+from shelterdesk.store.replication import conflicts as sync_conflicts
+from shelterdesk.store.replication import merge_rules
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from tests.records_helpers import intake

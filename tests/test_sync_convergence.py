@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from shelterdesk.store import changes, replica
 from shelterdesk.store.connection import IntegrityError, transaction
+from shelterdesk.store.replication import changes, replica
 from shelterdesk.sync import hlc
 from tests.sync_helpers import FaultyTransport, MemoryTransport, build_org, sync_all
 

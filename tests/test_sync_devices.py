@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import changes, users
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.errors import UnknownUser, UserDisabled, WrongPassphrase
+from shelterdesk.store.keys import users
+from shelterdesk.store.replication import changes, registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import enrollment, service
 from shelterdesk.sync.errors import (

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shelterdesk.store import changes
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.replication import changes, registry
 from shelterdesk.sync import codec, crypto, envelope, records
 from shelterdesk.sync.errors import EnvelopeRejected
 from shelterdesk.sync.transport import EnvelopeRef

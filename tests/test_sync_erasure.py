@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import clients, erasure, search, tasks
-from shelterdesk.store import sync_registry as registry
+from shelterdesk.store.records import clients, erasure, search, tasks
+from shelterdesk.store.replication import registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import envelope, service
 from tests.raw_pages import everything_readable

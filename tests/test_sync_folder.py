@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from shelterdesk.domain.shelters import Shelter
-from shelterdesk.store import shelters, snapshot
+from shelterdesk.store.records import shelters
+from shelterdesk.store.replication import snapshot
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from shelterdesk.sync.errors import VaultInSyncFolder

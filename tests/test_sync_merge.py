@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shelterdesk.store import replica
-from shelterdesk.store.changes import Change
+from shelterdesk.store.replication import replica
+from shelterdesk.store.replication.changes import Change
 from shelterdesk.store.vault import Session
 
 DEVICES = ["a" * 32, "b" * 32, "c" * 32]
@@ -147,7 +147,7 @@ def test_a_change_for_an_unknown_table_or_column_is_ignored(admin_session: Sessi
 
 @pytest.mark.parametrize("ahead_ms", [25 * 3600 * 1000, 365 * 24 * 3600 * 1000])
 def test_changes_beyond_the_horizon_are_held(admin_session: Session, ahead_ms: int) -> None:
-    from shelterdesk.store import changes
+    from shelterdesk.store.replication import changes
     from shelterdesk.sync import hlc
 
     connection = admin_session.connection

@@ -9,7 +9,8 @@ import pytest
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import corrections, shelters, stays, users
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import corrections, shelters, stays
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock

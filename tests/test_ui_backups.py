@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import backup, organisations, settings
+from shelterdesk.store import settings
+from shelterdesk.store.backups import create as backup
+from shelterdesk.store.records import organisations
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.background import operations_in_flight
+from shelterdesk.ui.common.background import operations_in_flight
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 

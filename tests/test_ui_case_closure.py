@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from shelterdesk.domain.shelters import Bed, Room, Shelter
-from shelterdesk.store import clients, shelters, stays
+from shelterdesk.store.records import clients, shelters, stays
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.closure_dialogs import CloseCaseDialog, ReopenCaseDialog

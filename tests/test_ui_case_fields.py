@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from shelterdesk.domain.codes_case import EXPLOITATION_TYPES, RISK_LEVELS
 from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, DateField, NumberField
 from shelterdesk.ui.cases.territory_fields import country_checklist
-from shelterdesk.ui.qt_translator import LanguageSwitcher
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
 from tests.cases_helpers import type_text
 
 pytestmark = pytest.mark.gui

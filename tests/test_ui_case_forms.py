@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.i18n import set_language
-from shelterdesk.store import case_list, clients, consents, evidence, organisations, tasks
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store.records import case_list, clients, consents, evidence, organisations, tasks
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.consent_form import ConsentForm
@@ -275,7 +275,7 @@ def test_file_page_follows_the_language(qtbot, file_page: ClientFilePage) -> Non
 
 def test_forms_keep_drafts_until_saved(qtbot, admin_session: Session, case_id: str) -> None:
     """The keeper writes only what changed, and nothing once the form is saved."""
-    from shelterdesk.store import drafts
+    from shelterdesk.store.records import drafts
 
     form = LegalConsultationForm(CaseContext(admin_session, draft_interval_ms=100), case_id)
     form.show()  # not given to qtbot: a saved form deletes itself (WA_DeleteOnClose)
@@ -295,8 +295,8 @@ def test_forms_keep_drafts_until_saved(qtbot, admin_session: Session, case_id: s
 def test_admit_and_discharge_from_the_stays_tab(qtbot, file_page: ClientFilePage,
                                                 admin_session: Session, case_id: str) -> None:
     from shelterdesk.domain.shelters import Bed, Room, Shelter
-    from shelterdesk.store import shelters, stays
-    from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog
+    from shelterdesk.store.records import shelters, stays
+    from shelterdesk.ui.shelter.stay_dialogs import AdmitDialog, DischargeDialog
 
     shelter = shelters.add_shelter(admin_session, Shelter("Ümid evi"))
     room = shelters.add_room(admin_session, Room(shelter.id, "Otaq 1"))

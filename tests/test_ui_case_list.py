@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from shelterdesk.store import case_list, demo, settings
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store import settings
+from shelterdesk.store.records import case_list, demo
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.case_list_model import CaseListModel
 from shelterdesk.ui.cases.case_list_page import CaseListPage

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import care, case_list, clients, consents, drafts
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store.records import care, case_list, clients, consents, drafts
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.cases import context
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from shelterdesk.domain.care import LegalConsultation
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import audit, care, tasks
+from shelterdesk.store import audit
+from shelterdesk.store.records import care, tasks
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.context import CaseContext

@@ -12,14 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from shelterdesk.i18n import format_date, format_datetime
-from shelterdesk.store.aggregates import Period
+from shelterdesk.store.statistics.aggregates import Period
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import DateField
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog
-from shelterdesk.ui.dates import DateInput, date_edit, parse_typed_date
-from shelterdesk.ui.qt_translator import LanguageSwitcher
-from shelterdesk.ui.statistics_page import StatisticsPage
+from shelterdesk.ui.common.dates import DateInput, date_edit, parse_typed_date
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
+from shelterdesk.ui.statistics.statistics_page import StatisticsPage
 from tests.cases_helpers import type_text
 
 pytestmark = pytest.mark.gui

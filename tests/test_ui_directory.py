@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import organisations, shelters
+from shelterdesk.store.records import organisations, shelters
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
@@ -53,7 +53,7 @@ def test_add_and_edit_an_organisation(qtbot, admin) -> None:
 
 def test_organisation_model(qtmodeltester, admin_session) -> None:
     from shelterdesk.domain.referrals import Organisation
-    from shelterdesk.ui.organisations_page import OrganisationTableModel
+    from shelterdesk.ui.administration.organisations_page import OrganisationTableModel
 
     organisations.add_organisation(admin_session, Organisation("IOM", "international",
                                                                ["return"]))

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from shelterdesk.store import audit, case_list
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store import audit
+from shelterdesk.store.records import case_list
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.duplicate_dialog import DuplicateDialog
@@ -31,6 +32,8 @@ def filled_intake(qtbot, session: Session) -> IntakeDialog:
     type_text(dialog.fields["family_name"], "Mammadova")
     dialog.fields["date_of_birth"].set_value(date(1999, 4, 12))
     dialog.fields["intake_date"].set_value(date(2026, 3, 4))
+    for name, code in (("sex", "female"), ("victim_status", "presumed"), ("risk_level", "low")):
+        dialog.fields[name].set_value(code)  # required choices start empty
     dialog.refresh()
     assert dialog.save_button.isEnabled(), dialog.hint_label.text()
     return dialog

@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import emergency, users
 from shelterdesk.store.errors import WrongPassphrase
-from shelterdesk.store.keyslots import SlotFile
+from shelterdesk.store.keys import emergency, users
+from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.emergency_dialog import CONFIRM_WORD
+from shelterdesk.ui.administration.emergency_dialog import CONFIRM_WORD
 from tests.cases_helpers import WAIT_MS
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import make_window, unlock

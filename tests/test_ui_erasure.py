@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from shelterdesk.domain.tasks import Note
-from shelterdesk.store import case_list, tasks
+from shelterdesk.store.records import case_list, tasks
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from shelterdesk.ui.cases.erase_dialog import EraseClientDialog

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from reportlab.pdfgen.canvas import Canvas
 
 from shelterdesk.domain.evidence import EvidenceItem
-from shelterdesk.store import evidence
+from shelterdesk.store.records import evidence
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.cases.evidence_export_dialog import EvidenceExportDialog
 from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog

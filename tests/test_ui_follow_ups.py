@@ -11,10 +11,10 @@ from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import FollowUp
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import consents, organisations, tasks
+from shelterdesk.store.records import consents, organisations, tasks
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.ui.follow_up_model import DueItem, FollowUpTableModel
-from shelterdesk.ui.follow_ups_page import FollowUpsPage
+from shelterdesk.ui.follow_ups.follow_up_model import DueItem, FollowUpTableModel
+from shelterdesk.ui.follow_ups.follow_ups_page import FollowUpsPage
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 from tests.records_helpers import ROLE_PASSPHRASE, ROLE_USERS, add_role_users, intake, login

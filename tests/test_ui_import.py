@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import case_list
+from shelterdesk.store.records import case_list
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.cases_page import CasesPage
 from shelterdesk.ui.cases.import_dialog import Columns, ImportClientsDialog, ImportPreviewModel

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.referrals import Referral
 from shelterdesk.domain.tasks import FollowUp
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import case_list, organisations, referrals, tasks
+from shelterdesk.store.records import case_list, organisations, referrals, tasks
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
-from shelterdesk.ui.keyboard import in_reading_order, tab_stops
-from shelterdesk.ui.referral_preview import ReferralPreviewDialog
-from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
-from shelterdesk.ui.user_dialogs import ResetPassphraseDialog
+from shelterdesk.ui.administration.user_dialogs import ResetPassphraseDialog
+from shelterdesk.ui.common.keyboard import in_reading_order, tab_stops
+from shelterdesk.ui.referrals.referral_preview import ReferralPreviewDialog
+from shelterdesk.ui.referrals.referral_status_dialog import ReferralStatusDialog
+from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
 from tests.accessibility_audit import settle
 from tests.cases_helpers import newest, type_text
 from tests.gui_helpers import WAIT_MS, make_window, unlock
@@ -252,7 +252,7 @@ def test_client_file_reads_back_then_header_then_the_part(qtbot, window) -> None
 
 
 def test_names_follow_a_language_change(qtbot, window) -> None:
-    from shelterdesk.ui.qt_translator import LanguageSwitcher
+    from shelterdesk.ui.common.qt_translator import LanguageSwitcher
 
     page = section(window, Area.STATISTICS)
     assert page.table_view.accessibleName() == "Figures of the chosen table"
@@ -291,7 +291,7 @@ def focus_shows(qtbot, widget: QWidget, elsewhere: QWidget) -> bool:
 @pytest.fixture
 def styled():
     """The app's own stylesheet, as ``make_application`` sets it."""
-    from shelterdesk.ui.resources import stylesheet
+    from shelterdesk.ui.common.resources import stylesheet
 
     application = QApplication.instance()
     application.setStyleSheet(stylesheet())

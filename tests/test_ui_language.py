@@ -10,7 +10,7 @@ from shelterdesk.domain.workspace import Area
 from shelterdesk.i18n import active_language
 from shelterdesk.store import settings
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.qt_translator import CatalogTranslator, LanguageSwitcher
+from shelterdesk.ui.common.qt_translator import CatalogTranslator, LanguageSwitcher
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPlainTextEdit, QWidget
 
-from shelterdesk.store import case_list, drafts
-from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER
+from shelterdesk.store.records import case_list, drafts
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog
+from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER
 from tests.cases_helpers import WAIT_MS, type_text
 from tests.dialog_catalog import demo_vault, open_dialogs, openers, wait_until
 from tests.gui_helpers import make_window, unlock

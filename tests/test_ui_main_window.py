@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area, area_label
-from shelterdesk.store import settings, users
+from shelterdesk.store import settings
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.clipboard_guard import ClipboardGuard
+from shelterdesk.ui.common.clipboard_guard import ClipboardGuard
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 
@@ -110,7 +111,7 @@ def test_coordinator_resets_and_disables_a_user(qtbot, vault: Vault, admin_sessi
 
 
 def test_user_table_model(qtmodeltester, admin_session) -> None:
-    from shelterdesk.ui.users_page import UserTableModel
+    from shelterdesk.ui.administration.users_page import UserTableModel
 
     model = UserTableModel()
     model.set_rows(users.list_users(admin_session))
@@ -216,8 +217,8 @@ def test_lock_closes_open_dialogs(qtbot, vault: Vault) -> None:
 
 
 def test_demo_vault_has_demo_data_and_opens(qtbot, tmp_path) -> None:
-    from shelterdesk.store import organisations, shelters
-    from shelterdesk.ui.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
+    from shelterdesk.store.records import organisations, shelters
+    from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
 
     vault = create_demo_vault(tmp_path / "demo", clients=5)
     window = make_window(qtbot, vault)

@@ -9,11 +9,12 @@ from PySide6.QtCore import QPoint, Qt
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import audit, consents, referrals
+from shelterdesk.store import audit
+from shelterdesk.store.records import consents, referrals
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.cases.consent_form import ConsentForm
-from shelterdesk.ui.new_referral_dialog import NewReferralDialog
-from shelterdesk.ui.referral_preview import ReferralPreviewDialog
+from shelterdesk.ui.referrals.new_referral_dialog import NewReferralDialog
+from shelterdesk.ui.referrals.referral_preview import ReferralPreviewDialog
 from tests.cases_helpers import WAIT_MS, cases_page, newest, search_and_open
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import make_window, unlock

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.passphrase_fields import PassphraseEdit, PassphrasePairFields
+from shelterdesk.ui.common.passphrase_fields import PassphraseEdit, PassphrasePairFields
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.domain.shelters import Bed, Room, Shelter
-from shelterdesk.store import corrections, evidence, shelters, stays
+from shelterdesk.store.records import corrections, evidence, shelters, stays
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.correction_forms import EvidenceCorrectionForm
 from shelterdesk.ui.cases.stay_dates_dialog import StayDatesDialog

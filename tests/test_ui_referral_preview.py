@@ -11,9 +11,10 @@ from PySide6.QtPrintSupport import QPrinter
 
 from shelterdesk.domain.referrals import Referral
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import audit, consents, referrals
+from shelterdesk.store import audit
+from shelterdesk.store.records import consents, referrals
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.ui.referral_preview import ReferralPreviewDialog
+from shelterdesk.ui.referrals.referral_preview import ReferralPreviewDialog
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 from tests.referral_helpers import FAMILY, build_world, consent_for, pdf_text

@@ -11,11 +11,11 @@ from shelterdesk.domain.referrals import Organisation, Referral
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
 from shelterdesk.i18n import format_date
-from shelterdesk.store import organisations, referrals
+from shelterdesk.store.records import organisations, referrals
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.ui.referral_model import ReferralTableModel
-from shelterdesk.ui.referral_status_dialog import ReferralStatusDialog
-from shelterdesk.ui.referrals_page import ReferralsPage
+from shelterdesk.ui.referrals.referral_model import ReferralTableModel
+from shelterdesk.ui.referrals.referral_status_dialog import ReferralStatusDialog
+from shelterdesk.ui.referrals.referrals_page import ReferralsPage
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 from tests.records_helpers import ROLE_PASSPHRASE, ROLE_USERS, add_role_users, intake
@@ -136,7 +136,7 @@ def test_legal_advisor_sees_referrals_but_cannot_move_them(qtbot, vault: Vault, 
 
 
 def test_referral_model(qtmodeltester, admin_session: Session, world) -> None:
-    from shelterdesk.ui.referral_model import ReferralItem
+    from shelterdesk.ui.referrals.referral_model import ReferralItem
 
     model = ReferralTableModel()
     model.set_rows([ReferralItem(row, row.case_code)

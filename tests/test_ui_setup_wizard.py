@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWizard
 
-from shelterdesk.store import recovery
+from shelterdesk.store.keys import recovery
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.recovery_sheet import recovery_sheet_html, render_recovery_sheet
-from shelterdesk.ui.setup_wizard import SetupWizard
+from shelterdesk.ui.shell.recovery_sheet import recovery_sheet_html, render_recovery_sheet
+from shelterdesk.ui.shell.setup_wizard import SetupWizard
 from tests.cli_helpers import run_cli
 from tests.gui_helpers import WAIT_MS
 

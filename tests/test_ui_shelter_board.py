@@ -10,14 +10,15 @@ from PySide6.QtWidgets import QApplication
 
 from shelterdesk.domain.shelters import Bed, Room, Shelter, Stay
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import settings, shelters, stays
+from shelterdesk.store import settings
+from shelterdesk.store.records import shelters, stays
 from shelterdesk.store.vault import Session, Vault
-from shelterdesk.ui.bed_panel import BedHistoryModel
-from shelterdesk.ui.case_picker import CaseChoice, CaseChoiceModel
-from shelterdesk.ui.dates import to_qdate
-from shelterdesk.ui.qt_translator import LanguageSwitcher
-from shelterdesk.ui.shelter_board import ShelterBoardPage
-from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog
+from shelterdesk.ui.common.case_picker import CaseChoice, CaseChoiceModel
+from shelterdesk.ui.common.dates import to_qdate
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
+from shelterdesk.ui.shelter.bed_panel import BedHistoryModel
+from shelterdesk.ui.shelter.shelter_board import ShelterBoardPage
+from shelterdesk.ui.shelter.stay_dialogs import AdmitDialog, DischargeDialog
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 from tests.records_helpers import intake
@@ -223,7 +224,7 @@ def test_board_models(qtmodeltester) -> None:
 
 @pytest.mark.parametrize("area", [Area.SHELTER, Area.REFERRALS, Area.FOLLOW_UPS])
 def test_locking_starts_no_store_work(qtbot, board, area: Area) -> None:
-    from shelterdesk.ui.background import operations_in_flight
+    from shelterdesk.ui.common.background import operations_in_flight
 
     window, page = board
     choose_bed(qtbot, page, next(iter(page.tiles)))

@@ -13,8 +13,8 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
 from shelterdesk.i18n import set_language
 from shelterdesk.store import audit
-from shelterdesk.ui.statistics_page import StatisticsPage
-from shelterdesk.ui.work_area import WorkArea
+from shelterdesk.ui.shell.work_area import WorkArea
+from shelterdesk.ui.statistics.statistics_page import StatisticsPage
 from tests.gui_helpers import WAIT_MS
 from tests.records_helpers import add_role_users, login
 from tests.test_statistics_exports import _intakes

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import audit, organisations, recovery
+from shelterdesk.store import audit
+from shelterdesk.store.keys import recovery
+from shelterdesk.store.records import organisations
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.background import operations_in_flight
-from shelterdesk.ui.main_window import MainWindow
-from shelterdesk.ui.setup_wizard import SetupWizard
+from shelterdesk.ui.common.background import operations_in_flight
+from shelterdesk.ui.shell.main_window import MainWindow
+from shelterdesk.ui.shell.setup_wizard import SetupWizard
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 

@@ -12,13 +12,13 @@ from PySide6.QtCore import Qt
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.shelters import Bed, Room, Shelter
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store import case_list, shelters, stays
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store.records import case_list, shelters, stays
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.cases.legal_form import LegalConsultationForm
 from shelterdesk.ui.cases.medical_form import MedicalServiceForm
-from shelterdesk.ui.shelter_board import ShelterBoardPage
-from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog
+from shelterdesk.ui.shelter.shelter_board import ShelterBoardPage
+from shelterdesk.ui.shelter.stay_dialogs import AdmitDialog, DischargeDialog
 from tests.cases_helpers import WAIT_MS, cases_page, newest, search_and_open, type_text
 from tests.gui_helpers import make_window
 from tests.records_helpers import add_role_users

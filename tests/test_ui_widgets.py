@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from shelterdesk.domain.workspace import Area
 from shelterdesk.store import settings
 from shelterdesk.store.vault import Vault
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.clipboard_guard import ClipboardGuard
-from shelterdesk.ui.privacy import PrivateName, initials, masked_label
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.clipboard_guard import ClipboardGuard
+from shelterdesk.ui.common.privacy import PrivateName, initials, masked_label
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
 from tests.gui_helpers import WAIT_MS, make_window, unlock
 

@@ -15,9 +15,9 @@ from PySide6.QtGui import QTextDocument
 
 from shelterdesk import __version__
 from shelterdesk._build import copy_guide_screenshots
-from shelterdesk.ui import help_window
-from shelterdesk.ui.about_dialog import BUNDLED, AboutDialog
-from shelterdesk.ui.help_window import HelpWindow, chapters, guide_path, image_references
+from shelterdesk.ui.shell import help_window
+from shelterdesk.ui.shell.about_dialog import BUNDLED, AboutDialog
+from shelterdesk.ui.shell.help_window import HelpWindow, chapters, guide_path, image_references
 from tests.gui_helpers import make_window
 from tests.test_screenshots import SCREENS
 

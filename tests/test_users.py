@@ -7,13 +7,14 @@ import pytest
 from shelterdesk.domain.accounts import PassphraseTooShort
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.roles import Role
-from shelterdesk.store import audit, users
+from shelterdesk.store import audit
 from shelterdesk.store.errors import (
     UnknownUser,
     UserAlreadyExists,
     UserDisabled,
     WrongPassphrase,
 )
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
 
@@ -58,7 +59,7 @@ def test_disabled_user_cannot_log_in(vault: Vault, admin_session: Session) -> No
     with pytest.raises(UserDisabled):
         vault.unlock("leyla", WORKER_PASSPHRASE)
     # The wrapped key is gone from the file, not just hidden behind a flag.
-    from shelterdesk.store.keyslots import SlotFile
+    from shelterdesk.store.keys.keyslots import SlotFile
 
     slots = SlotFile.load(vault.slots_path)
     assert slots.find(slots.slot_id_for("leyla")).ciphertext == b""

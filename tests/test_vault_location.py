@@ -68,7 +68,7 @@ def test_the_command_line_refuses(tmp_path: Path) -> None:
 
 @pytest.mark.gui
 def test_the_window_refuses_in_a_dialog(qtbot, tmp_path: Path) -> None:
-    from shelterdesk.ui.location_refusal import location_refusal, refusal_box
+    from shelterdesk.ui.shell.location_refusal import location_refusal, refusal_box
 
     text = location_refusal(tmp_path / "OneDrive" / "ShelterDesk")
     assert "OneDrive" in text

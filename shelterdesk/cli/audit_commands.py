@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from shelterdesk.cli.common import print_json, say, unlock
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.cli.records_commands import parse_date_option
 from shelterdesk.i18n import _
 from shelterdesk.reports import audit_export

@@ -16,11 +16,11 @@ from shelterdesk.cli.common import (
     say,
     unlock,
 )
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.i18n import _, format_datetime, format_number, ngettext
-from shelterdesk.store.backup import create_backup
-from shelterdesk.store.backup_restore import restore_backup, verify_backup
-from shelterdesk.store.backup_schedule import (
+from shelterdesk.store.backups.create import create_backup
+from shelterdesk.store.backups.restore import restore_backup, verify_backup
+from shelterdesk.store.backups.schedule import (
     backup_status,
     list_backups,
     parse_time,

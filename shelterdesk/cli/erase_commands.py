@@ -7,10 +7,10 @@ import argparse
 from pathlib import Path
 
 from shelterdesk.cli.common import print_json, say, unlock
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.i18n import _
 from shelterdesk.reports import subject_access
-from shelterdesk.store import clients, erasure_request
+from shelterdesk.store.records import clients, erasure_request
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

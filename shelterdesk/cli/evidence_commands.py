@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from shelterdesk.cli.common import print_json, say, unlock
-from shelterdesk.cli.parser import common_options, flag
+from shelterdesk.cli.options import common_options, flag
 from shelterdesk.cli.referral_commands import output_path
 from shelterdesk.i18n import _, ngettext
 

@@ -5,31 +5,22 @@ from __future__ import annotations
 import argparse
 
 from shelterdesk import __version__
+from shelterdesk.cli.options import common_options
 from shelterdesk.i18n import _
 
 
-def common_options(json_output: bool = True) -> argparse.ArgumentParser:
-    """Options every sub-command accepts; SUPPRESS lets them stand before or after it."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
-                        help=_("vault directory (default: the user's data directory)"))
-    parent.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS,
-                        help=_("the user who acts (passphrase from SHELTERDESK_PASSPHRASE "
-                               "or a prompt)"))
-    parent.add_argument("--lang", choices=("az", "ru", "en"), default=argparse.SUPPRESS,
-                        help=_("language of messages"))
-    if json_output:
-        parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                            help=_("machine-readable output"))
-    return parent
-
-
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here, not at the top: `shelterdesk --version` should not load every command.
     from shelterdesk.cli import (
         backup_commands,
+        erase_commands,
+        evidence_commands,
         records_commands,
         referral_commands,
+        relay_commands,
+        retention_commands,
         stats_commands,
+        sync_commands,
         vault_commands,
         window,
     )
@@ -49,22 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "--self-test, xcb also checks the X11 plugin's libraries"))
     parser.set_defaults(handler=window.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    vault_commands.register(commands, common)
-    records_commands.register(commands, common)
-    referral_commands.register(commands, common)
-    stats_commands.register(commands, common)
-    backup_commands.register(commands, common)
-    from shelterdesk.cli import sync_commands
-    sync_commands.register(commands, common)
-    from shelterdesk.cli import relay_commands
-    relay_commands.register(commands, common)
-    from shelterdesk.cli import erase_commands, retention_commands
-    erase_commands.register(commands, common)
-    retention_commands.register(commands, common)
-    from shelterdesk.cli import evidence_commands
-    evidence_commands.register(commands, common)
+    for module in (vault_commands, records_commands, referral_commands, stats_commands,
+                   backup_commands, sync_commands, relay_commands, erase_commands,
+                   retention_commands, evidence_commands):
+        module.register(commands, common)
     return parser
 
-
-def flag(args: argparse.Namespace, name: str) -> bool:
-    return bool(getattr(args, name, False))

@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from shelterdesk.cli.common import CliError, print_json, say, unlock
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.domain import codes_services, disclosure
 from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.validation import printable
 from shelterdesk.i18n import N_, _, active_language, format_date, ngettext
-from shelterdesk.store import case_list, clients, consents, demo, importer, organisations
+from shelterdesk.store.records import case_list, clients, consents, demo, importer, organisations
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

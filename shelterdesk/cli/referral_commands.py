@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from shelterdesk.cli.common import CliError, print_json, say, unlock
-from shelterdesk.cli.parser import common_options, flag
+from shelterdesk.cli.options import common_options, flag
 from shelterdesk.domain import codes_services, disclosure
 from shelterdesk.i18n import N_, _
-from shelterdesk.store.keyslots import atomic_write
+from shelterdesk.store.keys.keyslots import atomic_write
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -97,7 +97,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
 def cmd_reprint(args: argparse.Namespace) -> int:
     output = output_path(args.output)
     from shelterdesk.reports.referral_reprint import render_recorded_referral, save_document
-    from shelterdesk.store.referrals import get_referral, resolve_referral_id
+    from shelterdesk.store.records.referrals import get_referral, resolve_referral_id
 
     with unlock(args) as session:
         referral_id = resolve_referral_id(session, args.referral)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from shelterdesk.cli.common import print_json, say, unlock
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.i18n import _
-from shelterdesk.store import retention
+from shelterdesk.store.records import retention
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -23,8 +23,10 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import SUPPORTED_LANGUAGES, _, format_date, translations
 from shelterdesk.i18n.territories import country_name
 from shelterdesk.reports.referral_print import refer_and_render
-from shelterdesk.store import audit, clients, organisations, users
-from shelterdesk.store.case_list import CaseFilter, list_cases
+from shelterdesk.store import audit
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import clients, organisations
+from shelterdesk.store.records.case_list import CaseFilter, list_cases
 from shelterdesk.store.vault import Session, Vault
 
 _PASSPHRASE = "self-test passphrase"
@@ -103,7 +105,7 @@ def _check_xcb() -> str:
     Whether it passes or not, a missing display or library must not let Qt abort the
     remaining step: the Qt step then paints off screen.
     """
-    from shelterdesk.ui.platform_libraries import missing_libraries, xcb_plugin
+    from shelterdesk.ui.common.platform_libraries import missing_libraries, xcb_plugin
 
     plugin = xcb_plugin()
     if plugin is None:
@@ -219,7 +221,7 @@ def _check_audit(vault_dir: Path) -> str:
 
 
 def _check_qt(vault_dir: Path) -> str:
-    from shelterdesk.ui.self_check import check_qt
+    from shelterdesk.ui.shell.self_check import check_qt
 
     report = check_qt(vault_dir)
     return (f"Qt {report.qt_version}, {report.platform}, {report.width}×{report.height},"

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 
 from shelterdesk.cli.common import print_json, say, unlock
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.cli.records_commands import parse_date_option
 from shelterdesk.i18n import _, active_language, ngettext, translator_for
 from shelterdesk.reports.statistics.exports import FORMATS, export
-from shelterdesk.store import aggregates
-from shelterdesk.store.aggregates import Period, Scope
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Period, Scope
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

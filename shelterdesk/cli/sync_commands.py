@@ -16,12 +16,14 @@ from shelterdesk.cli.common import (
     say,
     unlock,
 )
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.i18n import N_, _, ngettext
-from shelterdesk.store import conflict_settle, sync_conflicts
+from shelterdesk.store.replication import conflict_settle
+from shelterdesk.store.replication import conflicts as sync_conflicts
 from shelterdesk.sync import engine, service, setup
 from shelterdesk.sync.folder import check_vault_location
-from shelterdesk.sync.transport import Transport, open_transport
+from shelterdesk.sync.transport import Transport
+from shelterdesk.sync.transports import open_transport
 
 WARNINGS = {
     "changes_from_the_future_held": N_(

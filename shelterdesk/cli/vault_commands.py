@@ -16,10 +16,11 @@ from shelterdesk.cli.common import (
     say,
     unlock,
 )
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 from shelterdesk.domain.roles import Role, parse_roles, role_label
 from shelterdesk.i18n import N_, _, ngettext
-from shelterdesk.store import audit, users
+from shelterdesk.store import audit
+from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Vault
 
 RECOVERY_ENV = "SHELTERDESK_RECOVERY_KEY"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from shelterdesk.cli.common import data_dir
-from shelterdesk.cli.parser import flag
+from shelterdesk.cli.options import flag
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,6 +17,6 @@ def run(args: argparse.Namespace) -> int:
         import os
 
         os.environ["QT_QPA_PLATFORM"] = args.platform
-    from shelterdesk.ui.app import run_app
+    from shelterdesk.ui.shell.app import run_app
 
     return run_app(data_dir(args, check=False), demo=flag(args, "demo"))

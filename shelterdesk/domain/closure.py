@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.validation import Checker, Problem
 from shelterdesk.domain.vocabulary import Term, Vocabulary
 from shelterdesk.i18n import N_
@@ -54,3 +55,7 @@ def reopen_problems(reason: str) -> list[Problem]:
     check.required("reason", reason.strip())
     check.max_length("reason", reason, MAX_NOTE)
     return check.problems
+
+
+class CaseClosed(UserFacingError):
+    message = N_("This case is closed: reopen it (with a reason) before changing it.")

@@ -32,8 +32,9 @@ from shelterdesk.i18n import N_, format_date, format_datetime, normalize_languag
 from shelterdesk.reports import layout
 from shelterdesk.reports.labels import Labels, term
 from shelterdesk.reports.referral_print import UnsupportedLanguage, _case_id
-from shelterdesk.store import access, clients, evidence, settings, staff
-from shelterdesk.store.keyslots import atomic_write
+from shelterdesk.store import access, settings
+from shelterdesk.store.keys.keyslots import atomic_write
+from shelterdesk.store.records import clients, evidence, staff
 from shelterdesk.store.vault import Session
 
 TITLE = N_("Evidence handed to an investigator")

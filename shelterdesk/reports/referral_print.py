@@ -21,16 +21,9 @@ from shelterdesk.i18n import N_, normalize_language, translator_for
 from shelterdesk.reports.anonymized_sheet import render_anonymized_sheet
 from shelterdesk.reports.labels import Labels
 from shelterdesk.reports.referral_form import ReferralFormData, render_referral_form
-from shelterdesk.store import (
-    access,
-    care,
-    clients,
-    consents,
-    organisations,
-    population,
-    referrals,
-    settings,
-)
+from shelterdesk.store import access, settings
+from shelterdesk.store.records import care, clients, consents, organisations, referrals
+from shelterdesk.store.statistics import population
 from shelterdesk.store.vault import Session
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

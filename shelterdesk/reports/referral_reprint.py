@@ -29,16 +29,10 @@ from shelterdesk.reports.referral_print import (
     _form_data,
     medical_to_share,
 )
-from shelterdesk.store import (
-    access,
-    clients,
-    consents,
-    organisations,
-    population,
-    referrals,
-    settings,
-)
-from shelterdesk.store.keyslots import atomic_write
+from shelterdesk.store import access, settings
+from shelterdesk.store.keys.keyslots import atomic_write
+from shelterdesk.store.records import clients, consents, organisations, referrals
+from shelterdesk.store.statistics import population
 from shelterdesk.store.vault import Session
 
 

@@ -17,7 +17,7 @@ from shelterdesk.domain import codes_case, codes_services, shelters
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_, Translator, translator_for
 from shelterdesk.reports.fonts import BOLD, REGULAR, register_fonts
-from shelterdesk.store import subject_access
+from shelterdesk.store.records import subject_access
 from shelterdesk.store.vault import Session
 
 TITLES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shelterdesk.domain.closure import CLOSED_STATUSES, CaseClosed
 from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.permissions import Action, Kind, allowed
 from shelterdesk.i18n import N_
@@ -39,10 +40,10 @@ def require(session: Session, kind: Kind, action: Action, object_id: str = "") -
     if can(session, kind, action):
         if object_id and action in (Action.CREATE, Action.EDIT) \
                 and (kind, action) != (Kind.FOLLOW_UP, Action.EDIT):
-            from shelterdesk.store.case_closure import CaseClosed, is_closed
-
             with session.lock:
-                closed = is_closed(session.connection, object_id)
+                row = session.connection.execute(
+                    "SELECT status FROM cases WHERE id = ?", (object_id,)).fetchone()
+                closed = row is not None and row[0] in CLOSED_STATUSES
             if closed:
                 raise CaseClosed()
         return

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from shelterdesk.store import capture
 from shelterdesk.store.connection import Connection, DatabaseError
 from shelterdesk.store.errors import StorageFailed, VaultTooNew
+from shelterdesk.store.replication import capture
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

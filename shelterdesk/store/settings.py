@@ -51,7 +51,7 @@ SPECS: dict[str, SettingSpec] = {
     "backup_keep_daily": SettingSpec(7, False, minimum=1, maximum=365),
     "backup_keep_monthly": SettingSpec(12, False, minimum=0, maximum=120),
     "backup_warn_days": SettingSpec(7, False, minimum=1, maximum=365),
-    # retention (store/retention.py); 0 keeps for ever
+    # retention (store/records/retention.py); 0 keeps for ever
     "retention_closed_case_years": SettingSpec(0, False, minimum=0, maximum=50),
     "retention_evidence_years": SettingSpec(0, False, minimum=0, maximum=50),
     "retention_draft_days": SettingSpec(0, False, minimum=0, maximum=3650),

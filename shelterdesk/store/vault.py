@@ -22,7 +22,7 @@ from shelterdesk.domain.errors import PermissionDenied, UserFacingError, Validat
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.validation import text_problems
 from shelterdesk.i18n import N_
-from shelterdesk.store import audit, emergency, member_slots, recovery
+from shelterdesk.store import audit
 from shelterdesk.store.connection import (
     Connection,
     DatabaseError,
@@ -46,7 +46,8 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
+from shelterdesk.store.keys import emergency, member_slots, recovery
+from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
 DATABASE_NAME = "vault.db"

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shelterdesk.store import changes
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.replication import changes, registry
 from shelterdesk.store.rows import now
 from shelterdesk.sync import records
 from shelterdesk.sync.errors import EnvelopeRejected, RollbackDetected

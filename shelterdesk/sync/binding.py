@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.replication import registry
 from shelterdesk.sync.devices import require_identity
 from shelterdesk.sync.transport import Transport
 

@@ -16,7 +16,7 @@ import struct
 import zlib
 from typing import Any
 
-from shelterdesk.store.changes import INSERT, Change
+from shelterdesk.store.replication.changes import INSERT, Change
 from shelterdesk.sync.errors import EnvelopeMalformed
 
 MAGIC = b"SDP1"

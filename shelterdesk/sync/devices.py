@@ -15,9 +15,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from shelterdesk.store import changes, merge_rules
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.replication import changes, merge_rules, registry
 from shelterdesk.store.rows import now
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (

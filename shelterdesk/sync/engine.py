@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-from shelterdesk.store import changes, erasure, replica, sync_conflicts
-from shelterdesk.store import sync_registry as registry
-from shelterdesk.store.capture import shapes as table_shapes
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.records import erasure
+from shelterdesk.store.replication import changes, registry, replica
+from shelterdesk.store.replication import conflicts as sync_conflicts
+from shelterdesk.store.replication.capture import shapes as table_shapes
 from shelterdesk.sync import acks, devices, envelope, hlc, outbox
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (

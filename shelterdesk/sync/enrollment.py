@@ -21,9 +21,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shelterdesk.domain import case_codes
-from shelterdesk.store import changes
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.replication import changes, registry
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
     InvalidEnrollmentCode,

@@ -20,7 +20,7 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
-from shelterdesk.store.changes import Change
+from shelterdesk.store.replication.changes import Change
 from shelterdesk.sync import codec, crypto
 from shelterdesk.sync.errors import (
     EnvelopeMalformed,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shelterdesk.store import changes
-from shelterdesk.store import sync_registry as registry
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.replication import changes, registry
 from shelterdesk.sync import crypto, envelope
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import audit, vault_join
-from shelterdesk.store import sync_registry as registry
+from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.replication import join as vault_join
+from shelterdesk.store.replication import registry
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.sync import devices, engine, enrollment, records
 from shelterdesk.sync.binding import place_for

@@ -16,14 +16,15 @@ from pathlib import Path
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import settings, sync_counts
-from shelterdesk.store import sync_registry as registry
+from shelterdesk.store import settings
+from shelterdesk.store.replication import registry, sync_counts
 from shelterdesk.store.vault import Session
 from shelterdesk.sync import explain, service
 from shelterdesk.sync.errors import FolderUnusable, RollbackDetected, SyncError
 from shelterdesk.sync.folder import check_vault_location
 from shelterdesk.sync.relay_client import RelayRefused
-from shelterdesk.sync.transport import Transport, open_transport
+from shelterdesk.sync.transport import Transport
+from shelterdesk.sync.transports import open_transport
 
 
 class SyncNotSetUp(SyncError):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 # Kinds of record a transport keeps next to the envelopes.
@@ -90,17 +89,3 @@ class Transport(Protocol):
     def admit(self, invite_id: str) -> None:
         """Join the organisation at the transport with an invitation (a new device, bound
         with :meth:`as_device`). Nothing to do where there is no access control."""
-
-
-def open_transport(*, folder: str | Path | None = None, relay: str | None = None,
-                   org_id: str | None = None, allow_http: bool = False) -> Transport:
-    """The transport a command line or settings page names."""
-    if relay:
-        from shelterdesk.sync.relay_client import RelayTransport
-
-        return RelayTransport(relay, org_id, allow_http=allow_http)
-    from shelterdesk.sync.folder import FolderTransport
-
-    if folder is None:
-        raise ValueError("a folder or a relay is needed")
-    return FolderTransport(Path(folder), org_id)

@@ -18,7 +18,7 @@ from shelterdesk.domain import codes_case
 from shelterdesk.domain.age_bands import CTDC_BANDS, CTDC_COARSE, band_of, is_minor
 from shelterdesk.domain.world_regions import continent, subregion
 from shelterdesk.reports.csv_cells import write_rows
-from shelterdesk.store.aggregates import Profile
+from shelterdesk.store.statistics.aggregates import Profile
 
 DEFAULT_K = 11  # as CTDC publishes
 WITHHOLD_SHARE = 0.05  # withhold at most this share of cases once generalising stops paying

@@ -12,9 +12,10 @@ from shelterdesk.reports.csv_cells import EXCEL, STANDARD
 from shelterdesk.reports.statistics import ctdc, publication, report
 from shelterdesk.reports.statistics.csv_export import render_csv
 from shelterdesk.reports.statistics.tables import Gettext
-from shelterdesk.store import access, aggregates
-from shelterdesk.store.aggregates import Period, Scope
-from shelterdesk.store.keyslots import atomic_write
+from shelterdesk.store import access
+from shelterdesk.store.keys.keyslots import atomic_write
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Period, Scope
 from shelterdesk.store.vault import Session
 
 FORMATS = ("pdf", "csv", "ctdc")

@@ -11,8 +11,9 @@ from datetime import date
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_
-from shelterdesk.store import aggregates, settings
-from shelterdesk.store.aggregates import Period, Scope
+from shelterdesk.store import settings
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Period, Scope
 from shelterdesk.store.vault import Session
 
 

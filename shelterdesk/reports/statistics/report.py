@@ -23,8 +23,9 @@ from shelterdesk.reports.statistics.tables import (
     protect_series,
     protect_table,
 )
-from shelterdesk.store import access, aggregates, settings
-from shelterdesk.store.aggregates import Aggregates, Period, Scope
+from shelterdesk.store import access, settings
+from shelterdesk.store.statistics import aggregates
+from shelterdesk.store.statistics.aggregates import Aggregates, Period, Scope
 from shelterdesk.store.vault import Session
 
 CASE_TABLES = [

@@ -21,7 +21,7 @@ from shelterdesk.domain.world_regions import WORLD, subregion
 from shelterdesk.i18n import N_
 from shelterdesk.i18n.territories import country_name
 from shelterdesk.reports.statistics.disclosure import Grid, Mark, Unprotectable, one_way, two_way
-from shelterdesk.store.aggregates import MonthCounts
+from shelterdesk.store.statistics.aggregates import MonthCounts
 
 
 class Gettext(Protocol):

@@ -13,7 +13,7 @@ import sys
 import uvicorn
 
 from shelterdesk.sync.relay.app import build_app
-from shelterdesk.sync.relay.storage import open_store
+from shelterdesk.sync.relay.stores import open_store
 
 
 def parse_listen(value: str) -> tuple[str, int]:

@@ -317,16 +317,3 @@ class RelayStore:
         """The relay's tables (for tests and backups)."""
         yield from ("relay_migrations", "relay_orgs", "relay_devices", "relay_nonces",
                     "relay_envelopes", "relay_records", "relay_invitations")
-
-
-def open_store(url: str) -> RelayStore:
-    """``sqlite:///path/to/file`` or ``postgresql://…``."""
-    if url.startswith("sqlite:///"):
-        from shelterdesk.sync.relay.sqlite_store import SqliteStore
-
-        return SqliteStore(url[len("sqlite:///"):] or ":memory:")
-    if url.startswith(("postgresql://", "postgres://")):
-        from shelterdesk.sync.relay.postgres_store import PostgresStore
-
-        return PostgresStore(url)
-    raise ValueError("store")

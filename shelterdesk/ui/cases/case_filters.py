@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.codes_case import CASE_STATUS, EXPLOITATION_TYPES, RECRUITMENT_CHANNELS
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _
-from shelterdesk.store.case_list import CaseFilter
+from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.staff_picker import StaffPicker
-from shelterdesk.ui.flow_layout import FlowLayout
+from shelterdesk.ui.common.flow_layout import FlowLayout
 
 ANY = N_("Any")
 

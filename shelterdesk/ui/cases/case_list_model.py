@@ -30,13 +30,13 @@ from shelterdesk.domain.codes_case import (
     RISK_LEVELS,
 )
 from shelterdesk.i18n import N_, _, format_date, format_list
-from shelterdesk.store import case_list
-from shelterdesk.store.case_list import CaseFilter
-from shelterdesk.store.clients import CaseRow
+from shelterdesk.store.records import case_list
+from shelterdesk.store.records.case_list import CaseFilter
+from shelterdesk.store.records.clients import CaseRow
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.privacy import REVEAL_MS, initials
-from shelterdesk.ui.resources import icon
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.privacy import REVEAL_MS, initials
+from shelterdesk.ui.common.resources import icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100

@@ -22,14 +22,14 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _, format_number, ngettext
 from shelterdesk.store import settings
 from shelterdesk.store.access import can
-from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.case_filters import CaseFilterBar
 from shelterdesk.ui.cases.case_list_model import CASE_ID_ROLE, CaseListModel
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.drafts_panel import DraftsPanel
-from shelterdesk.ui.keyboard import keyboard_table
-from shelterdesk.ui.resources import icon
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import run_in_background
+from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.resources import icon
 
 SEARCH_DEBOUNCE_MS = 250
 

@@ -7,9 +7,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from shelterdesk.i18n import _, ngettext
-from shelterdesk.store.drafts import Draft
+from shelterdesk.store.records.drafts import Draft
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.case_list_page import CaseListPage
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.context import CaseContext
@@ -17,6 +16,7 @@ from shelterdesk.ui.cases.import_dialog import ImportClientsDialog
 from shelterdesk.ui.cases.intake_dialog import IntakeDialog
 from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.style import CASES_QSS
+from shelterdesk.ui.common.background import BusyIndicator
 
 # Which tab of a client file holds the form a draft belongs to.
 DRAFT_TABS = {"legal": "legal", "medical": "medical", "service": "services",

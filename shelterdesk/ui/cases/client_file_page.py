@@ -26,10 +26,9 @@ from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
 from shelterdesk.reports import subject_access
-from shelterdesk.store import client_file, erasure_request, organisations, settings, staff
+from shelterdesk.store import settings
 from shelterdesk.store.access import can
-from shelterdesk.ui.background import run_in_background
-from shelterdesk.ui.case_picker import CaseChoice
+from shelterdesk.store.records import client_file, erasure_request, organisations, staff
 from shelterdesk.ui.cases.closure_dialogs import CloseCaseDialog, ReopenCaseDialog
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.erase_dialog import EraseClientDialog
@@ -40,9 +39,11 @@ from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.referrals_tab import ReferralsTab
 from shelterdesk.ui.cases.stays_tab import StaysTab
 from shelterdesk.ui.cases.tab_specs import ORDER, SPECS
-from shelterdesk.ui.keyboard import follow_reading_order
-from shelterdesk.ui.privacy import PrivateName, initials
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import run_in_background
+from shelterdesk.ui.common.case_picker import CaseChoice
+from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import follow_reading_order
+from shelterdesk.ui.common.privacy import PrivateName, initials
 
 TAB_ORDER = ("overview", "intake", *ORDER[:6], "evidence", *ORDER[6:])
 FIXED_TITLES = {"overview": N_("Overview"), "intake": N_("Intake"), "evidence": N_("Evidence")}

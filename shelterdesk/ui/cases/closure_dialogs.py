@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.closure import CLOSURE_REASONS, Closure, reopen_problems
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import _, format_date
-from shelterdesk.store import case_closure
+from shelterdesk.store.records import case_closure
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.dates import date_edit, from_qdate
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.dates import date_edit, from_qdate
+from shelterdesk.ui.common.error_text import describe_error
 
 
 def _message_label() -> QLabel:

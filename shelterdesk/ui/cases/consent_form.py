@@ -10,7 +10,7 @@ from shelterdesk.domain.codes_services import CONSENT_METHODS, CONSENT_PURPOSES,
 from shelterdesk.domain.disclosure import default_scope
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import consents
+from shelterdesk.store.records import consents
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, DateField

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import SignalInstance
 
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator
-from shelterdesk.ui.privacy import REVEAL_MS
+from shelterdesk.ui.common.background import BusyIndicator
+from shelterdesk.ui.common.privacy import REVEAL_MS
 
 DRAFT_INTERVAL_MS = 4_000
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QWidget
 
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import perpetrators, record_corrections
-from shelterdesk.store.corrections import MAX_REASON
+from shelterdesk.store.records import perpetrators, record_corrections
+from shelterdesk.store.records.corrections import MAX_REASON
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.evidence_form import EvidenceForm

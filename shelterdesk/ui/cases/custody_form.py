@@ -11,7 +11,7 @@ from shelterdesk.domain.codes_services import CUSTODY_EVENTS
 from shelterdesk.domain.evidence import custody_problems
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import evidence
+from shelterdesk.store.records import evidence
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, LongTextField, TextField

@@ -12,10 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from shelterdesk.store import drafts
-from shelterdesk.store.drafts import Draft
-from shelterdesk.ui.background import run_in_background
+from shelterdesk.store.records import drafts
+from shelterdesk.store.records.drafts import Draft
 from shelterdesk.ui.cases.context import CaseContext
+from shelterdesk.ui.common.background import run_in_background
 
 
 class DraftKeeper(QObject):

@@ -6,11 +6,11 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from shelterdesk.i18n import N_, _, format_datetime
-from shelterdesk.store import drafts
-from shelterdesk.store.drafts import Draft
+from shelterdesk.store.records import drafts
+from shelterdesk.store.records.drafts import Draft
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.cases.record_form import DraftBanner
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 
 FORM_NAMES = {
     "intake": N_("new intake"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,13 +18,10 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.codes_case import CASE_STATUS
 from shelterdesk.i18n import N_, _, format_list
-from shelterdesk.store import duplicates
-from shelterdesk.store.duplicates import PossibleDuplicate
-from shelterdesk.ui.background import run_in_background
-from shelterdesk.ui.unlock_page import describe_error
-
-if TYPE_CHECKING:
-    from shelterdesk.ui.cases.intake_dialog import IntakeDialog
+from shelterdesk.store.records import duplicates
+from shelterdesk.store.records.duplicates import PossibleDuplicate
+from shelterdesk.ui.common.background import run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 REASONS = {"name": N_("same name and date of birth"), "phone": N_("same phone number"),
            "document": N_("same identity document")}
@@ -104,8 +101,11 @@ class DuplicateDialog(QDialog):
         self.accept()
 
 
-def check_then_save(form: IntakeDialog) -> None:
-    """Look for the same person; save at once when none, else let the worker decide."""
+def check_then_save(form: Any) -> None:
+    """Look for the same person; save at once when none, else let the worker decide.
+
+    ``form`` is the intake form (``IntakeDialog``), which imports this module.
+    """
     session, client = form.session, form.build_client()
     form.busy.begin()
     form.save_button.setEnabled(False)

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.i18n import _, format_list, ngettext
-from shelterdesk.store import erasure_request
-from shelterdesk.store.erasure import ErasureReport
-from shelterdesk.store.erasure_request import ErasurePlan
+from shelterdesk.store.records import erasure_request
+from shelterdesk.store.records.erasure import ErasureReport
+from shelterdesk.store.records.erasure_request import ErasurePlan
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 
 class EraseClientDialog(QDialog):

@@ -24,12 +24,12 @@ from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _, active_language, format_date
-from shelterdesk.store import evidence
 from shelterdesk.store.access import can
-from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.store.records import evidence
 from shelterdesk.ui.cases.consent_form import ConsentForm
 from shelterdesk.ui.cases.context import CaseContext
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 LANGUAGES = (("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English"))
 

@@ -25,12 +25,12 @@ from shelterdesk.domain.codes_services import EVIDENCE_KINDS
 from shelterdesk.domain.evidence import MAX_EVIDENCE_BYTES, EvidenceItem, sha256_hex
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_, _, format_number
-from shelterdesk.store import evidence
+from shelterdesk.store.records import evidence
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, LongTextField, TextField
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.background import run_in_background
 
 
 @dataclass(frozen=True)

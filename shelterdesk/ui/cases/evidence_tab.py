@@ -11,15 +11,15 @@ from shelterdesk.domain import codes_services as codes
 from shelterdesk.domain.evidence import CustodyEvent, EvidenceItem
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_, _, format_number
-from shelterdesk.store import evidence, staff
 from shelterdesk.store.access import can
-from shelterdesk.ui.background import run_in_background
+from shelterdesk.store.records import evidence, staff
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.correction_forms import EvidenceCorrectionForm
 from shelterdesk.ui.cases.custody_form import CustodyEventForm
 from shelterdesk.ui.cases.evidence_form import EvidenceForm
 from shelterdesk.ui.cases.records_tab import Column, RecordsTab, TabSpec
 from shelterdesk.ui.cases.tab_specs import lines, moment
+from shelterdesk.ui.common.background import run_in_background
 
 
 def _size(item: EvidenceItem) -> str:

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain import codes_services as codes
 from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.i18n import _, format_number
-from shelterdesk.store import evidence
+from shelterdesk.store.records import evidence
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 TEXT_SUFFIXES = {".txt", ".csv", ".json", ".html", ".htm", ".xml", ".md", ".log", ".eml"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}

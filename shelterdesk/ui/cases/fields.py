@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _
-from shelterdesk.ui.dates import DateInput, locale_date_format  # noqa: F401 - re-exported
+from shelterdesk.ui.common.dates import DateInput, locale_date_format  # noqa: F401 - re-exported
 
 NOT_RECORDED = N_("Not recorded")
 CHOOSE = N_("Choose…")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 from shelterdesk.domain.codes_services import FOLLOW_UP_KINDS
 from shelterdesk.domain.tasks import FollowUp
 from shelterdesk.i18n import _
-from shelterdesk.store import tasks
+from shelterdesk.store.records import tasks
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, DateField, LongTextField

@@ -23,11 +23,11 @@ from shelterdesk.domain import codes_case, codes_services
 from shelterdesk.domain.validation import field_label
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _, format_date, format_datetime, format_list
-from shelterdesk.store import corrections
-from shelterdesk.store.corrections import Version
+from shelterdesk.store.records import corrections
+from shelterdesk.store.records.corrections import Version
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 # Bookkeeping columns a person does not need to compare versions.
 _HIDDEN = frozenset({"id", "case_id", "created_at", "updated_at", "advisor_id", "staff_id",

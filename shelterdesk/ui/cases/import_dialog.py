@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.codes_case import SEX
 from shelterdesk.i18n import N_, _, format_date, format_number, ngettext
-from shelterdesk.store import importer
-from shelterdesk.store.importer import ImportPreview, PreviewRow
+from shelterdesk.store.records import importer
+from shelterdesk.store.records.importer import ImportPreview, PreviewRow
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.error_text import describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PROBLEM_COLOUR = QColor("#a12a2a")

@@ -24,14 +24,14 @@ from shelterdesk.domain.disclosure import default_scope
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import _
-from shelterdesk.store import clients
+from shelterdesk.store.records import clients
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.duplicate_dialog import check_then_save
 from shelterdesk.ui.cases.intake_steps import build_pages
 from shelterdesk.ui.cases.record_form import RecordForm
-from shelterdesk.ui.keyboard import follow_reading_order
-from shelterdesk.ui.screen_fit import fit_to_screen
+from shelterdesk.ui.common.keyboard import follow_reading_order
+from shelterdesk.ui.common.screen_fit import fit_to_screen
 
 PROBLEM_COLOUR = QColor("#a12a2a")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -14,6 +14,7 @@ from shelterdesk.domain import codes_case as codes
 from shelterdesk.domain.clients import MAX_AGE
 from shelterdesk.domain.codes_services import CONSENT_METHODS, CONSENT_PURPOSES
 from shelterdesk.i18n import N_
+from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.fields import (
     AnswerField,
     CodeChecklist,
@@ -31,8 +32,16 @@ from shelterdesk.ui.cases.territory_fields import (
     language_checklist,
 )
 
-if TYPE_CHECKING:
-    from shelterdesk.ui.cases.intake_dialog import IntakeDialog
+
+class IntakeDialog(Protocol):
+    """What a step needs of the intake form that builds it (the form imports this module,
+    so the steps name the form's shape rather than import it)."""
+
+    session: Session
+    editing: bool
+    fields: dict[str, Any]
+
+    def add_field(self, form: QFormLayout, name: str, widget: Any, label: str = "") -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 from shelterdesk.domain.care import LegalConsultation
 from shelterdesk.domain.codes_services import LEGAL_TOPICS
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import care
+from shelterdesk.store.records import care
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import (

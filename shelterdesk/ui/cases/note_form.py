@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 
 from shelterdesk.domain.tasks import Note
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import tasks
+from shelterdesk.store.records import tasks
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import LongTextField

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.i18n import _
-from shelterdesk.store import organisations
+from shelterdesk.store.records import organisations
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.fields import NOT_RECORDED
+from shelterdesk.ui.common.background import run_in_background
 
 
 class OrganisationPicker(QComboBox):

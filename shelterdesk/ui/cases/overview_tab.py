@@ -15,7 +15,7 @@ from shelterdesk.domain.permissions import Kind
 from shelterdesk.domain.validation import field_label
 from shelterdesk.i18n import _, format_date, format_datetime, format_list
 from shelterdesk.i18n.territories import country_name, language_name
-from shelterdesk.store.client_file import ClientFile
+from shelterdesk.store.records.client_file import ClientFile
 from shelterdesk.ui.cases.tab_specs import lines, paragraphs
 
 

@@ -22,13 +22,13 @@ from shelterdesk.domain.codes_case import PLATFORMS, SEX, TRAFFICKER_RELATIONSHI
 from shelterdesk.domain.codes_services import EVIDENCE_KINDS, PERPETRATOR_ROLES
 from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
 from shelterdesk.i18n import N_, _
-from shelterdesk.store import evidence, perpetrators
+from shelterdesk.store.records import evidence, perpetrators
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, LongTextField, TextField
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.cases.territory_fields import CountryPicker
+from shelterdesk.ui.common.background import run_in_background
 
 
 class AccountsField(QWidget):

@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.errors import ValidationFailed
 from shelterdesk.domain.validation import Problem, field_label
 from shelterdesk.i18n import _, format_datetime, format_list
-from shelterdesk.store import drafts
-from shelterdesk.store.drafts import Draft
+from shelterdesk.store.records import drafts
+from shelterdesk.store.records.drafts import Draft
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.accessible_names import name_field, set_buddy
-from shelterdesk.ui.background import BusyIndicator
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.draft_keeper import DraftKeeper
-from shelterdesk.ui.keyboard import follow_reading_order
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.accessible_names import name_field, set_buddy
+from shelterdesk.ui.common.background import BusyIndicator
+from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import follow_reading_order
 
 
 class DraftBanner(QFrame):

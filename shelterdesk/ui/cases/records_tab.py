@@ -29,16 +29,16 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import _, format_datetime, ngettext
-from shelterdesk.store import corrections
 from shelterdesk.store.access import can
-from shelterdesk.store.corrections import CorrectionMark
+from shelterdesk.store.records import corrections
+from shelterdesk.store.records.corrections import CorrectionMark
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import run_in_background
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.cases.record_form import RecordForm
-from shelterdesk.ui.keyboard import keyboard_table, row_action
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import run_in_background
+from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

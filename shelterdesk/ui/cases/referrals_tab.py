@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_, _
 from shelterdesk.store.access import can
-from shelterdesk.ui.case_picker import CaseChoice
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.tab_specs import REFERRALS
+from shelterdesk.ui.common.case_picker import CaseChoice
 
 SPEC = replace(REFERRALS, intro=N_(
     "Referrals of this case to other organisations. Make a new one here; move a referral "
@@ -40,7 +40,7 @@ class ReferralsTab(RecordsTab):
 
     def open_new_referral(self) -> QDialog:
         # Opened on demand: the dialog brings the document printer (reportlab) with it.
-        from shelterdesk.ui.new_referral_dialog import NewReferralDialog
+        from shelterdesk.ui.referrals.new_referral_dialog import NewReferralDialog
 
         dialog = NewReferralDialog(self.context, self, case=self.case)
         dialog.created.connect(lambda _referral: self._on_saved(_referral))

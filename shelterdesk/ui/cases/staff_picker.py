@@ -8,10 +8,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from shelterdesk.i18n import _
-from shelterdesk.store import staff
-from shelterdesk.store.staff import StaffMember
+from shelterdesk.store.records import staff
+from shelterdesk.store.records.staff import StaffMember
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import run_in_background
+from shelterdesk.ui.common.background import run_in_background
 
 
 class StaffPicker(QComboBox):

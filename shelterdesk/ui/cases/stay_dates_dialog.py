@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.shelters import Stay
 from shelterdesk.i18n import _
-from shelterdesk.store import record_corrections
+from shelterdesk.store.records import record_corrections
 from shelterdesk.store.vault import Session
-from shelterdesk.ui.background import BusyIndicator, run_in_background
-from shelterdesk.ui.dates import date_edit, from_qdate, to_qdate
-from shelterdesk.ui.unlock_page import describe_error
+from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.dates import date_edit, from_qdate, to_qdate
+from shelterdesk.ui.common.error_text import describe_error
 
 
 class StayDatesDialog(QDialog):

@@ -9,13 +9,13 @@ from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _
 from shelterdesk.store.access import can
-from shelterdesk.store.case_stays import StayRow
-from shelterdesk.ui.case_picker import CaseChoice
+from shelterdesk.store.records.case_stays import StayRow
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.records_tab import RecordsTab
 from shelterdesk.ui.cases.stay_dates_dialog import StayDatesDialog
 from shelterdesk.ui.cases.tab_specs import STAYS
-from shelterdesk.ui.stay_dialogs import AdmitDialog, DischargeDialog
+from shelterdesk.ui.common.case_picker import CaseChoice
+from shelterdesk.ui.shelter.stay_dialogs import AdmitDialog, DischargeDialog
 
 
 class StaysTab(RecordsTab):

@@ -14,7 +14,7 @@ from shelterdesk.domain.shelters import DISCHARGE_REASONS
 from shelterdesk.domain.validation import field_label
 from shelterdesk.i18n import N_, _, format_date, format_datetime, format_list
 from shelterdesk.i18n.territories import country_name
-from shelterdesk.store import (
+from shelterdesk.store.records import (
     care,
     case_stays,
     consents,

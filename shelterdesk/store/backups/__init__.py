@@ -1,0 +1,1 @@
+"""Encrypted backups: making, checking, restoring, scheduling, rotating."""

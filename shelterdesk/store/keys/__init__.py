@@ -1,0 +1,1 @@
+"""Who may open the vault: key slots, users and roles, recovery keys."""

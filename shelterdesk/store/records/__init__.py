@@ -1,0 +1,1 @@
+"""Repositories of the case records, one module per aggregate."""

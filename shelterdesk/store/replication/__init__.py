@@ -1,0 +1,1 @@
+"""The vault's side of sync: change capture, merge, peers, conflicts."""

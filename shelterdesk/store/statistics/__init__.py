@@ -1,0 +1,1 @@
+"""Counts across the vault for statistics and generalisation."""

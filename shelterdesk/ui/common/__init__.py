@@ -1,0 +1,1 @@
+"""Pieces every screen uses: background work, dates, privacy, tables, icons."""

@@ -1,0 +1,1 @@
+"""The Follow-ups section: tasks and consents coming due."""

@@ -1,0 +1,1 @@
+"""The Referrals section: the list, status changes, print preview."""

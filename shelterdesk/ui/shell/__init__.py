@@ -1,0 +1,1 @@
+"""The window's frame: start-up, wizard, unlock and lock, sections, account."""

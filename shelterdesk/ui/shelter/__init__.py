@@ -1,0 +1,1 @@
+"""The Shelter section: the bed board, stays, admission and discharge."""

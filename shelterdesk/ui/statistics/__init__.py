@@ -1,0 +1,1 @@
+"""The Statistics section: tables and charts of protected counts."""

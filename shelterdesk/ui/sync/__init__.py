@@ -1,0 +1,1 @@
+"""The Sync section: set-up, status, laptops, invitations, conflicts."""
