@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -55,7 +56,9 @@ def test_open_the_existing_case_instead(qtbot, admin_session: Session) -> None:
     with qtbot.waitSignal(dialog.open_existing, timeout=WAIT_MS) as opened:
         qtbot.mouseClick(warning.open_button, Qt.MouseButton.LeftButton)
     assert opened.args == [existing.id]
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    # A closed form is deleted (nothing typed stays in memory).
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(),
+                    timeout=WAIT_MS)
     assert case_list.count_cases(admin_session) == 1  # nothing new was saved
 
 
