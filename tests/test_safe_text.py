@@ -112,3 +112,32 @@ def test_the_command_line_refuses_and_never_prints_control_characters(tmp_path: 
                       passphrase=ADMIN_PASSPHRASE)
     assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout
     assert json.loads(as_json.stdout)[0]["given_name"] == ESCAPE + "\x9b"  # escaped, not lost
+
+
+def test_the_intake_form_refuses_a_control_character(qtbot, vault, admin_session) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from shelterdesk.ui.cases.intake_dialog import IntakeDialog
+    from tests.cases_helpers import cases_page, newest, type_text
+    from tests.conftest import ADMIN, ADMIN_PASSPHRASE
+    from tests.gui_helpers import make_window, unlock
+
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
+    page = cases_page(qtbot, window)
+    page.list_page.new_button.click()
+    dialog = newest(page, IntakeDialog)
+    field = dialog.fields["given_name"]
+    type_text(field, "Aynur")
+    # a keyboard cannot type an escape character; a paste can bring one
+    QApplication.clipboard().setText("\x1b[2J")
+    field.setFocus()
+    field.paste()
+    assert "\x1b" in field.text()
+    assert not dialog.save_button.isEnabled()
+    assert "control character (U+001B)" in dialog.problem_labels["given_name"].text()
+    field.clear()
+    type_text(field, "Aynur")
+    assert "control character" not in dialog.problem_labels["given_name"].text()
+    dialog.discard_and_close()
+    window.close()

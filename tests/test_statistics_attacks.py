@@ -191,10 +191,16 @@ def _numbers(built: report.StatisticsReport) -> dict[tuple, int]:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(RECORD, min_size=0, max_size=120), MONTHS, MONTHS)
-def test_no_presence_is_inferred_from_any_pair_of_allowed_exports(records, one, two) -> None:
+@given(st.lists(RECORD, min_size=0, max_size=120), MONTHS, MONTHS, RECORD, st.booleans())
+def test_no_presence_is_inferred_from_any_pair_of_allowed_exports(records, one, two, extra,
+                                                                   grow) -> None:
+    # Either two periods of one vault, or one period before and after one more intake.
     first, members_one = _aggregates(records, *one)
-    second, members_two = _aggregates(records, *two)
+    if grow:
+        extra = (max(one[0], min(one[1], extra[0])), *extra[1:])  # inside the period
+        second, members_two = _aggregates([*records, extra], *one)
+    else:
+        second, members_two = _aggregates(records, *two)
     a, b = _numbers(report.protect(first, EN, 5)), _numbers(report.protect(second, EN, 5))
     for entry in a.keys() & b.keys():
         if entry not in members_one or entry not in members_two:

@@ -120,6 +120,12 @@ def test_the_coordinator_of_a_small_vault_sees_her_exact_monthly_numbers(
     rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text("utf-8-sig"))))
     values = [r["value"] for r in rows if r["table"] == "sex"]
     assert all(not v.isdigit() or int(v) % 3 == 0 for v in values) and "9" not in values
+    # the Excel button: semicolons and decimal commas, the same protected numbers
+    page.export_to("csv_excel", tmp_path / "excel.csv")
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=WAIT_MS)
+    excel = (tmp_path / "excel.csv").read_text("utf-8-sig")
+    assert excel.splitlines()[0] == ";".join(
+        ["table", "table_label", "row", "row_label", "column", "column_label", "value"])
 
 
 def test_a_case_worker_has_no_statistics_section(qtbot, vault, admin_session) -> None:

@@ -140,11 +140,14 @@ def test_vault_settings_page_saves_and_updates_auto_lock(qtbot, vault: Vault) ->
     page = window.work_area.page_for[Area.ADMINISTRATION].settings_page
     page.auto_lock_spin.setValue(3)
     page.k_spin.setValue(7)
+    assert page.population_spin.value() == 20  # statistics filters: the default threshold
+    page.population_spin.setValue(40)
     page.paper_combo.setCurrentIndex(page.paper_combo.findData("Letter"))
     with qtbot.waitSignal(page.auto_lock_changed, timeout=WAIT_MS):
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     values = settings.all_values(window.session)
     assert (values["auto_lock_minutes"], values["anonymization_k"], values["paper_size"]) == (
         3, 7, "Letter")
+    assert values["statistics_min_population"] == 40
     assert window.inactivity.timeout_ms == 180_000
     window.close()

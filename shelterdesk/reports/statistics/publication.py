@@ -53,7 +53,7 @@ def minimum_population(session: Session) -> int:
 
 def check_population(session: Session, period: Period, scope: Scope | None) -> None:
     """A filtered report needs at least the configured number of cases behind it."""
-    if scope is None or not (scope.shelter_id or scope.worker_id):
+    if scope is None or scope == Scope():  # any filter set, today's or a future one's
         return
     count, minimum = aggregates.population(session, period, scope), minimum_population(session)
     if count < minimum:

@@ -18,7 +18,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
-from shelterdesk.store.records import search
+from shelterdesk.store.records import referrals, search
 from shelterdesk.store.records.demo_words import DemoWords, words_for
 from shelterdesk.store.rows import dumps, now
 from shelterdesk.store.vault import Session
@@ -282,10 +282,13 @@ def _batch(connection: Connection, rng: random.Random, size: int, prefix: str, o
         "INSERT INTO consents (id, case_id, purpose, method, to_org_id, given_on, expires_on,"
         " recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(*r, user_id, stamp) for r in consents_rows])
+    number = referrals.number_allocator(connection)  # readable numbers, as the app gives
     connection.executemany(
         "INSERT INTO referrals (id, case_id, to_org_id, services, status, referred_on,"
-        " status_changed_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*r, r[5], user_id, stamp) for r in referrals_rows])
+        " status_changed_on, created_by, created_at, number)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*r, r[5], user_id, stamp, number(date.fromisoformat(r[5])))
+         for r in referrals_rows])
     connection.executemany(
         "INSERT INTO notes (id, case_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)",
         [(*r, stamp) for r in notes_rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,15 +77,29 @@ def _device_component(connection) -> str:
 
 def allocate_number(connection, on: date) -> str:
     """The next readable number of this laptop for the year (inside the caller's transaction)."""
+    return number_allocator(connection)(on)
+
+
+def number_allocator(connection) -> Callable[[date], str]:
+    """Numbers for several new referrals in one transaction (bulk writers such as demo data):
+    each year's highest running number of this laptop is read once, then counted on."""
     component = _device_component(connection)
-    yy = f"{on.year % 100:02d}"
-    highest = 0
-    for (number,) in connection.execute("SELECT number FROM referrals WHERE number LIKE ?",
-                                        (f"R-{yy}-{component}-%",)):
-        parsed = parse_number(number)
-        if parsed:
-            highest = max(highest, parsed[2])
-    return format_number(on.year, component, highest + 1)
+    highest: dict[int, int] = {}
+
+    def allocate(on: date) -> str:
+        if on.year not in highest:
+            top = 0
+            for (number,) in connection.execute(
+                    "SELECT number FROM referrals WHERE number LIKE ?",
+                    (f"R-{on.year % 100:02d}-{component}-%",)):
+                parsed = parse_number(number)
+                if parsed:
+                    top = max(top, parsed[2])
+            highest[on.year] = top
+        highest[on.year] += 1
+        return format_number(on.year, component, highest[on.year])
+
+    return allocate
 
 
 def ensure_number(session: Session, referral: Referral) -> Referral:
