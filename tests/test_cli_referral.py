@@ -115,3 +115,14 @@ def test_share_is_refused_when_the_consent_scope_lacks_the_detail(tmp_path: Path
     text = " ".join(pdf_text(output.read_bytes()).split())
     assert "Aynur Məmmədova" in text and "+994 50 123 45 67" in text
     assert "1999" not in text  # the date of birth was not ticked
+
+
+def test_an_organisation_missing_from_the_directory_is_named_and_no_file_written(
+        tmp_path: Path) -> None:
+    base, code = _vault(tmp_path)
+    output = tmp_path / "sheet.pdf"
+    refused = run_cli("referral", "--case", code, "--to", "Yox Belə Təşkilat", "--anonymized",
+                      "--lang", "en", "--output", str(output), *base, passphrase=PW)
+    assert refused.returncode == 1 and not output.exists() and "Traceback" not in refused.stderr
+    assert "Yox Belə Təşkilat" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
