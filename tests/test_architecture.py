@@ -36,3 +36,30 @@ def test_every_module_says_what_it_is_for() -> None:
         if (text := path.read_text("utf-8")).strip() and ast.get_docstring(ast.parse(text)) is None
     ]
     assert not missing, missing
+
+
+def test_no_import_circle() -> None:
+    """No module imports one that (directly or through others) imports it back: a circle
+    means two modules are one thing, or a shared piece is in the wrong place. Imports made
+    inside functions and under TYPE_CHECKING count too (grimp, as import-linter sees them)."""
+    import grimp
+
+    graph = grimp.build_graph("shelterdesk")
+    circles = set()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if graph.chain_exists(importer=imported, imported=module):
+                circles.add(tuple(sorted((module, imported))))
+    assert not circles, sorted(circles)
+
+
+def test_ui_and_store_are_grouped_by_concern() -> None:
+    """Each section of the window, and each concern of the store, is a package: the flat
+    directories hold only their package's entry points."""
+    for package, allowed in (("ui", {"__init__.py"}),
+                             ("store", {"__init__.py", "access.py", "audit.py",
+                                        "audit_query.py", "connection.py", "errors.py",
+                                        "migrate.py", "rows.py", "settings.py", "vault.py",
+                                        "vault_location.py"})):
+        loose = {p.name for p in (ROOT / "shelterdesk" / package).glob("*.py")} - allowed
+        assert not loose, f"shelterdesk/{package}/ has loose modules: {sorted(loose)}"
