@@ -44,6 +44,7 @@ class RetentionPage(QWidget):
         for key, spin in (("cases", self.cases_spin), ("files", self.files_spin),
                           ("drafts", self.drafts_spin)):
             self.labels[key].setBuddy(spin)
+            spin.setMaximumWidth(120)
         self.save_button = QPushButton()
         self.dry_run_button = QPushButton()
         self.run_button = QPushButton()
