@@ -29,6 +29,7 @@ from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store import users
 from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.list_table_model import ListTableModel
 from shelterdesk.ui.unlock_page import describe_error
 from shelterdesk.ui.user_change_dialogs import ChangeRolesDialog, EnableUserDialog
@@ -103,6 +104,7 @@ class UsersPage(QWidget):
         self.disable_button = QPushButton()
         self.roles_button = QPushButton()
         self.enable_button = QPushButton()
+        self.history_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
@@ -112,6 +114,7 @@ class UsersPage(QWidget):
         buttons.addWidget(self.disable_button)
         buttons.addWidget(self.roles_button)
         buttons.addWidget(self.enable_button)
+        buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
@@ -123,6 +126,7 @@ class UsersPage(QWidget):
         self.disable_button.clicked.connect(self.disable_selected)
         self.roles_button.clicked.connect(self.open_roles_dialog)
         self.enable_button.clicked.connect(self.open_enable_dialog)
+        self.history_button.clicked.connect(self.open_history)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
         self._update_buttons()
@@ -138,6 +142,7 @@ class UsersPage(QWidget):
         self.disable_button.setText(_("Disable user"))
         self.roles_button.setText(_("Change roles…"))
         self.enable_button.setText(_("Re-enable…"))
+        self.history_button.setText(_("Earlier versions…"))
         self.table.setAccessibleName(_("Users"))
         self.model.retranslate()
 
@@ -165,6 +170,7 @@ class UsersPage(QWidget):
         self.disable_button.setEnabled(enabled and user.id != self.session.user.id)
         self.roles_button.setEnabled(enabled)
         self.enable_button.setEnabled(user is not None and user.disabled)
+        self.history_button.setEnabled(user is not None)
 
     def _on_loaded(self, rows: list[User]) -> None:
         self.model.set_rows(rows)
@@ -228,6 +234,15 @@ class UsersPage(QWidget):
         dialog = EnableUserDialog(self.session, user, self)
         dialog.done.connect(lambda name: (self.status.emit(
             _("User {user} enabled again.").format(user=name)), self.reload()))
+        dialog.open()
+        return dialog
+
+    def open_history(self) -> RecordHistoryDialog | None:
+        """The user's earlier roles and states, who changed them and when."""
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = RecordHistoryDialog(self.session, "users", user.id, self)
         dialog.open()
         return dialog
 
