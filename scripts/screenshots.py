@@ -515,7 +515,7 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
                       "notes"])
         for given, father, family, sex, born, day in (
                 ("Aynur", "Əli qızı", "Məmmədova", "female", "1999-04-12", "2026-03-01"),
-                ("Leyla", "Vüqar qızı", "Hüseynova", "female", "2001-11-02", "2026-03-02"),
+                ("Səbinə", "Vüqar qızı", "Hüseynova", "female", "2001-11-02", "2026-03-02"),
                 ("Elvin", "Rauf oğlu", "Əliyev", "male", "", "2026-03-03"),
                 ("=HYPERLINK(\"x\")", "", "Quliyeva", "female", "", "2026-03-04"),
                 ("Nigar", "Samir qızı", "Babayeva", "robot", "1997-06-30", "2026-13-01")):

@@ -14,7 +14,6 @@ from shelterdesk.domain.tasks import FollowUp, bucket_for
 from shelterdesk.store import settings
 from shelterdesk.store.records import (
     case_labels,
-    clients,
     consents,
     organisations,
     referrals,
@@ -166,9 +165,11 @@ def test_expiring_consents(vault: Vault, admin_session: Session) -> None:
     consent(withdrawn, TODAY + timedelta(days=1))
     consents.withdraw(admin_session, withdrawn.id, "referral", org.id)
     consent(closed, TODAY + timedelta(days=1))
-    _client, closed_case = clients.get_case(admin_session, closed.id)
-    closed_case.status = "closed"
-    clients.update_case(admin_session, closed_case)
+    # Closing takes a date and a reason (issue 15), not a status edit.
+    from shelterdesk.domain.closure import Closure
+    from shelterdesk.store.records import case_closure
+
+    case_closure.close_case(admin_session, closed.id, Closure(closed.intake_date, "safe_return"))
     found = consents.expiring_consents(admin_session)
     assert [e.case_code for e in found] == [lapsed.case_code, soon.case_code]
     assert found[1].org_name == "Hüquq Mərkəzi"

@@ -166,17 +166,16 @@ def test_text_that_looks_like_a_number_stays_text(admin_session: Session) -> Non
 def test_rows_from_before_sync_are_logged_once_when_capture_arrives(tmp_path: Path) -> None:
     older = Vault(tmp_path / "v", bundled_migrations()[:3])
     older.create(ADMIN, ADMIN_PASSPHRASE)
-    with older.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
-        # Written as that version's code wrote them (today's code writes newer columns).
-        stamp = "2026-03-01T10:00:00+00:00"
+    with older.unlock(ADMIN, ADMIN_PASSPHRASE) as session, transaction(session.connection):
+        # Plain SQL in that older schema: today's repositories write columns added later.
+        stamp = "2026-03-01T09:00:00.000000Z"
         session.connection.execute(
-            "INSERT INTO clients (id, given_name, created_at, updated_at)"
-            " VALUES ('client-1', 'Aynur', ?, ?)", (stamp, stamp))
+            "INSERT INTO clients (id, given_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            ("client-1", "Aynur", stamp, stamp))
         session.connection.execute(
             "INSERT INTO cases (id, client_id, case_code, intake_date, last_activity_at,"
-            " created_at, updated_at) VALUES ('case-1', 'client-1', 'TU-0001', '2026-03-01',"
-            " ?, ?, ?)", (stamp, stamp, stamp))
-        session.connection.commit()
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("case-1", "client-1", "TU-26-OLD1-X", "2026-03-01", stamp, stamp, stamp))
     with Vault(tmp_path / "v").unlock(ADMIN, ADMIN_PASSPHRASE) as session:
         logged = [(r[2], r[4]) for r in _log(session)]
         assert ("clients", "+") in logged and ("cases", "+") in logged

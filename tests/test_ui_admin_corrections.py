@@ -49,6 +49,13 @@ def test_change_roles_and_re_enable_a_user(qtbot, vault: Vault, admin_session) -
     with qtbot.waitSignal(enable.done, timeout=WAIT_MS):
         enable.save()
     vault.unlock("leyla", "leyla is back again").close()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3 and not page.model.user_at(
+        names.index("leyla")).disabled, timeout=WAIT_MS)
+    page.table.selectRow(names.index("nigar"))
+    history = page.open_history()
+    qtbot.waitUntil(lambda: history.version_list.count() == 1, timeout=WAIT_MS)
+    assert "Case worker" in history.text()
+    history.reject()
     window.close()
 
 

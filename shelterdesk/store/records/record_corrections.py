@@ -25,7 +25,7 @@ from shelterdesk.store.connection import transaction
 from shelterdesk.store.records import search
 from shelterdesk.store.records.care import LEGAL, MEDICAL, OTHER, _Table
 from shelterdesk.store.records.corrections import keep_version, require_reason
-from shelterdesk.store.rows import NotFound, ensure_valid, iso, now, to_date, touch
+from shelterdesk.store.rows import NotFound, ensure_valid, iso, now, touch
 from shelterdesk.store.vault import Session
 
 
@@ -172,11 +172,3 @@ def correct_stay_dates(session: Session, stay_id: str, admitted_on: date,
                      stay=stay_id)
     return stay
 
-
-def stay_dates(session: Session, stay_id: str) -> tuple[date | None, date | None]:
-    with session.lock:
-        row = session.connection.execute(
-            "SELECT admitted_on, discharged_on FROM stays WHERE id = ?", (stay_id,)).fetchone()
-    if row is None:
-        raise NotFound(kind="stay")
-    return to_date(row[0]), to_date(row[1])

@@ -20,6 +20,7 @@ from shelterdesk.i18n import N_, _
 from shelterdesk.store.records import shelter_changes, shelters
 from shelterdesk.store.records.shelters import BedState
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table
@@ -54,6 +55,7 @@ class SheltersPage(QWidget):
         self.change_shelter_button = QPushButton()
         self.rename_button = QPushButton()
         self.retire_button = QPushButton()
+        self.history_button = QPushButton()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(True)
@@ -77,6 +79,7 @@ class SheltersPage(QWidget):
         buttons.addWidget(self.add_bed_button)
         buttons.addWidget(self.rename_button)
         buttons.addWidget(self.retire_button)
+        buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
@@ -106,6 +109,7 @@ class SheltersPage(QWidget):
         self.change_shelter_button.setText(_("Change the shelter…"))
         self.rename_button.setText(_("Rename…"))
         self.retire_button.setText(_("Retire the bed…"))
+        self.history_button.setText(_("Earlier versions…"))
         self.tree.setHeaderLabels([_("Room and bed"), _("State")])
         self.tree.setAccessibleName(_("Rooms and beds"))
         self._fill_tree()
@@ -186,6 +190,7 @@ class SheltersPage(QWidget):
         self.add_bed_button.setEnabled(bool(self.selected_room_id()))
         self.change_shelter_button.setEnabled(bool(self.current_shelter_id()))
         self.rename_button.setEnabled(bool(self.tree.selectedItems()))
+        self.history_button.setEnabled(bool(self.tree.selectedItems()))
         item = self.tree.selectedItems()[0] if self.tree.selectedItems() else None
         self.retire_button.setEnabled(item is not None and bool(item.data(0, BED_ROLE))
                                       and item.data(1, BED_ROLE) != "occupied")
@@ -233,6 +238,7 @@ class SheltersPage(QWidget):
         self.change_shelter_button.clicked.connect(self.open_change_shelter)
         self.rename_button.clicked.connect(self.open_rename)
         self.retire_button.clicked.connect(self.retire_selected)
+        self.history_button.clicked.connect(self.open_history)
 
     def open_change_shelter(self) -> RecordDialog | None:
         shelter_id = self.current_shelter_id()
@@ -291,3 +297,14 @@ class SheltersPage(QWidget):
         run_in_background(lambda: shelter_changes.retire_bed(session, bed_id),
                           lambda _r: (self.status.emit(_("Bed retired.")), self.reload_rooms()),
                           self._on_failed, busy=self.busy, owner=self)
+
+    def open_history(self) -> RecordHistoryDialog | None:
+        """Earlier names of the selected room or bed."""
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        bed_id = items[0].data(0, BED_ROLE)
+        table, record_id = ("beds", bed_id) if bed_id else ("rooms", items[0].data(0, ROOM_ROLE))
+        dialog = RecordHistoryDialog(self.session, table, record_id, self)
+        dialog.open()
+        return dialog

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -60,7 +62,8 @@ class _UserDialog(QDialog):
     def save(self) -> None:
         raise NotImplementedError
 
-    def _run(self, work) -> None:  # noqa: ANN001 - a callable run off the GUI thread
+    def _run(self, work: Callable[[], object]) -> None:
+        """Run the store call off the GUI thread; close on success, say why on failure."""
         self.save_button.setEnabled(False)
         self.message_label.clear()
         run_in_background(work, self._on_done, self._on_failed, busy=self.busy, owner=self)

@@ -30,6 +30,7 @@ from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, User
 from shelterdesk.ui.administration.user_change_dialogs import ChangeRolesDialog, EnableUserDialog
 from shelterdesk.ui.administration.user_dialogs import AddUserDialog, ResetPassphraseDialog
+from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
@@ -104,6 +105,7 @@ class UsersPage(QWidget):
         self.disable_button = QPushButton()
         self.roles_button = QPushButton()
         self.enable_button = QPushButton()
+        self.history_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
@@ -113,6 +115,7 @@ class UsersPage(QWidget):
         buttons.addWidget(self.disable_button)
         buttons.addWidget(self.roles_button)
         buttons.addWidget(self.enable_button)
+        buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
@@ -124,6 +127,7 @@ class UsersPage(QWidget):
         self.disable_button.clicked.connect(self.disable_selected)
         self.roles_button.clicked.connect(self.open_roles_dialog)
         self.enable_button.clicked.connect(self.open_enable_dialog)
+        self.history_button.clicked.connect(self.open_history)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.reset_action = row_action(self, None, self.open_reset_dialog)
         self.disable_action = row_action(self, None, self.disable_selected)
@@ -145,6 +149,7 @@ class UsersPage(QWidget):
         self.enable_button.setText(_("Re-enable…"))
         self.reset_action.setText(_("Reset passphrase…"))
         self.disable_action.setText(_("Disable user"))
+        self.history_button.setText(_("Earlier versions…"))
         self.table.setAccessibleName(_("Users"))
         self.model.retranslate()
 
@@ -174,6 +179,7 @@ class UsersPage(QWidget):
         self.enable_button.setEnabled(user is not None and user.disabled)
         self.reset_action.setEnabled(self.reset_button.isEnabled())
         self.disable_action.setEnabled(self.disable_button.isEnabled())
+        self.history_button.setEnabled(user is not None)
 
     def _on_loaded(self, rows: list[User]) -> None:
         self.model.set_rows(rows)
@@ -237,6 +243,15 @@ class UsersPage(QWidget):
         dialog = EnableUserDialog(self.session, user, self)
         dialog.done.connect(lambda name: (self.status.emit(
             _("User {user} enabled again.").format(user=name)), self.reload()))
+        dialog.open()
+        return dialog
+
+    def open_history(self) -> RecordHistoryDialog | None:
+        """The user's earlier roles and states, who changed them and when."""
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = RecordHistoryDialog(self.session, "users", user.id, self)
         dialog.open()
         return dialog
 

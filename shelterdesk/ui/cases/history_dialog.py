@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.domain import codes_case, codes_services
+from shelterdesk.domain.roles import Role, role_label
 from shelterdesk.domain.validation import field_label
 from shelterdesk.domain.vocabulary import Vocabulary
 from shelterdesk.i18n import N_, _, format_date, format_datetime, format_list
@@ -57,6 +58,9 @@ def _shown_value(table: str, name: str, value: Any) -> str:
     if value is None or value == "" or value == "[]":
         return ""
     vocabulary = _CODES.get(table, {}).get(name)
+    if table == "users" and name == "roles" and isinstance(value, str):
+        return format_list([role_label(Role(code)) for code in value.split() if code in
+                            {r.value for r in Role}])
     if isinstance(value, str) and value.startswith("["):
         try:
             items = json.loads(value)
