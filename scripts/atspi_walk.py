@@ -16,6 +16,7 @@ import dbus  # type: ignore[import-not-found]  # system package python3-dbus
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 STATE_FOCUSABLE = 11  # AtspiStateType: ATSPI_STATE_FOCUSABLE
 STATE_SHOWING = 25  # ATSPI_STATE_SHOWING
+RELATION_LABELLED_BY = 2  # AtspiRelationType: ATSPI_RELATION_LABELLED_BY
 
 
 def a11y_bus() -> dbus.Bus:
@@ -31,6 +32,12 @@ def states(obj: dbus.proxies.ProxyObject) -> set[int]:
             if int(word) >> bit & 1}
 
 
+def label_name(bus: dbus.Bus, name: str, path: str) -> str:
+    props = dbus.Interface(bus.get_object(name, path, introspect=False),
+                           "org.freedesktop.DBus.Properties")
+    return str(props.Get(ACCESSIBLE, "Name"))
+
+
 def walk(bus: dbus.Bus, name: str, path: str, depth: int = 0, seen: set | None = None):
     seen = set() if seen is None else seen
     if (name, path) in seen or depth > 60:
@@ -38,9 +45,14 @@ def walk(bus: dbus.Bus, name: str, path: str, depth: int = 0, seen: set | None =
     seen.add((name, path))
     obj = bus.get_object(name, path, introspect=False)
     props = dbus.Interface(obj, "org.freedesktop.DBus.Properties")
-    yield (obj.GetRoleName(dbus_interface=ACCESSIBLE),
-           str(props.Get(ACCESSIBLE, "Name")), str(props.Get(ACCESSIBLE, "Description")),
-           states(obj))
+    name_text = str(props.Get(ACCESSIBLE, "Name"))
+    labels = [label_name(bus, str(target[0]), str(target[1]))
+              for kind, targets in obj.GetRelationSet(dbus_interface=ACCESSIBLE)
+              if int(kind) == RELATION_LABELLED_BY for target in targets]
+    if labels:  # what Orca reads first: the label, then the value
+        name_text = "{labels} | {name}".format(labels=" ".join(labels), name=name_text)
+    yield (obj.GetRoleName(dbus_interface=ACCESSIBLE), name_text,
+           str(props.Get(ACCESSIBLE, "Description")), states(obj))
     for child_name, child_path in obj.GetChildren(dbus_interface=ACCESSIBLE):
         yield from walk(bus, str(child_name), str(child_path), depth + 1, seen)
 
