@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
+    QComboBox,
     QDialog,
     QLabel,
     QMenu,
@@ -56,6 +57,14 @@ def describe(widget: QWidget) -> str:
 def accessible_text(widget: QWidget, which: QAccessible.Text) -> str:
     interface = QAccessible.queryAccessibleInterface(widget)
     return (interface.text(which) or "").strip() if interface is not None else ""
+
+
+def labelled_by(widget: QWidget) -> list[str]:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    if interface is None:
+        return []
+    return [other.text(QAccessible.Text.Name)
+            for other, _kind in interface.relations(QAccessible.Relation.Label)]
 
 
 def takes_tab(widget: QWidget) -> bool:
@@ -125,6 +134,12 @@ class Audit:
             elif untranslated_english(name, self.language):
                 self.add(widget, f"accessible name {name!r} not in the current language"
                          )
+            if isinstance(widget, QComboBox) and not widget.isEditable() \
+                    and not labelled_by(widget):
+                # On Linux Qt gives AT-SPI a combo box's current text as its name and its
+                # label only through the "labelled by" relation (qaccessiblewidgets.cpp,
+                # "fixes Orca"): setAccessibleName alone is never read. A QLabel buddy is.
+                self.add(widget, "combo box without a label (QLabel buddy) for AT-SPI")
             description = widget.accessibleDescription()
             if untranslated_english(description, self.language):
                 self.add(widget, f"description {description!r} not in the current language"

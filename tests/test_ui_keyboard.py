@@ -345,3 +345,13 @@ def test_focus_is_visible_on_every_kind_of_control(qtbot, styled, window) -> Non
                 invisible.append(f"{kind} on the unlock page")
     assert len(checked) >= 10, checked
     assert invisible == [], "\n".join([*invisible, styled, *checked])
+
+
+def test_language_is_labelled_by_its_label_not_by_the_group(qtbot, window) -> None:
+    from PySide6.QtGui import QAccessible
+
+    page = section(window, Area.ACCOUNT)
+    interface = QAccessible.queryAccessibleInterface(page.language_combo)
+    labels = [other.text(QAccessible.Text.Name)
+              for other, _kind in interface.relations(QAccessible.Relation.Label)]
+    assert labels == ["Language"]

@@ -28,7 +28,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.drafts_panel import DraftsPanel
 from shelterdesk.ui.common.background import run_in_background
 from shelterdesk.ui.common.error_text import describe_error
-from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.resources import icon
 
 SEARCH_DEBOUNCE_MS = 250
@@ -130,7 +130,11 @@ class CaseListPage(QWidget):
         self.filters.changed.connect(self.apply_search)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated_row.connect(self._open_row)
-        keyboard_table(self.table)  # Enter is CaseTable's own
+        self.open_action = row_action(self, None,
+                                      lambda: self._open_row(self.table.currentIndex().row()))
+        self.reveal_action = row_action(self, None, self.reveal_selected)
+        # Enter is CaseTable's own; the Menu key lists opening and showing the name.
+        keyboard_table(self.table, actions=[self.open_action, self.reveal_action])
         self.table.selectionModel().currentRowChanged.connect(self._update_reveal)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.new_button.clicked.connect(self.new_intake)
@@ -158,6 +162,8 @@ class CaseListPage(QWidget):
         self.search_edit.setAccessibleName(_("Search cases"))
         self.table.setAccessibleName(_("Cases"))
         self.reveal_button.setText(_("Show name"))
+        self.reveal_action.setText(_("Show name"))
+        self.open_action.setText(_("Open the client file"))
         self.reveal_button.setToolTip(_(
             "Show the selected client's name for 30 seconds (recorded in the audit log)"))
         self.privacy_label.setText(_("Privacy mode: names hidden."))
@@ -278,6 +284,9 @@ class CaseListPage(QWidget):
         case_id = self.selected_case_id()
         self.reveal_button.setVisible(self.model.privacy_mode)
         self.reveal_button.setEnabled(bool(case_id) and not self.model.name_shown(case_id))
+        self.reveal_action.setVisible(self.model.privacy_mode)
+        self.reveal_action.setEnabled(self.reveal_button.isEnabled())
+        self.open_action.setEnabled(bool(case_id))
 
     def _new_if_allowed(self) -> None:
         if self.new_button.isVisible():

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -42,6 +43,7 @@ class AccountsField(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.rows: list[tuple[QComboBox, QLineEdit]] = []
         self._label = ""
+        self.row_labels: dict[int, QLabel] = {}
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_row)
         layout = QVBoxLayout(self)
@@ -66,6 +68,14 @@ class AccountsField(QWidget):
         self.rows.append((platform, handle))
         if len(self.rows) == 1:
             self.setFocusProxy(platform)  # the form's label names the first account's platform
+        else:
+            # On Linux a combo box is named for a screen reader only by a label whose buddy it
+            # is (Qt passes its current text as the name): one unseen label per further row.
+            label = QLabel()
+            label.setBuddy(platform)
+            label.hide()
+            self.grid.addWidget(label, row, 2)
+            self.row_labels[row] = label
         self._name_row(row)
 
     def set_accessible_label(self, label: str) -> None:
@@ -78,6 +88,8 @@ class AccountsField(QWidget):
         platform, handle = self.rows[row]
         platform.setAccessibleName(_("{field}: platform {number}").format(
             field=self._label, number=row + 1))
+        if row in self.row_labels:
+            self.row_labels[row].setText(platform.accessibleName())
         handle.setAccessibleName(_("{field}: name or link {number}").format(
             field=self._label, number=row + 1))
 

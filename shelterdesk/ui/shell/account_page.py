@@ -59,7 +59,13 @@ class AccountPage(QWidget):
         self.privacy_hint_label.setObjectName("hintLabel")
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language_combo)
-        preferences = QFormLayout(self.preferences_group)
+        # The fields sit in an inner widget: Qt names a group box's direct children after its
+        # title too, and Orca announced the language box as "My settings".
+        preferences_fields = QWidget()
+        group_layout = QVBoxLayout(self.preferences_group)
+        group_layout.addWidget(preferences_fields)
+        preferences = QFormLayout(preferences_fields)
+        preferences.setContentsMargins(0, 0, 0, 0)
         preferences.addRow(self.language_label, self.language_combo)
         preferences.addRow(self.privacy_check)
         preferences.addRow(self.privacy_hint_label)
