@@ -211,6 +211,14 @@ def test_a_folder_that_disappears_and_a_relay_that_is_down(qtbot, vault: Vault,
     assert "cannot be found" in tab.progress_label.text()
     qtbot.waitUntil(lambda: tab.last_status is not None
                     and tab.last_status.waiting_changes > 0, timeout=WAIT_MS)
+    # The drive is plugged back in: the retry after a failure syncs by itself.
+    window.auto_sync.retry_ms = 300
+    click(qtbot, tab.sync_button)
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=WAIT_MS)
+    shared.mkdir()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Synced"),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: tab.last_status.waiting_changes == 0, timeout=WAIT_MS)
 
     # A relay nobody answers at: the test says so in words, nothing is saved.
     tab.relay_radio.setChecked(True)

@@ -371,7 +371,11 @@ class Session:
         return self._connection is not None
 
     def meta(self, key: str, default: str = "") -> str:
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        # Under the lock: one connection used by two threads at once (a sync on a pool
+        # thread, a backup check on another) corrupts the sqlite module's statement cache.
+        with self.lock:
+            row = self.connection.execute("SELECT value FROM meta WHERE key = ?",
+                                          (key,)).fetchone()
         return row[0] if row else default
 
     def require_role(self, *roles: Role, action: str) -> None:

@@ -8,15 +8,47 @@ functions already do for their writes.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QWidget
 from shiboken6 import isValid
 
 # Operations in flight keep their relay alive until the GUI thread has heard back.
 _in_flight: set[_Relay] = set()
+GC_INTERVAL_MS = 500
+_gc_timer: QTimer | None = None
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Run Python's cyclic garbage collector only here, on the GUI thread, on a timer.
+
+    Left automatic, it runs on whichever thread allocates at that moment — often a
+    pool thread in the middle of a sync — and a Qt object caught in a reference cycle is
+    then deleted on that thread while the GUI thread works with it: the process crashes
+    (what PyQt's and PySide's own advice avoids the same way). Installed with the first
+    background operation; idempotent.
+    """
+    global _gc_timer
+    if _gc_timer is not None:
+        return
+    gc.disable()
+    _gc_timer = QTimer()
+    _gc_timer.timeout.connect(_collect)
+    _gc_timer.start(GC_INTERVAL_MS)
+
+
+def _collect() -> None:
+    # Cheap young-generation passes often, a full pass when the thresholds say so.
+    threshold = gc.get_threshold()[0]
+    if gc.get_count()[0] > threshold:
+        gc.collect(0)
+    if gc.get_count()[1] > gc.get_threshold()[1]:
+        gc.collect(1)
+    if gc.get_count()[2] > gc.get_threshold()[2]:
+        gc.collect(2)
 
 
 class BusyIndicator(QProgressBar):
@@ -135,6 +167,7 @@ def run_in_background(fn: Callable[[], Any],
     ``owner``: the widget that asked; if it has been deleted by then (the window
     locked and dropped its pages), the callbacks are skipped.
     """
+    collect_garbage_on_gui_thread()
     relay = _Relay(on_success, on_failure, busy, owner)
     _in_flight.add(relay)
     if busy is not None:

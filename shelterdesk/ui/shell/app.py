@@ -107,6 +107,9 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
         window.lock("logout")
         if wizard is not None:
             wizard.close_session()
-        wait_for_background()
+        # The last sync and the backup on exit run after the window has gone (minutes for
+        # a large vault on a slow drive); a backup cut short leaves no file, only a
+        # temporary one the next run removes.
+        wait_for_background(5 * 60_000)
         if temp_dir:
             shutil.rmtree(temp_dir, ignore_errors=True)

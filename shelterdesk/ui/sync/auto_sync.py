@@ -1,9 +1,11 @@
 """Automatic sync: after unlock, every N minutes, when the network returns, and before lock.
 
 One sync at a time, always on a pool thread (``ui/background``). Failures go to
-the status bar in plain words with what to do; a failed sync is retried after a
-minute when Qt cannot tell when the network returns (no QNetworkInformation
-backend), so a relay that was down is tried again without waiting N minutes.
+the status bar in plain words with what to do. "When the network returns" is a
+retry a minute after every failed sync, until one succeeds: QNetworkInformation
+would need QtNetwork and its plugins, which the bundle leaves out on purpose
+(packaging/pyinstaller/shelterdesk.spec), and a retry also notices a USB drive
+plugged back in, which no network event would.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class AutoSync(QObject):
         self.session: Session | None = None
         self.place = setup.SyncPlace()  # kept here: reading settings would wait for a sync
         self.running = False
+        self.retry_ms = RETRY_MS
         self.last_error = ""
         self._fixed_interval_ms = interval_ms
         self._progress = _Progress(self)
@@ -54,28 +57,6 @@ class AutoSync(QObject):
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(lambda: self.sync_now("retry"))
-        self.network_watched = self._watch_network()
-
-    # --- the network ----------------------------------------------------------------------
-    def _watch_network(self) -> bool:
-        try:
-            from PySide6.QtNetwork import QNetworkInformation
-        except ImportError:  # pragma: no cover - QtNetwork is part of PySide6-Essentials
-            return False
-        feature = QNetworkInformation.Feature.Reachability
-        if not QNetworkInformation.loadBackendByFeatures(feature):
-            return False
-        info = QNetworkInformation.instance()
-        if info is None:
-            return False
-        info.reachabilityChanged.connect(self._on_reachability)
-        return True
-
-    def _on_reachability(self, reachability) -> None:
-        from PySide6.QtNetwork import QNetworkInformation
-
-        if reachability == QNetworkInformation.Reachability.Online:
-            self.sync_now("network")
 
     # --- the session ----------------------------------------------------------------------
     def attach(self, session: Session) -> None:
@@ -154,8 +135,8 @@ class AutoSync(QObject):
             words = _(explain.ROLLBACK)
         else:
             words = setup.describe_failure(error)
-            if self.session is not None and not self.network_watched:
-                self.retry_timer.start(RETRY_MS)
+            if self.session is not None:  # the network or the drive may be back by then
+                self.retry_timer.start(self.retry_ms)
         self.last_error = words
         self.status.emit(_("Sync failed: {reason}").format(reason=words), 0)
         self.failed.emit(words)
