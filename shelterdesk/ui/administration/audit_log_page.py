@@ -31,9 +31,11 @@ from shelterdesk.reports import audit_export
 from shelterdesk.store import audit_query
 from shelterdesk.store.audit_query import AuditFilter, AuditRow
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.common.accessible_names import name_field
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.dates import date_edit, from_qdate
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import ListTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -86,6 +88,7 @@ class AuditLogPage(QWidget):
         self.labels["person"].setBuddy(self.person_combo)
         self.labels["action"].setBuddy(self.action_combo)
         self.labels["code"].setBuddy(self.code_edit)
+        self.labels["to"].setBuddy(self.until_edit)
         self.search_button = QPushButton()
         self.verify_button = QPushButton()
         self.csv_button = QPushButton()
@@ -104,6 +107,7 @@ class AuditLogPage(QWidget):
             combo.setMinimumContentsLength(length)
         self.model = AuditTableModel(self)
         self.table = QTableView()
+        keyboard_table(self.table)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -152,11 +156,13 @@ class AuditLogPage(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
+        self.table.setAccessibleName(_("Audit log"))
         self.labels["person"].setText(_("Person"))
         self.labels["action"].setText(_("Action"))
         self.labels["code"].setText(_("Case code"))
         self.labels["to"].setText(_("to"))
         self.dates_check.setText(_("Only from"))
+        name_field(self.since_edit, _("Only from"))  # the check box beside it says so
         self.code_edit.setPlaceholderText(_("e.g. TU-25-7KQ2MX-4"))
         self.search_button.setText(_("Show"))
         self.verify_button.setText(_("Verify the chain"))

@@ -36,6 +36,7 @@ from shelterdesk.ui.administration.backup_dialogs import RestoreDialog, VerifyDi
 from shelterdesk.ui.administration.backup_watch import overdue_text
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import ListTableModel
 from shelterdesk.ui.sync.sync_status_tab import when_text
 
@@ -143,6 +144,7 @@ class BackupsPage(QWidget):
         now_row.addWidget(self.progress_label, 1)
         self.model = BackupTableModel(self)
         self.table = QTableView()
+        keyboard_table(self.table)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

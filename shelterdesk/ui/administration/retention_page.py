@@ -87,6 +87,7 @@ class RetentionPage(QWidget):
         self.save_button.setText(_("Save the policy"))
         self.dry_run_button.setText(_("Dry run"))
         self.run_button.setText(_("Erase what is due…"))
+        self.plan_list.setAccessibleName(_("Dry run"))
         self._show_plan()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,6 +30,8 @@ class _UserDialog(QDialog):
 
     def __init__(self, session: Session, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closed is gone: nothing typed stays in memory or in the accessibility tree.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.user = session, user
         self.intro_label = QLabel()
         self.intro_label.setWordWrap(True)

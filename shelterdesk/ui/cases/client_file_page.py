@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -127,9 +128,12 @@ class ClientFilePage(QWidget):
         self.rights_button.setObjectName("clientRightsButton")
         self.rights_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.rights_menu = QMenu(self)
-        self.export_action = self.rights_menu.addAction("")
+        # Owned by the page (not the menu): they are retranslated as long as the page lives.
+        self.export_action = QAction(self)
+        self.rights_menu.addAction(self.export_action)
         self.export_action.triggered.connect(lambda: self.export_client_data())
-        self.erase_action = self.rights_menu.addAction("")
+        self.erase_action = QAction(self)
+        self.rights_menu.addAction(self.erase_action)
         self.erase_action.triggered.connect(self.open_erase_dialog)
         self.rights_button.setMenu(self.rights_menu)
         self.erase_dialog: EraseClientDialog | None = None
@@ -199,6 +203,7 @@ class ClientFilePage(QWidget):
             self.code_label.clear()
             self.state_label.clear()
             self.closed_label.hide()
+            self.closure_button.setText(_("Close the case…"))
             return
         case = self.view.file.case
         closed = case.status in CLOSED_STATUSES

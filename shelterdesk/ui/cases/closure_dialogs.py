@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,6 +48,8 @@ class _CaseDialog(QDialog):
     def __init__(self, session: Session, case_id: str, case_code: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closed is gone: nothing typed stays in memory or in the accessibility tree.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.case_id, self.case_code = session, case_id, case_code
         self.saving = False
         self.form = QFormLayout()

@@ -112,6 +112,8 @@ class RecordHistoryDialog(QDialog):
     def __init__(self, session: Session, table: str, record_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closed is gone: nothing typed stays in memory or in the accessibility tree.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.table, self.record_id = session, table, record_id
         self.versions: list[Version] = []
         self.intro_label = QLabel()

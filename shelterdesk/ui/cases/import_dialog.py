@@ -38,6 +38,7 @@ from shelterdesk.store.records.importer import ImportPreview, PreviewRow
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PROBLEM_COLOUR = QColor("#a12a2a")
@@ -139,6 +140,8 @@ class ImportClientsDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closed is gone: nothing typed stays in memory or in the accessibility tree.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session = session
         self.path: Path | None = None
         self.preview: ImportPreview | None = None
@@ -160,6 +163,7 @@ class ImportClientsDialog(QDialog):
         self.proxy.setFilterRole(Qt.ItemDataRole.UserRole)
         self.proxy.setFilterKeyColumn(Columns.LINE)
         self.table = QTableView()
+        keyboard_table(self.table)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,8 @@ class StayDatesDialog(QDialog):
     def __init__(self, session: Session, stay: Stay, *, where: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Closed is gone: nothing typed stays in memory or in the accessibility tree.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.stay = session, stay
         self.saving = False
         self.where_label = QLabel(where)

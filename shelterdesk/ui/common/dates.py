@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QWidget,
@@ -84,6 +85,7 @@ class DateInput(QWidget):
         self._years_back = years_back
         self._date: date | None = None
         self._placeholder = ""
+        self._named_by_label = False
         self.line_edit = QLineEdit()
         self.line_edit.setObjectName("dateInput")
         # Kept here too: reading an unset Qt property returns None, and PySide 6.12
@@ -93,10 +95,15 @@ class DateInput(QWidget):
         width = self.line_edit.fontMetrics().horizontalAdvance("00.00.00000") + 24
         self.line_edit.setMinimumWidth(width)
         self.line_edit.setMaximumWidth(width + 80)
+        # Not a Tab stop: F4 (this action's shortcut, in the field) or Alt+Down opens it.
+        self.calendar_action = QAction("▾", self)
+        self.calendar_action.setShortcut(QKeySequence(Qt.Key.Key_F4))
+        self.calendar_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.calendar_action.triggered.connect(lambda _checked=False: self.show_calendar())
+        self.addAction(self.calendar_action)
         self.calendar_button = QToolButton()
-        self.calendar_button.setText("▾")
-        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F4 / Alt+Down instead
-        self.calendar_button.clicked.connect(self.show_calendar)
+        self.calendar_button.setDefaultAction(self.calendar_action)
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # A window of its own (no parent), so that it stays out of the form's Tab chain.
         self.calendar = QCalendarWidget()
         self.calendar.setWindowFlags(Qt.WindowType.Popup)
@@ -180,8 +187,9 @@ class DateInput(QWidget):
         self.setSpecialValueText(_("no date") if self._optional else "")
         hint = _("Type a date such as 15.03.1995, or press F4 for the calendar")
         self.line_edit.setToolTip(hint)
-        self.calendar_button.setToolTip(_("Open the calendar (F4)"))
+        self.calendar_action.setToolTip(_("Open the calendar (F4)"))
         self.calendar_button.setAccessibleName(_("Open the calendar (F4)"))
+        QTimer.singleShot(0, self, self._name_from_label)  # the label retranslates too
         self.calendar.setLocale(QLocale())
         if self.is_acceptable():
             self.line_edit.setText(self._format(self._date))
@@ -199,6 +207,24 @@ class DateInput(QWidget):
         self.calendar.move(self.mapToGlobal(QPoint(0, self.height())))
         self.calendar.show()
         self.calendar.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._name_from_label()
+        super().showEvent(event)
+
+    def _name_from_label(self) -> None:
+        """The label beside the field names the part that takes focus (a screen reader
+        reads the typed box, not the frame around it), wherever the field was laid out."""
+        if self.line_edit.accessibleName() and not self._named_by_label:
+            return  # named on purpose (accessible_names.name_field)
+        for label in self.window().findChildren(QLabel):
+            if label.buddy() in (self, self.line_edit):
+                text = label.text().replace("&", "").rstrip(" :")
+                if text:
+                    label.setBuddy(self.line_edit)
+                    self.line_edit.setAccessibleName(text)
+                    self._named_by_label = True
+                return
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         # Every date field follows the language on its own (format and "no date").

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QToolTip, QWidget
 
 from shelterdesk.domain.accounts import (
@@ -46,6 +46,10 @@ class PassphraseEdit(QLineEdit):
         self.show_action = QAction(icon("eye"), "", self)
         self.show_action.setCheckable(True)
         self.show_action.toggled.connect(self.set_shown)
+        # The eye is not a Tab stop (a passphrase field should not cost two); Ctrl+H in
+        # the field does the same (as in KeePassXC).
+        self.show_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.show_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.addAction(self.show_action, QLineEdit.ActionPosition.TrailingPosition)
         self.retranslate()
 
@@ -53,7 +57,7 @@ class PassphraseEdit(QLineEdit):
         text = _("Hide the passphrase") if self.show_action.isChecked() \
             else _("Show the passphrase")
         self.show_action.setText(text)
-        self.show_action.setToolTip(text)
+        self.show_action.setToolTip(f"{text} (Ctrl+H)")
         self._update_warning()
 
     def set_shown(self, shown: bool) -> None:

@@ -74,6 +74,9 @@ class NewReferralDialog(QDialog):
     def __init__(self, context: CaseContext, parent: QWidget | None = None, *,
                  case: CaseChoice | None = None, open_preview: bool = True) -> None:
         super().__init__(parent)
+        # Cancelled (or locked away) is gone: nothing typed stays in memory or in the
+        # accessibility tree. A referral that was made hands its preview over first.
+        self.rejected.connect(self.deleteLater)
         self.context = context
         self.session = context.session
         self.case = case

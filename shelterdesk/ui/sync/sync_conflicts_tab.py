@@ -29,6 +29,7 @@ from shelterdesk.store.replication.conflict_settle import ConflictView
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import ListTableModel
 from shelterdesk.ui.sync.sync_devices_tab import laptop_name
 from shelterdesk.ui.sync.sync_status_tab import when_text
@@ -102,6 +103,7 @@ class SyncConflictsTab(QWidget):
         self.intro_label.setWordWrap(True)
         self.intro_label.setObjectName("pageIntro")
         self.table = QTableView()
+        keyboard_table(self.table)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

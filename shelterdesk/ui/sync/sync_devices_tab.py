@@ -24,6 +24,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.sync import service, setup
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import ListTableModel
 from shelterdesk.ui.sync.auto_sync import AutoSync
 from shelterdesk.ui.sync.invite_dialog import InviteDialog
@@ -92,6 +93,7 @@ class SyncDevicesTab(QWidget):
         self.intro_label.setWordWrap(True)
         self.intro_label.setObjectName("pageIntro")
         self.table = QTableView()
+        keyboard_table(self.table)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
