@@ -49,6 +49,8 @@ def test_every_screen_fits_a_small_laptop(qtbot, demo, language: str) -> None:
                 too_big.append((name, hint.width(), hint.height()))
             if size.width() > available.width() or size.height() > available.height():
                 too_big.append((name + " (opened)", size.width(), size.height()))
+            if size.width() < hint.width() or size.height() < hint.height():
+                too_big.append((name + " (cramped)", hint.width(), hint.height()))
             if hasattr(dialog, "discard_and_close"):
                 dialog.discard_and_close()
             else:

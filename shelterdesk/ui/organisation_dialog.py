@@ -23,6 +23,7 @@ from shelterdesk.i18n import _
 from shelterdesk.store import organisations
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.screen_fit import comfortable_width
 from shelterdesk.ui.unlock_page import describe_error
 
 
@@ -73,7 +74,7 @@ class OrganisationDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(520)
+        comfortable_width(self, 520)
         if organisation is not None:
             self._fill(organisation)
         self.retranslate_ui()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelterdesk.ui.background import BusyIndicator, run_in_background
+from shelterdesk.ui.screen_fit import comfortable_width
 from shelterdesk.ui.unlock_page import describe_error
 
 
@@ -53,7 +54,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(420)
+        comfortable_width(self, 420)
 
     def values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}

@@ -27,6 +27,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.background import BusyIndicator, run_in_background
 from shelterdesk.ui.dates import date_edit, from_qdate
 from shelterdesk.ui.referral_model import ReferralItem
+from shelterdesk.ui.screen_fit import comfortable_width
 from shelterdesk.ui.stay_dialogs import problems_text
 from shelterdesk.ui.unlock_page import describe_error
 
@@ -103,7 +104,7 @@ class ReferralStatusDialog(QDialog):
         self.status_group.buttonToggled.connect(lambda *_a: self.validate())
         self.date_edit.dateChanged.connect(lambda _d: self.validate())
         self.outcome_edit.textChanged.connect(self.validate)
-        self.setMinimumWidth(520)
+        comfortable_width(self, 520)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

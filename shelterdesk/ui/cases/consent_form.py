@@ -15,6 +15,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, DateField, LongTextField
 from shelterdesk.ui.cases.org_picker import OrganisationPicker
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.screen_fit import comfortable_width
 
 
 class ConsentForm(RecordForm):
@@ -34,7 +35,7 @@ class ConsentForm(RecordForm):
         self.given_field = self.add_field(form, "given_on", DateField(not_after_today=True))
         self.expires_field = self.add_field(form, "expires_on", DateField(optional=True))
         self.body.addLayout(form)
-        self.setMinimumWidth(560)
+        comfortable_width(self, 560)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -29,6 +29,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, LongTextField, TextField
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.cases.territory_fields import CountryPicker
+from shelterdesk.ui.screen_fit import comfortable_width
 
 
 class AccountsField(QWidget):
@@ -155,7 +156,7 @@ class PerpetratorForm(RecordForm):
                                             EvidenceLinks(context.session, case_id),
                                             N_("Shown in the evidence"))
         self.body.addLayout(form)
-        self.setMinimumWidth(640)
+        comfortable_width(self, 640)
         self.finish_building()
 
     def retranslate_fields(self) -> None:
