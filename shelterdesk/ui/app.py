@@ -91,8 +91,8 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
     if vault.exists():
         window.show()
     else:
-        wizard = SetupWizard(vault)
-        wizard.completed.connect(window.open_session)
+        wizard = SetupWizard(vault, language=switcher)
+        wizard.completed.connect(window.after_setup)
         wizard.completed.connect(lambda _session: window.show())
         wizard.show()
     _quit_on_signals(application)

@@ -149,6 +149,20 @@ class MainWindow(QMainWindow):
         self.show_status(_("Unlocked."))
         self.unlocked.emit()
 
+    def after_setup(self, session: Session) -> None:
+        """The first-run wizard is done: lock its session and open the window locked.
+
+        As documented: each person unlocks the window with their own passphrase, the
+        first coordinator too (which also proves the passphrase was typed as meant).
+        """
+        username = session.user.username
+        session.close(action="logout")
+        self._last_user = username
+        self._lock_reason = _("The vault is ready. Unlock it with your user name and "
+                              "passphrase.")
+        self._show_locked()
+        self._lock_reason = ""
+
     def _on_area_changed(self, area: str) -> None:
         self._last_area = area
         self._update_title()
