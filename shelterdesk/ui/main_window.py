@@ -147,6 +147,12 @@ class MainWindow(QMainWindow):
         self.inactivity.start()
         self.retranslate_ui()
         self.show_status(_("Unlocked."))
+        with session.lock:
+            confirmed = session.recovery_key_confirmed()
+        if not confirmed:
+            # A crash on the wizard's last page: nobody may have the key written down.
+            self.show_status(_("This vault's recovery key was never confirmed: a coordinator "
+                               "should issue a new one (shelterdesk recovery-key new)."), 0)
         self.unlocked.emit()
 
     def after_setup(self, session: Session) -> None:

@@ -397,6 +397,7 @@ class SetupWizard(QWizard):
         if self.session is None or not self.confirm_page.matches():
             return
         session = self.session
+        session.confirm_recovery_key()  # one group typed back: it was written down
         self.session = None
         self.recovery_key = ""
         self.recovery_page.key_label.clear()
