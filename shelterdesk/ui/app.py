@@ -56,6 +56,8 @@ def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS,
     vault.create(DEMO_USER, DEMO_PASSPHRASE, org_name="Demo", prefix="DEMO")
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
         demo.generate(session, clients, seed=7, language=language or active_language())
+        # A throwaway vault deleted at exit: its recovery key protects nothing to recover.
+        session.confirm_recovery_key()
     return vault
 
 

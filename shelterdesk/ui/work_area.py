@@ -104,6 +104,7 @@ class WorkArea(QWidget):
         # At most 236 px, a longer label wrapping, so that the window fits 1024 px (a
         # 1280×720 screen at 125 %) with the widest section beside it.
         self.sidebar.setWordWrap(True)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.sidebar.setFixedWidth(max(200, min(236, widest + 22 + 28 + 12 + 4 + 36)))
 
     def changeEvent(self, event: QEvent) -> None:
