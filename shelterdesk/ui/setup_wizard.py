@@ -305,6 +305,8 @@ class ConfirmKeyPage(QWizardPage):
         return recovery.groups(self._wizard.recovery_key)[self.group_index]
 
     def matches(self) -> bool:
+        if not self._wizard.recovery_key:  # not made yet, or wiped once the wizard is done
+            return False
         typed = self.group_edit.text().strip().upper()
         return bool(typed) and typed == self.expected_group()
 
