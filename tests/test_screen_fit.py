@@ -49,11 +49,19 @@ def test_every_screen_fits_a_small_laptop(qtbot, demo, language: str) -> None:
                 too_big.append((name, hint.width(), hint.height()))
             if size.width() > available.width() or size.height() > available.height():
                 too_big.append((name + " (opened)", size.width(), size.height()))
+            if size.width() < hint.width() or size.height() < hint.height():
+                too_big.append((name + " (cramped)", hint.width(), hint.height()))
             if hasattr(dialog, "discard_and_close"):
                 dialog.discard_and_close()
             else:
                 dialog.reject()
             wait_until(lambda dialog=dialog: not dialog.isVisible())
+        # Once a client file has been open (its tabs and overview are the widest page).
+        window.work_area.select_area(window.work_area.areas[0])
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        if hint.width() > SMALLEST_SCREEN.width() or hint.height() > SMALLEST_SCREEN.height():
+            too_big.append(("client file", hint.width(), hint.height()))
         assert not too_big, (language, too_big)
         window.lock_now()
         window.close()

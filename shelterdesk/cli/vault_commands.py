@@ -63,6 +63,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help=_("open the vault with the recovery key and set a new passphrase"))
     recover.set_defaults(handler=cmd_recover)
 
+    key_parser = commands.add_parser("recovery-key", parents=[common],
+                                     help=_("the vault's recovery key"))
+    key_commands = key_parser.add_subparsers(dest="key_command", metavar="ACTION",
+                                             required=True)
+    key_commands.add_parser(
+        "new", parents=[common],
+        help=_("issue a new recovery key (the old one stops working); coordinators")
+    ).set_defaults(handler=cmd_recovery_key_new)
+    key_commands.add_parser(
+        "confirm", parents=[common],
+        help=_("type the recovery key back to confirm it was written down")
+    ).set_defaults(handler=cmd_recovery_key_confirm)
+
     audit_parser = commands.add_parser("audit", parents=[common], help=_("the audit log"))
     audit_commands = audit_parser.add_subparsers(dest="audit_command", metavar="ACTION",
                                                  required=True)
@@ -169,6 +182,27 @@ def cmd_recover(args: argparse.Namespace) -> int:
     with vault.unlock_with_recovery(key, user, new):
         pass
     say(_("Passphrase of {user} set with the recovery key.").format(user=user))
+    return 0
+
+
+def cmd_recovery_key_new(args: argparse.Namespace) -> int:
+    """The same call as the window's: a new key, shown once, the old one void."""
+    with unlock(args) as session:
+        text = session.replace_recovery_key()
+        if flag(args, "json"):
+            print_json({"recovery_key": text})
+            return 0
+        say(_("The new recovery key (shown only this once; the old one no longer works):"))
+        say("    " + text)
+        say(_("Write it down or print it and keep it locked away; then type it back with "
+              "“shelterdesk recovery-key confirm”."))
+    return 0
+
+
+def cmd_recovery_key_confirm(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        session.confirm_recovery_key(read_secret(RECOVERY_ENV, _("Recovery key: ")))
+    say(_("The recovery key is confirmed."))
     return 0
 
 

@@ -55,6 +55,9 @@ SLOTS_NAME = "keyslots.bin"
 _PREFIX = re.compile(r"^[A-Z0-9]{2,6}$")
 
 
+RECOVERY_UNCONFIRMED = "recovery_unconfirmed"  # meta key
+
+
 class InvalidPrefix(UserFacingError):
     message = N_("Case-code prefix “{prefix}” is not valid: use 2 to 6 Latin capitals or digits.")
 
@@ -166,7 +169,9 @@ class Vault:
                     connection.executemany(
                         "INSERT INTO meta (key, value) VALUES (?, ?)",
                         [("vault_id", vault_id), ("org_name", org_name.strip()),
-                         ("case_prefix", prefix), ("created_at", now)])
+                         ("case_prefix", prefix), ("created_at", now),
+                         # Until one group is typed back (wizard) the key may be lost.
+                         (RECOVERY_UNCONFIRMED, "yes")])
                     connection.execute(
                         "INSERT INTO users (id, username, display_name, roles, created_at,"
                         " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -389,6 +394,45 @@ class Session:
     def audit(self, action: str, object_kind: str = "", object_id: str = "", **detail) -> None:
         with self.lock, transaction(self.connection):
             audit.append(self.connection, self.user.id, action, object_kind, object_id, **detail)
+
+    def replace_recovery_key(self) -> str:
+        """A new recovery key (coordinators): the old one stops working at once.
+
+        For a vault whose key was never confirmed (a crash on the wizard's last page) or
+        may have been seen by someone else. Shown once; unconfirmed until typed back.
+        """
+        self.require_role(Role.COORDINATOR, action=N_("issue a new recovery key"))
+        secret, text = recovery.generate()
+        with self.lock:
+            slots = self.vault.load_slots()
+            if not slots.mac_matches(self._vault_key):
+                raise SlotFileCorrupted()
+            slots.put_recovery(secret, self._vault_key)
+            slots.save(self.vault.slots_path, self._vault_key)
+            with transaction(self.connection) as connection:
+                connection.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, 'yes') ON CONFLICT (key)"
+                    " DO UPDATE SET value = 'yes'", (RECOVERY_UNCONFIRMED,))
+                audit.append(connection, self.user.id, "recovery.new", "vault", "")
+        return text
+
+    def recovery_key_confirmed(self) -> bool:
+        """False while a recovery key was issued and never typed back (vaults from before
+        this check count as confirmed: their wizard would not finish without it)."""
+        return self.meta(RECOVERY_UNCONFIRMED) != "yes"
+
+    def confirm_recovery_key(self, recovery_text: str | None = None) -> None:
+        """The key was written down: typed back whole (checked against its slot), or one
+        group of it checked by the wizard (``None``)."""
+        if recovery_text is not None:
+            slots = self.vault.load_slots()
+            unwrapped = slots.unwrap_recovery(recovery.parse(recovery_text))
+            if unwrapped is None:
+                raise WrongRecoveryKey()
+            wipe(unwrapped)
+        with self.lock, transaction(self.connection) as connection:
+            connection.execute("DELETE FROM meta WHERE key = ?", (RECOVERY_UNCONFIRMED,))
+            audit.append(connection, self.user.id, "recovery.confirm", "vault", "")
 
     def rewrite_slot(self, username: str, passphrase: str, *, action: str | None,
                      subject_id: str = "") -> None:

@@ -24,6 +24,7 @@ from shelterdesk.store.records import organisations
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class OrganisationDialog(QDialog):
@@ -75,7 +76,7 @@ class OrganisationDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(520)
+        comfortable_width(self, 520)
         if organisation is not None:
             self._fill(organisation)
         self.retranslate_ui()

@@ -59,6 +59,9 @@ class FileTabs(QWidget):
         super().__init__(parent)
         self.nav = QListWidget()
         self.nav.setObjectName("fileNav")
+        self.nav.setWordWrap(True)  # wraps, not elides, a long title (needs both below)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,7 +89,9 @@ class FileTabs(QWidget):
         metrics = self.nav.fontMetrics()
         widest = max((metrics.horizontalAdvance(self.nav.item(r).text())
                       for r in range(self.nav.count())), default=0)
-        self.nav.setFixedWidth(max(150, widest + 44))
+        # At most 200 px: a long title wraps onto two lines (the Russian "Предполагаемые
+        # преступники") rather than widening the window past a 1024 px wide screen.
+        self.nav.setFixedWidth(min(200, max(150, widest + 44)))
 
     def current_key(self) -> str:
         item = self.nav.currentItem()

@@ -16,6 +16,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, DateField
 from shelterdesk.ui.cases.org_picker import OrganisationPicker
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class ConsentForm(RecordForm):
@@ -39,7 +40,7 @@ class ConsentForm(RecordForm):
         self.given_field = self.add_field(form, "given_on", DateField(not_after_today=True))
         self.expires_field = self.add_field(form, "expires_on", DateField(optional=True))
         self.body.addLayout(form)
-        self.setMinimumWidth(720)  # the ticks' Russian labels are long
+        comfortable_width(self, 720)  # the ticks' Russian labels are long
         if purpose:
             self.purpose_picker.set_value(purpose)
         if org_id:

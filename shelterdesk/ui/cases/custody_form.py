@@ -16,6 +16,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, LongTextField, TextField
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 # "captured" is written by the store when the item is added; "exported" by an export.
 HAND_KINDS = [c for c in CUSTODY_EVENTS.codes if c not in ("captured", "exported")]
@@ -47,7 +48,7 @@ class CustodyEventForm(RecordForm):
         self.recipient_edit = self.add_field(form, "recipient", TextField(), N_("Given to"))
         self.notes_edit = self.add_field(form, "notes", LongTextField(3), N_("Notes"))
         self.body.addLayout(form)
-        self.setMinimumWidth(500)
+        comfortable_width(self, 500)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

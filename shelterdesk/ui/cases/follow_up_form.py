@@ -14,6 +14,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, DateField, LongTextField
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class FollowUpForm(RecordForm):
@@ -29,7 +30,7 @@ class FollowUpForm(RecordForm):
         self.due_field.set_value(date.today() + timedelta(days=7))
         self.description_edit = self.add_field(form, "description", LongTextField(3))
         self.body.addLayout(form)
-        self.setMinimumWidth(520)
+        comfortable_width(self, 520)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -21,6 +21,7 @@ from shelterdesk.ui.cases.fields import (
     TextField,
 )
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class LegalConsultationForm(RecordForm):
@@ -41,7 +42,7 @@ class LegalConsultationForm(RecordForm):
         self.next_step_edit = self.add_field(form, "next_step", TextField(), N_("Next step"))
         self.next_step_date = self.add_field(form, "next_step_date", DateField(optional=True))
         self.body.addLayout(form)
-        self.setMinimumWidth(620)
+        comfortable_width(self, 620)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -14,6 +14,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, DateField, LongTextField, TextField
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class MedicalServiceForm(RecordForm):
@@ -32,7 +33,7 @@ class MedicalServiceForm(RecordForm):
         self.follow_up_date = self.add_field(form, "follow_up_date", DateField(optional=True),
                                              N_("See again on"))
         self.body.addLayout(form)
-        self.setMinimumWidth(580)
+        comfortable_width(self, 580)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -11,6 +11,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import LongTextField
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class NoteForm(RecordForm):
@@ -22,7 +23,7 @@ class NoteForm(RecordForm):
         form = QFormLayout()
         self.body_edit = self.add_field(form, "body", LongTextField(8, grow=True), N_("Note"))
         self.body.addLayout(form)
-        self.setMinimumWidth(560)
+        comfortable_width(self, 560)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -30,6 +30,7 @@ from shelterdesk.ui.cases.fields import CodeChecklist, CodePicker, LongTextField
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.cases.territory_fields import CountryPicker
 from shelterdesk.ui.common.background import run_in_background
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class AccountsField(QWidget):
@@ -185,7 +186,7 @@ class PerpetratorForm(RecordForm):
                                             EvidenceLinks(context.session, case_id),
                                             N_("Shown in the evidence"))
         self.body.addLayout(form)
-        self.setMinimumWidth(640)
+        comfortable_width(self, 640)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

@@ -15,6 +15,7 @@ from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.fields import CodePicker, DateField, LongTextField
 from shelterdesk.ui.cases.org_picker import OrganisationPicker
 from shelterdesk.ui.cases.record_form import RecordForm
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class OtherServiceForm(RecordForm):
@@ -33,7 +34,7 @@ class OtherServiceForm(RecordForm):
                                               N_("Provided by"))
         self.description_edit = self.add_field(form, "description", LongTextField(5))
         self.body.addLayout(form)
-        self.setMinimumWidth(560)
+        comfortable_width(self, 560)
         self.finish_building()
 
     def retranslate_fields(self) -> None:

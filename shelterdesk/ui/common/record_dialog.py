@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.screen_fit import comfortable_width
 
 
 class RecordDialog(QDialog):
@@ -55,7 +56,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(420)
+        comfortable_width(self, 420)
 
     def values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.edits.items()}

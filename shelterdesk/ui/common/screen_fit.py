@@ -24,3 +24,13 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
         width, height = min(width, available.width()), min(height, available.height())
     minimum = window.minimumSizeHint()
     window.resize(max(width, minimum.width()), max(height, minimum.height()))
+
+
+def comfortable_width(window: QWidget, width: int) -> None:
+    """Open ``window`` at least ``width`` wide, never narrower than its layout needs.
+
+    (An explicit ``setMinimumWidth`` overrides the minimum the layout computes, so a
+    longer translation was cut off: "dialog-organisation" in Russian needed 548 px of 520.)
+    """
+    hint = window.sizeHint()
+    window.resize(max(width, hint.width()), hint.height())

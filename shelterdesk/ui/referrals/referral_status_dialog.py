@@ -27,6 +27,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.dates import date_edit, from_qdate
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.screen_fit import comfortable_width
 from shelterdesk.ui.referrals.referral_model import ReferralItem
 from shelterdesk.ui.shelter.stay_dialogs import problems_text
 
@@ -105,7 +106,7 @@ class ReferralStatusDialog(QDialog):
         self.status_group.buttonToggled.connect(lambda *_a: self.validate())
         self.date_edit.dateChanged.connect(lambda _d: self.validate())
         self.outcome_edit.textChanged.connect(self.validate)
-        self.setMinimumWidth(520)
+        comfortable_width(self, 520)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

@@ -57,6 +57,8 @@ def create_demo_vault(directory: Path, clients: int = DEMO_CLIENTS,
     vault.create(DEMO_USER, DEMO_PASSPHRASE, org_name="Demo", prefix="DEMO")
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
         demo.generate(session, clients, seed=7, language=language or active_language())
+        # A throwaway vault deleted at exit: its recovery key protects nothing to recover.
+        session.confirm_recovery_key()
     return vault
 
 
@@ -96,8 +98,8 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
     if vault.exists():
         window.show()
     else:
-        wizard = SetupWizard(vault)
-        wizard.completed.connect(window.open_session)
+        wizard = SetupWizard(vault, language=switcher)
+        wizard.completed.connect(window.after_setup)
         wizard.completed.connect(lambda _session: window.show())
         wizard.show()
     _quit_on_signals(application)

@@ -175,7 +175,27 @@ class MainWindow(QMainWindow):
             backups.settings_saved.connect(self.backup_watch.settings_saved)
         self.auto_sync.attach(session)
         self.backup_watch.attach(session, self.work_area)
+        with session.lock:
+            confirmed = session.recovery_key_confirmed()
+        if not confirmed:
+            # A crash on the wizard's last page: nobody may have the key written down.
+            self.show_status(_("This vault's recovery key was never confirmed: a coordinator "
+                               "should issue a new one (shelterdesk recovery-key new)."), 0)
         self.unlocked.emit()
+
+    def after_setup(self, session: Session) -> None:
+        """The first-run wizard is done: lock its session and open the window locked.
+
+        As documented: each person unlocks the window with their own passphrase, the
+        first coordinator too (which also proves the passphrase was typed as meant).
+        """
+        username = session.user.username
+        session.close(action="logout")
+        self._last_user = username
+        self._lock_reason = _("The vault is ready. Unlock it with your user name and "
+                              "passphrase.")
+        self._show_locked()
+        self._lock_reason = ""
 
     def _on_area_changed(self, area: str) -> None:
         self._last_area = area

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import secrets
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,15 +27,29 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.accounts import check_username
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import _
+from shelterdesk.store import settings
 from shelterdesk.store.keys import recovery
 from shelterdesk.store.vault import Session, Vault, check_prefix
 from shelterdesk.sync.setup import SyncPlace
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.passphrase_fields import PassphrasePairFields
+from shelterdesk.ui.common.qt_translator import LanguageSwitcher
 from shelterdesk.ui.common.resources import icon
 from shelterdesk.ui.shell.recovery_sheet import print_recovery_key
 from shelterdesk.ui.shell.setup_join import JoinPage, join_and_unlock
+
+
+def _restyle(label: QLabel, object_name: str, text: str) -> None:
+    """Show ``text`` in another style (progress, error, success): the style sheet picks
+    colours by object name, and a renamed widget keeps its old look until re-polished."""
+    label.setObjectName(object_name)
+    label.setText(text)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+LANGUAGE_NAMES = (("az", "Azərbaycanca"), ("ru", "Русский"), ("en", "English"))
 
 
 def _label(object_name: str = "") -> QLabel:
@@ -46,9 +61,23 @@ def _label(object_name: str = "") -> QLabel:
 
 
 class OrganisationPage(QWizardPage):
-    def __init__(self, wizard: SetupWizard | None = None) -> None:
+    """The language first (every later word is in it), then a new organisation or joining
+    one."""
+
+    def __init__(self, wizard: SetupWizard | None = None,
+                 language: LanguageSwitcher | None = None) -> None:
         super().__init__()
         self._wizard = wizard
+        self.language = language
+        self.language_label = QLabel()
+        self.language_combo = QComboBox()
+        for code, name in LANGUAGE_NAMES:  # each in its own language: findable by anyone
+            self.language_combo.addItem(name, code)
+        if language is not None:
+            self.language_combo.setCurrentIndex(
+                max(0, self.language_combo.findData(language.language)))
+        self.language_combo.currentIndexChanged.connect(self._language_chosen)
+        self.language_label.setBuddy(self.language_combo)
         self.new_radio = QRadioButton()
         self.join_radio = QRadioButton()
         self.new_radio.setChecked(True)
@@ -61,11 +90,15 @@ class OrganisationPage(QWizardPage):
         self.prefix_label = QLabel()
         self.org_name_label.setBuddy(self.org_name_edit)
         self.prefix_label.setBuddy(self.prefix_edit)
+        language_row = QFormLayout()
+        language_row.addRow(self.language_label, self.language_combo)
         form = QFormLayout()
         form.addRow(self.org_name_label, self.org_name_edit)
         form.addRow(self.prefix_label, self.prefix_edit)
         form.addRow("", self.prefix_hint_label)
         layout = QVBoxLayout(self)
+        layout.addLayout(language_row)
+        layout.addSpacing(8)
         layout.addWidget(self.new_radio)
         layout.addWidget(self.join_radio)
         layout.addSpacing(8)
@@ -99,6 +132,8 @@ class OrganisationPage(QWizardPage):
         self.intro_label.setText(_(
             "Everything you record is kept in one encrypted vault on this laptop. "
             "First, tell us about your organisation."))
+        self.language_label.setText(_("Language"))
+        self.language_combo.setAccessibleName(_("Language"))
         self.org_name_label.setText(_("Organisation name"))
         self.prefix_label.setText(_("Case-code prefix"))
         self.org_name_edit.setAccessibleName(_("Organisation name"))
@@ -106,6 +141,13 @@ class OrganisationPage(QWizardPage):
         self.prefix_hint_label.setText(_(
             "2 to 6 Latin capitals or digits, e.g. TU. Case codes start with it "
             "(TU-2025-…); they never contain a name."))
+
+    def chosen_language(self) -> str:
+        return self.language_combo.currentData()
+
+    def _language_chosen(self) -> None:
+        if self.language is not None:
+            self.language.apply(self.chosen_language())
 
     def isComplete(self) -> bool:
         if self.joining():
@@ -164,6 +206,16 @@ class CoordinatorPage(QWizardPage):
         self.display_name_edit.setPlaceholderText(_("full name, printed on referral forms"))
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Create the vault"))
 
+    def initializePage(self) -> None:
+        # Top to bottom: the user name row was inserted above fields created before it
+        # (set here, once the page is inside the wizard, whose buttons join the chain).
+        QWidget.setTabOrder(self.username_edit, self.passphrase.passphrase_edit)
+        QWidget.setTabOrder(self.passphrase.passphrase_edit, self.passphrase.repeat_edit)
+        # The first field is the user name: typed there, not (hidden) into the passphrase.
+        # After the wizard has shown the page (it focuses a widget of its own choosing).
+        QTimer.singleShot(0, lambda: self.username_edit.setFocus(
+            Qt.FocusReason.OtherFocusReason))
+
     def isComplete(self) -> bool:
         return (not self.working and bool(self.username_edit.text().strip())
                 and self.passphrase.is_acceptable())
@@ -177,11 +229,10 @@ class CoordinatorPage(QWizardPage):
             username = check_username(self.username_edit.text())
             passphrase = self.passphrase.check()
         except UserFacingError as error:
-            self.message_label.setText(error.user_message())
+            _restyle(self.message_label, "errorMessage", error.user_message())
             return False
-        self.message_label.setObjectName("hintLabel")
-        self.message_label.setText(_("Creating the vault and measuring this laptop's speed "
-                                     "(a few seconds)…"))
+        _restyle(self.message_label, "hintLabel", _(
+            "Creating the vault and measuring this laptop's speed (a few seconds)…"))
         self.working = True
         self.completeChanged.emit()
         self.username_edit.setEnabled(False)
@@ -205,8 +256,7 @@ class CoordinatorPage(QWizardPage):
         self.display_name_edit.setEnabled(True)
         self.passphrase.setEnabled(True)
         self._wizard.set_navigation_enabled(True)
-        self.message_label.setObjectName("errorMessage")
-        self.message_label.setText(describe_error(error))
+        _restyle(self.message_label, "errorMessage", describe_error(error))
         self.completeChanged.emit()
 
 
@@ -301,19 +351,24 @@ class ConfirmKeyPage(QWizardPage):
         return recovery.groups(self._wizard.recovery_key)[self.group_index]
 
     def matches(self) -> bool:
+        if not self._wizard.recovery_key:  # not made yet, or wiped once the wizard is done
+            return False
         typed = self.group_edit.text().strip().upper()
         return bool(typed) and typed == self.expected_group()
 
     def _on_typed(self) -> None:
         typed = self.group_edit.text().strip()
+        # Right and wrong look different (green and red), not only read different.
         if not typed:
-            self.feedback_label.setText("")
+            _restyle(self.feedback_label, "hintLabel", "")
         elif self.matches():
-            self.feedback_label.setText(_("That is right. The vault is ready."))
+            _restyle(self.feedback_label, "okMessage",
+                     "✓ " + _("That is right. The vault is ready."))
         elif len(typed) >= recovery.GROUP:
-            self.feedback_label.setText(_("That does not match; check what you wrote."))
+            _restyle(self.feedback_label, "errorMessage",
+                     "✗ " + _("That does not match; check what you wrote."))
         else:
-            self.feedback_label.setText("")
+            _restyle(self.feedback_label, "hintLabel", "")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -328,7 +383,8 @@ class SetupWizard(QWizard):
 
     completed = Signal(object)  # Session
 
-    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+    def __init__(self, vault: Vault, parent: QWidget | None = None, *,
+                 language: LanguageSwitcher | None = None) -> None:
         super().__init__(parent)
         self.vault = vault
         self.recovery_key = ""
@@ -338,7 +394,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon("app").pixmap(48, 48))
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
-        self.organisation_page = OrganisationPage(self)
+        self.organisation_page = OrganisationPage(self, language)
         self.coordinator_page = CoordinatorPage(self)
         self.recovery_page = RecoveryKeyPage(self)
         self.confirm_page = ConfirmKeyPage(self)
@@ -390,10 +446,14 @@ class SetupWizard(QWizard):
         prefix = self.organisation_page.prefix_edit.text()
         display_name = self.coordinator_page.display_name_edit.text().strip()
 
+        language = self.organisation_page.chosen_language()
+
         def work() -> tuple[str, Session]:
             created = vault.create(username, passphrase, org_name=org_name, prefix=prefix,
                                    display_name=display_name)
-            return created.recovery_key, vault.unlock(username, passphrase)
+            session = vault.unlock(username, passphrase)
+            settings.set_value(session, "language", language)  # the one chosen on page 1
+            return created.recovery_key, session
 
         def done(result: tuple[str, Session]) -> None:
             self.recovery_key, self.session = result
@@ -408,6 +468,7 @@ class SetupWizard(QWizard):
         if self.session is None or not self.confirm_page.matches():
             return
         session = self.session
+        session.confirm_recovery_key()  # one group typed back: it was written down
         self.session = None
         self.recovery_key = ""
         self.recovery_page.key_label.clear()

@@ -150,7 +150,11 @@ class WorkArea(QWidget):
         widest = max((metrics.horizontalAdvance(self.sidebar.item(r).text())
                       for r in range(self.sidebar.count())), default=0)
         # icon, item padding and margins, selection border, a little air
-        self.sidebar.setFixedWidth(max(200, min(360, widest + 22 + 28 + 12 + 4 + 36)))
+        # At most 236 px, a longer label wrapping, so that the window fits 1024 px (a
+        # 1280×720 screen at 125 %) with the widest section beside it.
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.sidebar.setFixedWidth(max(200, min(236, widest + 22 + 28 + 12 + 4 + 36)))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
