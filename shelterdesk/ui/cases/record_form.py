@@ -28,7 +28,7 @@ from shelterdesk.store.records.drafts import Draft
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.draft_keeper import DraftKeeper
-from shelterdesk.ui.common.accessible_names import name_field, set_buddy
+from shelterdesk.ui.common.accessible_names import focus_target, name_field, set_buddy
 from shelterdesk.ui.common.background import BusyIndicator
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import follow_reading_order
@@ -225,6 +225,12 @@ class RecordForm(QDialog):
             shown = bool(texts) and name in self._touched
             label.setText("; ".join(texts) if shown else "")
             label.setVisible(shown)
+            # A screen reader hears what is wrong with the field (or how to fill it in) as
+            # the field's description, also before the problem is shown under it.
+            target = focus_target(self.fields[name])
+            description = "; ".join(texts) if texts else target.toolTip()
+            if target.accessibleDescription() != description:
+                target.setAccessibleDescription(description)
             if texts and not shown:
                 waiting.append(self.labels[name].text())
         hints = []
