@@ -38,15 +38,30 @@ def _proxy(widget: QWidget) -> QWidget | None:
     return widget.focusProxy()
 
 
+def _next_in_chain(widget: QWidget) -> QWidget | None:
+    """``widget.nextInFocusChain()`` without PySide's side effect on ownership.
+
+    PySide makes the returned widget's wrapper a child of ``widget``'s; walking the chain
+    (which wraps through the whole window: menu bar, main window, other pages) would tie every
+    wrapper to its predecessor, so deleting any page invalidated the wrappers of live objects
+    after it, such as the menu bar's actions. The wrapper goes back under its Qt parent
+    (``setParent`` to the same parent is a no-op for Qt).
+    """
+    following = widget.nextInFocusChain()
+    if following is not None:
+        following.setParent(following.parentWidget())
+    return following
+
+
 def first_focusable(root: QWidget) -> QWidget | None:
     """The first widget Tab would reach inside ``root`` (reading order), or None."""
-    widget = root.nextInFocusChain()
+    widget = _next_in_chain(root)
     while widget is not None and widget is not root:
         if root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
                 and _proxy(widget) is None:
             return widget
-        widget = widget.nextInFocusChain()
+        widget = _next_in_chain(widget)
     return None
 
 
@@ -65,13 +80,13 @@ def focus_first(root: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFocu
 def tab_stops(root: QWidget) -> list[QWidget]:
     """The visible, enabled widgets inside ``root`` that Tab stops at, in chain order."""
     stops: list[QWidget] = []
-    widget = root.nextInFocusChain()
+    widget = _next_in_chain(root)
     while widget is not None and widget is not root and len(stops) < 2000:
         if root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus \
                 and _proxy(widget) is None and widget not in stops:
             stops.append(widget)
-        widget = widget.nextInFocusChain()
+        widget = _next_in_chain(widget)
     return stops
 
 
