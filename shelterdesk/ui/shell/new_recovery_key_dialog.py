@@ -106,6 +106,7 @@ class NewRecoveryKeyDialog(QDialog):
         self.group_edit.textChanged.connect(self._on_typed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)  # wrapped text reads well; fits 1024 px (1280 at 125 %)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
