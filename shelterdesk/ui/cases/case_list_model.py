@@ -35,6 +35,7 @@ from shelterdesk.store.records.case_list import CaseFilter
 from shelterdesk.store.records.clients import CaseRow
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 from shelterdesk.ui.common.privacy import REVEAL_MS, initials
 from shelterdesk.ui.common.resources import icon
 
@@ -241,6 +242,7 @@ class CaseListModel(QAbstractTableModel):
             return format_date(_day(row.last_activity_at), fmt="short")
         return ""  # STAY: an icon, see data()
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
                 or not 0 <= index.column() < len(self.Columns):

@@ -39,6 +39,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PROBLEM_COLOUR = QColor("#a12a2a")
@@ -79,6 +80,7 @@ class ImportPreviewModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Columns)
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows) \
                 or not 0 <= index.column() < len(Columns):

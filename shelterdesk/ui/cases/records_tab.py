@@ -39,6 +39,7 @@ from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.common.background import run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -118,6 +119,7 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._records) \
                 or not 0 <= index.column() < len(self.columns):

@@ -34,6 +34,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE = 50
@@ -96,6 +97,7 @@ class CaseChoiceModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.Columns)
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

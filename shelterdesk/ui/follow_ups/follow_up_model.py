@@ -32,6 +32,7 @@ from shelterdesk.domain.codes_services import CONSENT_PURPOSES, FOLLOW_UP_KINDS
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.tasks import bucket_for
 from shelterdesk.i18n import N_, _, format_date, ngettext
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 from shelterdesk.ui.common.resources import icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -121,6 +122,7 @@ class FollowUpTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.Columns)
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

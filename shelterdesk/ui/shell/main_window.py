@@ -39,7 +39,7 @@ from shelterdesk.ui.shell.lock_shortcut import LOCK_SHORTCUT, LockShortcut, clos
 from shelterdesk.ui.shell.screen_lock import ScreenLockWatcher
 from shelterdesk.ui.shell.unlock_page import UnlockPage
 from shelterdesk.ui.shell.window_menus import WindowMenus
-from shelterdesk.ui.shell.work_area import WorkArea
+from shelterdesk.ui.shell.work_area import WorkArea, recovery_unconfirmed_text
 from shelterdesk.ui.sync.auto_sync import AutoSync
 
 APP_NAME = "ShelterDesk"
@@ -82,6 +82,11 @@ class MainWindow(QMainWindow):
         self.backup_watch.open_backups.connect(self._open_backups)
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.backup_watch.label)
+        # Stays in the status bar (no passing message overwrites it) until confirmed.
+        self.recovery_label = QLabel()
+        self.recovery_label.setObjectName("recoveryWarning")
+        self.recovery_label.hide()
+        self.statusBar().addPermanentWidget(self.recovery_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.auto_sync = AutoSync(self.busy, interval_ms=sync_interval_ms, parent=self)
         self.auto_sync.status.connect(self.show_status)
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.menus = WindowMenus(self)
         self.menus.erase_keys_requested.connect(self.erase_keys_and_lock)
+        self.menus.recovery_key_confirmed.connect(self._recovery_key_confirmed)
 
         self.inactivity = InactivityWatcher(application, idle_timeout_ms or 5 * 60_000, self)
         self.inactivity.idle.connect(lambda: self.lock("lock.idle"))
@@ -126,6 +132,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.user_label.setText(_("Logged in: {user}").format(
                 user=self.session.user.username))
+        self._retranslate_recovery_warning()
         self._update_title()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -175,13 +182,31 @@ class MainWindow(QMainWindow):
             backups.settings_saved.connect(self.backup_watch.settings_saved)
         self.auto_sync.attach(session)
         self.backup_watch.attach(session, self.work_area)
+        self.work_area.issue_recovery_key.connect(self.menus.open_new_recovery_key)
         with session.lock:
             confirmed = session.recovery_key_confirmed()
-        if not confirmed:
-            # A crash on the wizard's last page: nobody may have the key written down.
-            self.show_status(_("This vault's recovery key was never confirmed: a coordinator "
-                               "should issue a new one (shelterdesk recovery-key new)."), 0)
+        # A crash on the wizard's last page: nobody may have the key written down. Said in
+        # a banner and in the status bar, where the backup watch's messages do not hide it.
+        self._show_recovery_warning(not confirmed)
         self.unlocked.emit()
+
+    def _show_recovery_warning(self, unconfirmed: bool) -> None:
+        if self.work_area is not None:
+            self.work_area.show_recovery_notice(unconfirmed)
+        self.recovery_label.setVisible(unconfirmed and self.session is not None)
+        self._retranslate_recovery_warning()
+
+    def _retranslate_recovery_warning(self) -> None:
+        if self.session is None or self.recovery_label.isHidden():
+            self.recovery_label.clear()
+            return
+        self.recovery_label.setText("⚠ " + _("Recovery key never confirmed"))
+        self.recovery_label.setToolTip(recovery_unconfirmed_text(self.session))
+
+    def _recovery_key_confirmed(self) -> None:
+        self._show_recovery_warning(False)
+        self.show_status(_("The new recovery key is confirmed; the old one no longer "
+                           "works."))
 
     def after_setup(self, session: Session) -> None:
         """The first-run wizard is done: lock its session and open the window locked.
@@ -229,6 +254,7 @@ class MainWindow(QMainWindow):
         self.about_to_lock.emit()
         session, self.session = self.session, None
         self.menus.set_session(None)
+        self.recovery_label.hide()
         self.inactivity.stop()
         close_every_dialog(self.application)
         self._lock_reason = self._reason_for(action)

@@ -1,5 +1,5 @@
 """The main window's menu bar: Help (user guide, About) for everyone, even while locked, and
-the coordinator's Emergency erase…"""
+the coordinator's Issue a new recovery key… and Emergency erase…"""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.administration.emergency_dialog import EmergencyEraseDialog
 from shelterdesk.ui.shell.about_dialog import AboutDialog
 from shelterdesk.ui.shell.help_window import HelpWindow
+from shelterdesk.ui.shell.new_recovery_key_dialog import NewRecoveryKeyDialog
 
 
 class WindowMenus(QObject):
     """``erase_keys_requested`` asks the window to destroy this laptop's keys and lock."""
 
     erase_keys_requested = Signal()
+    recovery_key_confirmed = Signal()  # a new recovery key was issued and typed back
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -28,6 +30,9 @@ class WindowMenus(QObject):
         self.vault_menu = QMenu(window)
         self.emergency_action = QAction(window)
         self.emergency_action.triggered.connect(self.open_emergency)
+        self.recovery_key_action = QAction(window)
+        self.recovery_key_action.triggered.connect(self.open_new_recovery_key)
+        self.vault_menu.addAction(self.recovery_key_action)
         self.vault_menu.addAction(self.emergency_action)
         self.vault_menu_action = bar.addMenu(self.vault_menu)
         self.help_menu = QMenu(window)
@@ -43,12 +48,14 @@ class WindowMenus(QObject):
         self.help_window: HelpWindow | None = None
         self.about_dialog: AboutDialog | None = None
         self.emergency_dialog: EmergencyEraseDialog | None = None
+        self.recovery_key_dialog: NewRecoveryKeyDialog | None = None
         self.set_session(None)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.vault_menu.setTitle(_("&Vault"))
         self.emergency_action.setText(_("Emergency erase…"))
+        self.recovery_key_action.setText(_("Issue a new recovery key…"))
         self.help_menu.setTitle(_("&Help"))
         self.guide_action.setText(_("User guide"))
         self.about_action.setText(_("About ShelterDesk"))
@@ -78,3 +85,12 @@ class WindowMenus(QObject):
         self.emergency_dialog.erase_requested.connect(self.erase_keys_requested)
         self.emergency_dialog.open()
         return self.emergency_dialog
+
+    def open_new_recovery_key(self) -> NewRecoveryKeyDialog | None:
+        """Issue a new recovery key (coordinators); the old one is void once it is issued."""
+        if self.session is None or not self.session.user.has_role(Role.COORDINATOR):
+            return None
+        self.recovery_key_dialog = NewRecoveryKeyDialog(self.session, self.window)
+        self.recovery_key_dialog.confirmed.connect(self.recovery_key_confirmed)
+        self.recovery_key_dialog.open()
+        return self.recovery_key_dialog

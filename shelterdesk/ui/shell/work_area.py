@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area, area_label, areas_for
 from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
@@ -36,6 +37,15 @@ _SECTION_PAGES = {Area.SHELTER: ShelterBoardPage, Area.REFERRALS: ReferralsPage,
                   Area.FOLLOW_UPS: FollowUpsPage}
 
 
+def recovery_unconfirmed_text(session: Session) -> str:
+    """The warning for a vault whose recovery key nobody confirmed having written down."""
+    if session.user.has_role(Role.COORDINATOR):
+        return _("This vault's recovery key was never confirmed, so nobody may have it "
+                 "written down. Issue a new one now (or: shelterdesk recovery-key new).")
+    return _("This vault's recovery key was never confirmed, so nobody may have it written "
+             "down. Ask a coordinator to issue a new one.")
+
+
 class WorkArea(QWidget):
     """Built fresh for each unlocked session and thrown away when the window locks."""
 
@@ -44,6 +54,7 @@ class WorkArea(QWidget):
     language_chosen = Signal(str)
     auto_lock_changed = Signal(int)
     about_to_lock = Signal()  # from the main window, while the vault is still open
+    issue_recovery_key = Signal()  # a coordinator asked for a new recovery key
 
     def __init__(self, session: Session, busy: BusyIndicator | None = None,
                  auto_sync: AutoSync | None = None, parent: QWidget | None = None) -> None:
@@ -80,6 +91,19 @@ class WorkArea(QWidget):
         notice_layout.addWidget(self.notice_button)
         self.notice.hide()
         self.notice_button.clicked.connect(self._open_backups)
+        # A second one for a recovery key never confirmed, so that neither hides the other.
+        self.recovery_notice = QFrame()
+        self.recovery_notice.setObjectName("noticeBanner")
+        self.recovery_notice_label = QLabel()
+        self.recovery_notice_label.setWordWrap(True)
+        self.recovery_notice_button = QPushButton()
+        recovery_layout = QHBoxLayout(self.recovery_notice)
+        recovery_layout.setContentsMargins(16, 8, 16, 8)
+        recovery_layout.addWidget(self.recovery_notice_label, 1)
+        recovery_layout.addWidget(self.recovery_notice_button)
+        self.recovery_notice.hide()
+        self.recovery_notice_button.setVisible(session.user.has_role(Role.COORDINATOR))
+        self.recovery_notice_button.clicked.connect(self.issue_recovery_key)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
@@ -89,6 +113,7 @@ class WorkArea(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.notice)
+        layout.addWidget(self.recovery_notice)
         layout.addLayout(row, 1)
         self.sidebar.currentRowChanged.connect(self._on_row_changed)
         # Arrow keys keep focus in the list (a screen reader reads each section's name);
@@ -134,12 +159,18 @@ class WorkArea(QWidget):
         self.notice_button.setVisible(Area.ADMINISTRATION in self.areas)
         self.notice.setVisible(bool(text))
 
+    def show_recovery_notice(self, unconfirmed: bool) -> None:
+        """Say (or stop saying) that the vault's recovery key was never confirmed."""
+        self.recovery_notice.setVisible(unconfirmed)
+
     def _open_backups(self) -> None:
         if self.select_area(Area.ADMINISTRATION):
             self.page_for[Area.ADMINISTRATION].show_backups()  # type: ignore[attr-defined]
 
     def retranslate_ui(self) -> None:
         self.notice_button.setText(_("Open Backups"))
+        self.recovery_notice_label.setText(recovery_unconfirmed_text(self.session))
+        self.recovery_notice_button.setText(_("Issue a new recovery key…"))
         self.sidebar.setAccessibleName(_("Sections"))
         for row, area in enumerate(self.areas):
             item = self.sidebar.item(row)

@@ -30,6 +30,7 @@ from shelterdesk.domain.shelters import DISCHARGE_REASONS, Stay
 from shelterdesk.i18n import N_, _, format_date, format_number, ngettext
 from shelterdesk.store.records.shelters import BedState
 from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 from shelterdesk.ui.common.resources import icon
 from shelterdesk.ui.shelter.bed_tiles import STATE_ICONS, state_label
 
@@ -69,6 +70,7 @@ class BedHistoryModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.Columns)
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

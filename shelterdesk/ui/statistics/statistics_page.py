@@ -71,6 +71,7 @@ from shelterdesk.ui.common.dates import DateInput
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table
+from shelterdesk.ui.common.list_table_model import full_text_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PALETTE = ["#1f6fb2", "#e07b39", "#2e9d5b", "#c0392b", "#7d5ba6", "#8c6d31"]  # as in the PDF
@@ -110,6 +111,7 @@ class StatisticsTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 1 + self._months() + 1
 
+    @full_text_tooltip
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.table is None or self.table.withheld:
             return None
