@@ -40,6 +40,10 @@ class ConsentAlreadyAmended(UserFacingError):
     message = N_("This consent has already been amended: amend its newest version.")
 
 
+class NoConsentToAmend(UserFacingError):
+    message = N_("There is no consent in force for this purpose and organisation to amend.")
+
+
 class NoConsentToWithdraw(UserFacingError):
     message = N_("There is no consent in force for this purpose and organisation to withdraw.")
 
@@ -250,7 +254,22 @@ def expiring_consents(session: Session, today: date | None = None, *, days_ahead
 def referral_consent(session: Session, case_id: str, org_id: str,
                      on: date | None = None) -> Consent | None:
     """The referral consent in force for this organisation on that day (default today)."""
+    return consent_for(session, case_id, "referral", org_id, on)
+
+
+def consent_for(session: Session, case_id: str, purpose: str, org_id: str,
+                on: date | None = None) -> Consent | None:
+    """The consent in force for this purpose and organisation on that day (default today)."""
     access.require(session, Kind.CONSENT, Action.VIEW, case_id)
     with session.lock:
-        return consent_in_force(session.connection, case_id, "referral", org_id,
+        return consent_in_force(session.connection, case_id, purpose, org_id,
                                 on or date.today())
+
+
+def amend_in_force(session: Session, case_id: str, purpose: str, org_id: str,
+                   **changes: Any) -> Consent:
+    """Amend the consent in force for the purpose and organisation (the CLI's way in)."""
+    consent = consent_for(session, case_id, purpose, org_id)
+    if consent is None:
+        raise NoConsentToAmend()
+    return amend_consent(session, consent.id, **changes)
