@@ -36,6 +36,7 @@ class CorrectionMixin:
 
     REASON_REQUIRED = False
     TITLE = ""  # N_()
+    REASON_LABEL = N_("Reason for the correction")
 
     def __init__(self, context: CaseContext, original: Any,
                  parent: QWidget | None = None) -> None:
@@ -47,7 +48,7 @@ class CorrectionMixin:
     def finish_building(self, *, offer_draft: bool = True) -> None:
         form = QFormLayout()
         self.reason_edit = self.add_field(  # type: ignore[attr-defined]
-            form, "reason", LongTextField(2), N_("Reason for the correction"))
+            form, "reason", LongTextField(2), self.REASON_LABEL)
         self.kept_label = QLabel()
         self.kept_label.setObjectName("hintLabel")
         self.kept_label.setWordWrap(True)
@@ -197,6 +198,7 @@ class ConsentAmendForm(CorrectionMixin, ConsentForm):
     """A consent amended: the form filled in; saving records a new version that replaces it."""
 
     TITLE = N_("Amend a consent")
+    REASON_LABEL = N_("Reason for the amendment")
 
     def retranslate_fields(self) -> None:
         super().retranslate_fields()
