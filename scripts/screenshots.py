@@ -483,6 +483,26 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     wait_until(lambda: history.version_list.count() > 0)
     shooter.shoot("dialog-record-history", history)
     history.reject()
+    from datetime import date
+
+    from shelterdesk.domain.referrals import Consent
+    from shelterdesk.store.records import consents
+
+    if not consents.list_consents(session, SHOWCASE["case_id"], current_only=True):
+        consents.add_consent(session, Consent(SHOWCASE["case_id"], "data_storage",
+                                              date.today()))
+    page.file_page.select_tab("consents")
+    consents_tab = page.file_page.tab("consents")
+    consents_tab.reload()
+    wait_until(lambda: consents_tab.model.rowCount() > 0)
+    consents_tab.table.selectRow(consents_tab.model.rowCount() - 1)
+    if consents_tab.correct_button.isEnabled():
+        amend = consents_tab.open_correction()
+        amend.details_checks.boxes["contact"].setChecked(True)
+        amend.reason_edit.setPlainText("Telefon nömrəsini paylaşmağa razılıq verdi")
+        shooter.shoot("dialog-amend-consent", amend)
+        amend._quiet_close = True
+        amend.reject()
     page.file_page.select_tab("stays")
     stays_tab = page.file_page.tab("stays")
     wait_until(lambda: stays_tab.is_loaded)

@@ -57,20 +57,29 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     consent_commands = consent.add_subparsers(dest="consent_command", metavar="ACTION",
                                               required=True)
     for name, helptext, handler in (("add", _("record a consent"), cmd_consent_add),
-                                    ("withdraw", _("withdraw a consent"), cmd_consent_withdraw)):
+                                    ("withdraw", _("withdraw a consent"), cmd_consent_withdraw),
+                                    ("amend", _("amend the consent in force (a new version)"),
+                                     cmd_consent_amend)):
         sub = consent_commands.add_parser(name, parents=[common], help=helptext)
         sub.add_argument("--case", required=True, metavar="CODE")
         sub.add_argument("--purpose", required=True,
                          choices=codes_services.CONSENT_PURPOSES.codes)
         sub.add_argument("--to", default="", metavar="ORG")
-        if name == "add":
-            sub.add_argument("--method", default="signed",
+        if name in ("add", "amend"):
+            sub.add_argument("--method", default="signed" if name == "add" else None,
                              choices=codes_services.CONSENT_METHODS.codes)
             sub.add_argument("--expires", default=None, metavar="DATE")
             sub.add_argument("--scope", action="append", default=[], metavar="DETAIL",
                              help=_("a detail the consent covers (repeat for more): {codes}; "
                                     "default: the name only").format(
-                                        codes=", ".join(codes_services.CONSENT_SCOPE.codes)))
+                                        codes=", ".join(codes_services.CONSENT_SCOPE.codes))
+                             if name == "add" else
+                             _("a detail the amended consent covers (repeat for more): "
+                               "{codes}; default: unchanged").format(
+                                   codes=", ".join(codes_services.CONSENT_SCOPE.codes)))
+        if name == "amend":
+            sub.add_argument("--reason", default="", metavar="TEXT",
+                             help=_("why the consent is amended"))
         sub.set_defaults(handler=handler)
 
 
@@ -239,4 +248,23 @@ def cmd_consent_withdraw(args: argparse.Namespace) -> int:
         count = consents.withdraw(session, case_id, args.purpose, org_id)
     say(ngettext("{count} consent withdrawn.", "{count} consents withdrawn.", count).format(
         count=count))
+    return 0
+
+
+def cmd_consent_amend(args: argparse.Namespace) -> int:
+    changes: dict = {"reason": args.reason}
+    if args.scope:
+        changes["details"] = scope_option(args.scope, args.purpose)
+    if args.method:
+        changes["method"] = args.method
+    if args.expires:
+        changes["expires_on"] = parse_date_option(args.expires, "--expires")
+    with unlock(args) as session:
+        case_id = clients.case_id_for_code(session, args.case)
+        org_id = organisations.find_organisation(session, args.to).id if args.to else ""
+        consent = consents.amend_in_force(session, case_id, args.purpose, org_id, **changes)
+    if flag(args, "json"):
+        print_json({"id": consent.id})
+    else:
+        say(_("Consent amended: a new version replaces the earlier one."))
     return 0

@@ -47,6 +47,8 @@ class Consent:
     # What may be shared (codes.CONSENT_SCOPE). Nothing but the name unless a person ticks
     # more: a consent recorded before scopes were structured reads as name only.
     details: list[str] = field(default_factory=lambda: ["name"])
+    # The id of the amended version that replaced this one (empty: this is the current one).
+    superseded_by: str = ""
 
     def validate(self, today: date | None = None) -> list[Problem]:
         check = Checker()
@@ -62,6 +64,8 @@ class Consent:
         return check.problems
 
     def in_force(self, on: date) -> bool:
+        if self.superseded_by:  # an amended consent lives on in its newer version only
+            return False
         if self.withdrawn_on is not None and self.withdrawn_on <= on:
             return False
         if self.expires_on is not None and self.expires_on < on:

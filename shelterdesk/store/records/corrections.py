@@ -61,8 +61,14 @@ def require_reason(reason: str) -> str:
 
 
 def keep_version(connection: Connection, table: str, record_id: str, *, reason: str,
-                 user_id: str, stamp: str, case_id: str | None = None) -> int:
-    """Copy the row as it is now into record_versions (call inside the writer's transaction)."""
+                 user_id: str, stamp: str, case_id: str | None = None,
+                 version_of: str | None = None) -> int:
+    """Copy the row as it is now into record_versions (call inside the writer's transaction).
+
+    ``version_of`` files the copy in the history of another record: an amended consent is
+    a new row, and the row it replaces becomes that new row's earlier version.
+    """
+    version_of = version_of or record_id
     if table not in TABLE_KINDS:
         raise ValueError(table)
     cursor = connection.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
@@ -75,14 +81,27 @@ def keep_version(connection: Connection, table: str, record_id: str, *, reason: 
         case_id = content.get("case_id") or None
     number = connection.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM record_versions"
-        " WHERE record_table = ? AND record_id = ?", (table, record_id)).fetchone()[0]
+        " WHERE record_table = ? AND record_id = ?", (table, version_of)).fetchone()[0]
     connection.execute(
         "INSERT INTO record_versions (id, record_table, record_id, case_id, version, content,"
         " reason, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (new_id(), table, record_id, case_id, number,
+        (new_id(), table, version_of, case_id, number,
          json.dumps(content, ensure_ascii=False, sort_keys=True), reason.strip(), user_id,
          stamp))
     return number
+
+
+def carry_versions(connection: Connection, table: str, from_id: str, to_id: str) -> None:
+    """Give a record's replacement row the earlier versions of the row it replaces."""
+    rows = connection.execute(
+        "SELECT case_id, version, content, reason, corrected_by, corrected_at"
+        " FROM record_versions WHERE record_table = ? AND record_id = ? ORDER BY version",
+        (table, from_id)).fetchall()
+    for row in rows:
+        connection.execute(
+            "INSERT INTO record_versions (id, record_table, record_id, case_id, version,"
+            " content, reason, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id(), table, to_id, *row))
 
 
 def _require_view(session: Session, table: str, case_id: str) -> None:

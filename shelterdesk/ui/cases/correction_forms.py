@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QWidget
 
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_, _
-from shelterdesk.store.records import perpetrators, record_corrections
+from shelterdesk.store.records import consents, perpetrators, record_corrections
 from shelterdesk.store.records.corrections import MAX_REASON
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.cases.consent_form import ConsentForm
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.evidence_form import EvidenceForm
 from shelterdesk.ui.cases.fields import LongTextField, TextField
@@ -35,6 +36,7 @@ class CorrectionMixin:
 
     REASON_REQUIRED = False
     TITLE = ""  # N_()
+    REASON_LABEL = N_("Reason for the correction")
 
     def __init__(self, context: CaseContext, original: Any,
                  parent: QWidget | None = None) -> None:
@@ -46,7 +48,7 @@ class CorrectionMixin:
     def finish_building(self, *, offer_draft: bool = True) -> None:
         form = QFormLayout()
         self.reason_edit = self.add_field(  # type: ignore[attr-defined]
-            form, "reason", LongTextField(2), N_("Reason for the correction"))
+            form, "reason", LongTextField(2), self.REASON_LABEL)
         self.kept_label = QLabel()
         self.kept_label.setObjectName("hintLabel")
         self.kept_label.setWordWrap(True)
@@ -190,3 +192,25 @@ class EvidenceCorrectionForm(CorrectionMixin, EvidenceForm):
     def write(self, session: Session, record: Any) -> Any:
         record_corrections.correct_evidence(session, record, self.reason())
         return record
+
+
+class ConsentAmendForm(CorrectionMixin, ConsentForm):
+    """A consent amended: the form filled in; saving records a new version that replaces it."""
+
+    TITLE = N_("Amend a consent")
+    REASON_LABEL = N_("Reason for the amendment")
+
+    def retranslate_fields(self) -> None:
+        super().retranslate_fields()
+        if self.reason_edit is not None:
+            self.reason_edit.setPlaceholderText(_("Optional: why the consent changes."))
+        if self.kept_label is not None:
+            self.kept_label.setText(_(
+                "The amended consent replaces this one from now on; this one is kept as an "
+                "earlier version, with your name, the date and this reason."))
+
+    def write(self, session: Session, record: Any) -> Any:
+        return consents.amend_consent(
+            session, self.original.id, details=record.details, purpose=record.purpose,
+            to_org_id=record.to_org_id, method=record.method, given_on=record.given_on,
+            expires_on=record.expires_on, reason=self.reason())

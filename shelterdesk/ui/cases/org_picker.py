@@ -50,7 +50,8 @@ class OrganisationPicker(QComboBox):
         self.loaded.emit()
 
     def value(self) -> str:
-        return self.currentData() or ""
+        # Until the directory has loaded, the value set (a saved record's) is still the value.
+        return self.currentData() or ("" if self.is_loaded else self._pending)
 
     def set_value(self, value: Any) -> None:
         self._pending = value or ""

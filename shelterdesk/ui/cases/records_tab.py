@@ -79,6 +79,9 @@ class TabSpec:
     # Correcting a saved record (its form, filled in) and the table its versions are kept for.
     correct: Callable[[CaseContext, Any, QWidget], RecordForm] | None = None
     history_table: str = ""
+    # Consents are amended, not corrected: a new version replaces the record (its row).
+    amends: bool = False
+    correctable: Callable[[Any], bool] | None = None  # None: every saved record
 
 
 def saved_record(item: Any) -> Any:
@@ -235,7 +238,7 @@ class RecordsTab(QWidget):
     def retranslate_ui(self) -> None:
         self.intro_label.setText(_(self.spec.intro))
         self.add_button.setText(_(self.spec.add_text) if self.spec.add_text else "")
-        self.correct_button.setText(_("Correct…"))
+        self.correct_button.setText(_("Amend…") if self.spec.amends else _("Correct…"))
         self.history_button.setText(_("Earlier versions…"))
         for button, action in zip(self.action_buttons, self.spec.actions, strict=True):
             button.setText(_(action.text))
@@ -297,7 +300,9 @@ class RecordsTab(QWidget):
         if self.spec.details is not None:
             self.details_label.setText(self.spec.details(record) + self._corrected_line(record)
                                        if record is not None else "")
-        self.correct_button.setEnabled(record is not None and not self.read_only)
+        self.correct_button.setEnabled(
+            record is not None and not self.read_only
+            and (self.spec.correctable is None or self.spec.correctable(saved_record(record))))
         self.add_button.setEnabled(not self.read_only)
         mark = self.marks.get(record_id(record)) if record is not None else None
         self.history_button.setEnabled(mark is not None)
@@ -319,10 +324,15 @@ class RecordsTab(QWidget):
             return ""
         when = format_datetime(mark.corrected_at.astimezone(), fmt="short") \
             if mark.corrected_at else ""
-        text = ngettext("Corrected by {who} on {when} ({count} earlier version).",
-                        "Corrected by {who} on {when} ({count} earlier versions).",
-                        mark.versions).format(who=mark.corrected_by_name, when=when,
-                                              count=mark.versions)
+        if self.spec.amends:
+            text = ngettext("Amended by {who} on {when} ({count} earlier version).",
+                            "Amended by {who} on {when} ({count} earlier versions).",
+                            mark.versions)
+        else:
+            text = ngettext("Corrected by {who} on {when} ({count} earlier version).",
+                            "Corrected by {who} on {when} ({count} earlier versions).",
+                            mark.versions)
+        text = text.format(who=mark.corrected_by_name, when=when, count=mark.versions)
         return f"<p style='color:#5b6975'><i>{escape(text)}</i></p>"
 
     # --- adding and acting -----------------------------------------------------------------
@@ -346,7 +356,8 @@ class RecordsTab(QWidget):
         return form
 
     def _on_corrected(self, _record: object) -> None:
-        self.status.emit(_("Correction saved; the earlier version is kept."))
+        self.status.emit(_("Consent amended; the earlier version is kept.") if self.spec.amends
+                         else _("Correction saved; the earlier version is kept."))
         self.reload()
         self.changed.emit()
 

@@ -27,6 +27,7 @@ from shelterdesk.store.records import (
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.consent_form import ConsentForm
 from shelterdesk.ui.cases.correction_forms import (
+    ConsentAmendForm,
     FollowUpCorrectionForm,
     LegalCorrectionForm,
     MedicalCorrectionForm,
@@ -176,7 +177,7 @@ def consent_state(consent: Any, today: date | None = None) -> str:
 def _load_consents(session: Session, case_id: str) -> list[Named]:
     names = _org_names(session)
     return [Named(c, names.get(c.to_org_id, ""))
-            for c in consents.list_consents(session, case_id)]
+            for c in consents.list_consents(session, case_id, current_only=True)]
 
 
 CONSENTS = TabSpec(
@@ -197,7 +198,10 @@ CONSENTS = TabSpec(
     (TabAction(N_("Withdraw…"), lambda session, n: consents.withdraw_consent(
         session, n.record.id), lambda n: n.record.in_force(date.today()),
         confirm=N_("Withdraw this consent from today? Referrals that rely on it will need a "
-                   "new one."), done=N_("Consent withdrawn."), kind_action=Action.CREATE),))
+                   "new one."), done=N_("Consent withdrawn."), kind_action=Action.CREATE),),
+    # Amended versions replace the row; the replaced ones are its earlier versions.
+    correct=ConsentAmendForm, history_table="consents", amends=True,
+    correctable=lambda c: c.withdrawn_on is None and not c.superseded_by)
 
 
 # --- perpetrators, notes, follow-ups -------------------------------------------------------
