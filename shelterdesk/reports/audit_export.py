@@ -27,7 +27,7 @@ from shelterdesk.store.audit_query import AuditFilter, AuditRow
 from shelterdesk.store.vault import Session
 
 FORMATS = ("csv", "pdf")
-COLUMNS = (N_("No."), N_("Time (UTC)"), N_("User"), N_("Action"), N_("Case code"),
+COLUMNS = (N_("Number"), N_("Time (UTC)"), N_("User"), N_("Action"), N_("Case code"),
            N_("Details"))
 
 

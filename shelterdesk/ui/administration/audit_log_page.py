@@ -51,7 +51,7 @@ class AuditTableModel(ListTableModel[AuditRow]):
         CASE = 4
         DETAIL = 5
 
-    HEADERS = {Columns.SEQ: N_("No."), Columns.TIME: N_("Time (UTC)"), Columns.USER: N_("User"),
+    HEADERS = {Columns.SEQ: N_("Number"), Columns.TIME: N_("Time (UTC)"), Columns.USER: N_("User"),
                Columns.ACTION: N_("Action"), Columns.CASE: N_("Case code"),
                Columns.DETAIL: N_("Details")}
 
