@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from shelterdesk.domain.referrals import Organisation
 from shelterdesk.domain.workspace import Area
@@ -45,8 +45,7 @@ def sync_each(qtbot, *windows: MainWindow) -> None:
 
 
 def test_laptops_show_name_and_user_rename_and_conflicts_say_who(qtbot, vault: Vault,
-                                                                  tmp_path: Path,
-                                                                  monkeypatch) -> None:
+                                                                  tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     window_a = make_window(qtbot, vault, sync_interval_ms=3_600_000)
@@ -80,8 +79,13 @@ def test_laptops_show_name_and_user_rename_and_conflicts_say_who(qtbot, vault: V
     # Rename… laptop B: the name shows here, and on B after a sync.
     laptops.table.selectRow(rows[False])
     assert laptops.rename_button.isEnabled()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (RENAMED, True))
-    click(qtbot, laptops.rename_button)
+    dialog = laptops.ask_rename()
+    assert isinstance(dialog, QInputDialog) and dialog.isVisible()
+    assert dialog.textValue() == host  # it starts from the current name
+    line = dialog.findChild(QLineEdit)
+    line.selectAll()
+    line.insert(RENAMED)  # QTest types ASCII only; Azerbaijani letters go in as a paste would
+    qtbot.keyClick(line, Qt.Key.Key_Return)  # the keyboard alone
     qtbot.waitUntil(lambda: laptops.model.rowCount() == 2 and any(
         laptops.model.row_at(r).name == RENAMED for r in range(2)), timeout=WAIT_MS)
     assert RENAMED in window_a.statusBar().currentMessage()
@@ -95,9 +99,12 @@ def test_laptops_show_name_and_user_rename_and_conflicts_say_who(qtbot, vault: V
         and laptops_b.model.row_at(r).name == RENAMED
         for r in range(laptops_b.model.rowCount())), timeout=WAIT_MS)
     # A name no one can read: refused in words, nothing changed.
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("  ", True))
     laptops.table.selectRow(rows[False])
     click(qtbot, laptops.rename_button)
+    dialog = laptops.findChild(QInputDialog)
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=WAIT_MS)
+    dialog.setTextValue("  ")
+    dialog.accept()
     qtbot.waitUntil(lambda: "60" in laptops.message_label.text(), timeout=WAIT_MS)
 
     # A conflict: who is the user on the named laptop, with when.

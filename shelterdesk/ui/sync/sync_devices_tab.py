@@ -128,7 +128,7 @@ class SyncDevicesTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
         self.invite_button.clicked.connect(self.open_invite_dialog)
-        self.rename_button.clicked.connect(self.ask_rename)
+        self.rename_button.clicked.connect(lambda: self.ask_rename())
         self.revoke_button.clicked.connect(self.confirm_revoke)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
@@ -193,17 +193,23 @@ class SyncDevicesTab(QWidget):
         dialog.open()
         return dialog
 
-    def ask_rename(self) -> None:
+    def ask_rename(self) -> QInputDialog | None:
+        """Rename… : a small dialog with the current name, non-blocking (``open``)."""
         row = self.selected()
         if row is None:
-            return
-        name, ok = QInputDialog.getText(
-            self, _("Rename a laptop"),
-            _("A name everyone recognises, such as the room or the person it is lent to. "
-              "It travels only inside the encrypted sync."),
-            QLineEdit.EchoMode.Normal, row.name)
-        if ok:
-            self.rename(row.device_id, name)
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Rename a laptop"))
+        dialog.setLabelText(_(
+            "A name everyone recognises, such as the room or the person it is lent to. "
+            "It travels only inside the encrypted sync."))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.setTextValue(row.name)
+        dialog.setMinimumWidth(440)
+        dialog.textValueSelected.connect(lambda name: self.rename(row.device_id, name))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def rename(self, device_id: str, name: str) -> None:
         session = self.session
