@@ -60,6 +60,13 @@ def sync_screens(shooter, window, wait_until) -> None:
     page.tabs.setCurrentWidget(page.devices_tab)
     wait_until(lambda: page.devices_tab.model.rowCount() >= 2)
     shooter.shoot("sync-laptops", window)
+    laptops = page.devices_tab
+    laptops.table.selectRow(next(r for r in range(laptops.model.rowCount())
+                                 if not laptops.model.row_at(r).this_laptop))
+    rename = laptops.ask_rename()
+    QTest.qWait(100)
+    shooter.shoot("dialog-rename-laptop", rename)
+    rename.reject()
     dialog = page.devices_tab.open_invite_dialog()
     wait_until(lambda: dialog.invitation is not None)
     shooter.shoot("dialog-invite", dialog)

@@ -54,7 +54,8 @@ def test_version_is_one_number_everywhere() -> None:
 
 def test_spec_leaves_out_qt_modules_the_app_does_not_use() -> None:
     excluded = set(spec_value("QT_EXCLUDES"))
-    for big in ("QtWebEngineCore", "Qt3DCore", "QtMultimedia", "QtQml", "QtQuick", "QtNetwork",
+    for big in ("QtWebEngineCore", "Qt3DCore", "QtMultimedia", "QtQml", "QtQuick",
+                "QtNetworkAuth", "QtWebSockets", "QtHttpServer",
                 "QtSql", "QtTest", "QtBluetooth", "QtPositioning"):
         assert "PySide6." + big in excluded, big
     used = set()
@@ -62,6 +63,12 @@ def test_spec_leaves_out_qt_modules_the_app_does_not_use() -> None:
         used |= set(re.findall(r"\bPySide6\.(Qt\w+)", path.read_text("utf-8")))
     assert {"QtCore", "QtGui", "QtWidgets"} <= used
     assert not {"PySide6." + module for module in used} & excluded
+    # QtNetwork is bundled for QNetworkInformation alone (automatic sync when the network
+    # returns): its plugins stay, TLS (which would pull OpenSSL in) does not.
+    assert "QtNetwork" in used
+    dropped = spec_value("QT_PLUGINS_DROPPED")
+    assert "tls/" in dropped
+    assert not any(plugin.startswith("networkinformation") for plugin in dropped)
 
 
 def test_spec_keeps_only_the_qt_catalog_the_app_loads() -> None:

@@ -82,6 +82,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                         help=_("remove a lost or retired laptop"))
     revoke.add_argument("device_id", metavar="DEVICE_ID")
     revoke.set_defaults(handler=cmd_revoke)
+    rename = device_commands.add_parser("rename", parents=[common],
+                                        help=_("give a laptop a name (coordinator)"))
+    rename.add_argument("device_id", metavar="DEVICE_ID")
+    rename.add_argument("name", metavar="NAME")
+    rename.set_defaults(handler=cmd_device_rename)
 
     enroll = commands.add_parser("enroll", parents=[common],
                                  help=_("join this laptop to an organisation (new --data-dir)"))
@@ -207,20 +212,38 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_device_rename(args: argparse.Namespace) -> int:
+    with unlock(args) as session:
+        name = service.rename_laptop(session, args.device_id.strip().lower(), args.name)
+    if flag(args, "json"):
+        print_json({"device_id": args.device_id, "name": name})
+        return 0
+    say(_("Laptop {device} is now called “{name}”; the others learn it at their next "
+          "sync.").format(device=args.device_id, name=name))
+    return 0
+
+
 def cmd_device_list(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         found = service.list_devices(session)
         me = service.this_device(session)
+        rows = {row.device_id: row for row in setup.laptops(session)}
     if flag(args, "json"):
         print_json([{"device_id": d.device_id, "this": d.device_id == me.device_id,
                      "added_at": d.added_at, "added_by": d.added_by,
-                     "revoked_after": d.revoked_after, "revoked_at": d.revoked_at}
+                     "revoked_after": d.revoked_after, "revoked_at": d.revoked_at,
+                     "name": rows[d.device_id].name, "user": rows[d.device_id].user,
+                     "last_seen": rows[d.device_id].last_seen or None,
+                     "epoch": rows[d.device_id].epoch}
                     for d in found])
         return 0
     for d in found:
+        row = rows[d.device_id]
         state = _("removed") if d.revoked else _("active")
         mark = " *" if d.device_id == me.device_id else ""
-        say(f"{d.device_id}  {state:<8} {local_time(d.added_at)}{mark}")
+        seen = local_time(row.last_seen) if row.last_seen else "-"
+        say(f"{d.device_id}  {state:<8} {local_time(d.added_at)}  {row.name or '-'}  "
+            f"{row.user or '-'}  {seen}  {row.epoch if row.epoch is not None else '-'}{mark}")
     return 0
 
 
@@ -260,13 +283,27 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         found = sync_conflicts.list_conflicts(session, include_resolved=args.all)
+        info = service.laptop_info(session)
+
+    def who(c: sync_conflicts.Conflict, side: str) -> tuple[str, str]:
+        return conflict_settle.laptop_and_user(info, str(c.detail.get(f"{side}_device", "")))
+
     if flag(args, "json"):
         print_json([{"id": c.id, "kind": c.kind, "table": c.table, "row_id": c.row_id,
                      "other_id": c.other_id, "column": c.column, "detail": c.detail,
-                     "found_at": c.found_at, "resolved_at": c.resolved_at} for c in found])
+                     "found_at": c.found_at, "resolved_at": c.resolved_at,
+                     "winner_laptop": who(c, "winner")[0], "winner_user": who(c, "winner")[1],
+                     "loser_laptop": who(c, "loser")[0], "loser_user": who(c, "loser")[1]}
+                    for c in found])
         return 0
     for c in found:
-        say(f"{c.id:>5}  {_(c.label)}  {c.table} {c.row_id} {c.other_id} {c.column}".rstrip())
+        line = f"{c.id:>5}  {_(c.label)}  {c.table} {c.row_id} {c.other_id} {c.column}".rstrip()
+        sides = [" / ".join(part for part in who(c, side) if part)
+                 for side in ("winner", "loser")]
+        if any(sides):
+            line += "  " + _("kept: {kept}; other: {other}").format(
+                kept=sides[0] or "-", other=sides[1] or "-")
+        say(line)
     return 0
 
 

@@ -13,6 +13,7 @@ after the last one applied here are refused everywhere.
 from __future__ import annotations
 
 import secrets
+import socket
 from dataclasses import dataclass, field
 
 from shelterdesk.store.connection import Connection
@@ -22,6 +23,7 @@ from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
     CannotRevokeSelf,
     EnvelopeRejected,
+    LaptopNameInvalid,
     NotEnrolled,
     UnknownDeviceId,
 )
@@ -76,9 +78,69 @@ def apply_controls(connection: Connection, controls: list[changes.Change]) -> in
                     added_by=control.origin, invite_id=str(value.get("invite_id", "")))
             elif control.tbl == "~revoke":
                 registry.revoke_device(connection, control.row_id, int(value["after"]))
-        except (KeyError, TypeError, ValueError, EnvelopeRejected):
+            elif control.tbl == "~laptop":
+                name = value.get("name")
+                # Any laptop may rename one (a coordinator did); only a laptop itself says
+                # who works on it.
+                user = value.get("user") if control.origin == control.row_id else None
+                registry.set_laptop_info(
+                    connection, control.row_id, control.hlc,
+                    name=clean_name(str(name)) if name is not None else None,
+                    user_id=str(user) if user is not None else None)
+        except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
             continue  # a malformed record from a trusted device changes nothing
     return added
+
+
+# --- laptop names and users ---------------------------------------------------------------
+NAME_MAX = 60
+
+
+def clean_name(name: str) -> str:
+    """A laptop's name, trimmed; refused when empty, too long or more than one line."""
+    name = " ".join(name.split()) if "\n" not in name and "\r" not in name else ""
+    if not name or len(name) > NAME_MAX:
+        raise LaptopNameInvalid(max=NAME_MAX)
+    return name
+
+
+def default_name() -> str:
+    """The computer's host name, the name a laptop starts with (a coordinator may rename it)."""
+    try:
+        return clean_name(socket.gethostname().split(".")[0])
+    except (LaptopNameInvalid, OSError):
+        return "ShelterDesk"
+
+
+def note_laptop(connection: Connection, device_id: str, *, name: str | None = None,
+                user_id: str | None = None) -> None:
+    """Log a laptop's name and/or user in this device's encrypted stream and apply it here
+    (caller's transaction). Only inside envelopes: the folder and relay never see it."""
+    value: dict[str, str] = {}
+    if name is not None:
+        value["name"] = clean_name(name)
+    if user_id is not None:
+        value["user"] = user_id
+    if not value:
+        return
+    seq = changes.append_control(connection, "laptop", device_id, value)
+    stamp = connection.execute("SELECT hlc FROM change_log WHERE seq = ?", (seq,)).fetchone()[0]
+    registry.set_laptop_info(connection, device_id, int(stamp), name=value.get("name"),
+                             user_id=value.get("user"))
+
+
+def note_this_laptop(connection: Connection, user_id: str) -> bool:
+    """Before a sync: give this laptop its default name once, and say who syncs on it when
+    that changed (caller's transaction). False when the laptop has no organisation yet."""
+    ident = registry.identity(connection)
+    if not ident.enrolled:
+        return False
+    info = registry.laptop_info(connection).get(ident.device_id)
+    name = default_name() if info is None or not info.name else None
+    user = user_id if info is None or info.user_id != user_id else None
+    if name is not None or user is not None:
+        note_laptop(connection, ident.device_id, name=name, user_id=user)
+    return True
 
 
 # --- announcements -------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class SyncContext:
     lock: threading.RLock
     vault_dir: Path
     refresh_slots: Callable[[], int] = lambda: 0
+    user_id: str = ""  # who syncs here, told to the others (devices.note_this_laptop)
 
 
 @dataclass
@@ -105,6 +106,8 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         conn = ctx.connection
         with transaction(conn):
             ident = devices.ensure_org(conn)
+            if ctx.user_id:  # in this sync's envelope: its name (once) and who works on it
+                devices.note_this_laptop(conn, ctx.user_id)
         summary = SyncSummary(ident.device_id, ident.org_id)
         place = place_for(transport, conn)
         with transaction(conn):

@@ -119,6 +119,10 @@ class UnknownDeviceId(SyncError):
     message = N_("There is no device “{device}” in this organisation.")
 
 
+class LaptopNameInvalid(SyncError):
+    message = N_("A laptop's name must be 1 to {max} characters, on one line.")
+
+
 class CannotRevokeSelf(SyncError):
     message = N_("A laptop cannot remove itself; revoke it from another laptop.")
 

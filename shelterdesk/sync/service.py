@@ -16,13 +16,18 @@ from shelterdesk.store.replication import registry
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.sync import devices, engine, enrollment, records
 from shelterdesk.sync.binding import place_for
-from shelterdesk.sync.errors import EnrollmentFailed, RollbackDetected, SyncError
+from shelterdesk.sync.errors import (
+    EnrollmentFailed,
+    RollbackDetected,
+    SyncError,
+    UnknownDeviceId,
+)
 from shelterdesk.sync.transport import Transport
 
 
 def context(session: Session) -> engine.SyncContext:
     return engine.SyncContext(session.connection, session.lock, session.vault.directory,
-                              session.refresh_member_slots)
+                              session.refresh_member_slots, session.user.id)
 
 
 def sync_now(session: Session, transport: Transport,
@@ -115,6 +120,25 @@ def revoke(session: Session, device_id: str) -> tuple[int, int]:
         audit.append(connection, session.user.id, "sync.revoke", "device", device_id,
                      after=after, epoch=epoch)
     return after, epoch
+
+
+def rename_laptop(session: Session, device_id: str, name: str) -> str:
+    """A coordinator names a laptop; every laptop learns it at the next sync. Returns the name
+    as kept (trimmed)."""
+    session.require_role(Role.COORDINATOR, action=N_("manage the organisation's laptops"))
+    name = devices.clean_name(name)
+    with session.lock, transaction(session.connection) as connection:
+        if registry.device(connection, device_id) is None:
+            raise UnknownDeviceId(device=device_id)
+        devices.note_laptop(connection, device_id, name=name)
+        audit.append(connection, session.user.id, "sync.rename", "device", device_id)
+    return name
+
+
+def laptop_info(session: Session) -> dict[str, registry.LaptopInfo]:
+    """Every laptop's name and last user (any signed-in user: conflicts show them)."""
+    with session.lock:
+        return registry.laptop_info(session.connection)
 
 
 def list_devices(session: Session) -> list[registry.Device]:

@@ -169,6 +169,8 @@ class LaptopRow:
     last_seen: str
     epoch: int | None  # the organisation key it holds now; None once removed
     revoked_at: str | None
+    name: str = ""  # given by its host name or a coordinator; "" until its first record arrives
+    user: str = ""  # who last synced on it (display name in this vault); "" if not known yet
 
 
 def laptops(session: Session) -> list[LaptopRow]:
@@ -178,6 +180,9 @@ def laptops(session: Session) -> list[LaptopRow]:
         seen = sync_counts.last_seen(session.connection)
         me = registry.identity(session.connection).device_id
         epoch = registry.current_epoch(session.connection) if found else 0
+        info = registry.laptop_info(session.connection)
+    none = registry.LaptopInfo("", "", "")
     return [LaptopRow(d.device_id, d.device_id == me, d.added_at, d.added_by,
-                      seen.get(d.device_id, ""), None if d.revoked else epoch, d.revoked_at)
+                      seen.get(d.device_id, ""), None if d.revoked else epoch, d.revoked_at,
+                      info.get(d.device_id, none).name, info.get(d.device_id, none).user_name)
             for d in found]

@@ -18,6 +18,7 @@ from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import conflicts as sync_conflicts
+from shelterdesk.store.replication import registry
 from shelterdesk.store.replication.capture import SYNCED_TABLES, table_shape
 from shelterdesk.store.rows import NotFound, now
 from shelterdesk.store.vault import Session
@@ -41,10 +42,22 @@ class ConflictView:
     other_at_ms: int  # when the losing value was written (its clock's wall time)
     current_device: str
     current_at_ms: int
+    # Who: each side's laptop name and the user who last synced on that laptop (the change
+    # log records laptops, not users); "" until that laptop's ~laptop record has arrived.
+    other_laptop: str = ""
+    other_user: str = ""
+    current_laptop: str = ""
+    current_user: str = ""
 
     @property
     def can_take_value(self) -> bool:
         return self.conflict.kind == "concurrent_edit" and _editable(self.conflict)
+
+
+def laptop_and_user(info: dict[str, registry.LaptopInfo], device_id: str) -> tuple[str, str]:
+    """A laptop's name and its user for "who", or ("", "") when not known."""
+    found = info.get(device_id)
+    return (found.name, found.user_name) if found is not None else ("", "")
 
 
 def _editable(conflict: sync_conflicts.Conflict) -> bool:
@@ -68,12 +81,16 @@ def conflict_views(session: Session) -> list[ConflictView]:
     found = sync_conflicts.list_conflicts(session)
     views = []
     with session.lock:
+        info = registry.laptop_info(session.connection)
         for conflict in found:
             detail = conflict.detail
+            loser, winner = (str(detail.get("loser_device", "")),
+                             str(detail.get("winner_device", "")))
             views.append(ConflictView(
                 conflict, _current(session.connection, conflict), conflict.value,
-                str(detail.get("loser_device", "")), int(detail.get("loser_hlc", 0)) >> 16,
-                str(detail.get("winner_device", "")), int(detail.get("winner_hlc", 0)) >> 16))
+                loser, int(detail.get("loser_hlc", 0)) >> 16,
+                winner, int(detail.get("winner_hlc", 0)) >> 16,
+                *laptop_and_user(info, loser), *laptop_and_user(info, winner)))
     return views
 
 

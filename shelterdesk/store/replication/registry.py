@@ -106,6 +106,36 @@ def device_using_invite(connection: Connection, invite_id: str) -> str | None:
     return row[0] if row else None
 
 
+# --- laptop names and users (from ~laptop records inside envelopes) --------------------
+@dataclass(frozen=True)
+class LaptopInfo:
+    name: str
+    user_id: str
+    user_name: str  # the user's display name (or user name) in this vault; "" if unknown
+
+
+def set_laptop_info(connection: Connection, device_id: str, hlc: int, *,
+                    name: str | None = None, user_id: str | None = None) -> None:
+    """Record a laptop's name and/or user as of ``hlc``; an older write changes nothing."""
+    connection.execute("INSERT OR IGNORE INTO sync_laptops (device_id) VALUES (?)",
+                       (device_id,))
+    if name is not None:
+        connection.execute("UPDATE sync_laptops SET name = ?, name_hlc = ?"
+                           " WHERE device_id = ? AND name_hlc < ?", (name, hlc, device_id, hlc))
+    if user_id is not None:
+        connection.execute("UPDATE sync_laptops SET user_id = ?, user_hlc = ?"
+                           " WHERE device_id = ? AND user_hlc < ?",
+                           (user_id, hlc, device_id, hlc))
+
+
+def laptop_info(connection: Connection) -> dict[str, LaptopInfo]:
+    """Every laptop's name and last user, by device id."""
+    return {r[0]: LaptopInfo(r[1], r[2], r[3] or "") for r in connection.execute(
+        "SELECT l.device_id, l.name, l.user_id,"
+        " coalesce(nullif(u.display_name, ''), u.username)"
+        " FROM sync_laptops l LEFT JOIN users u ON u.id = l.user_id")}
+
+
 # --- epochs -------------------------------------------------------------------------
 def epoch_keys(connection: Connection) -> dict[int, bytes]:
     return {r[0]: bytes(r[1]) for r in connection.execute("SELECT epoch, key FROM sync_epochs")}

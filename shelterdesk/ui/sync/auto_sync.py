@@ -1,11 +1,12 @@
 """Automatic sync: after unlock, every N minutes, when the network returns, and before lock.
 
 One sync at a time, always on a pool thread (``ui/background``). Failures go to
-the status bar in plain words with what to do. "When the network returns" is a
-retry a minute after every failed sync, until one succeeds: QNetworkInformation
-would need QtNetwork and its plugins, which the bundle leaves out on purpose
-(packaging/pyinstaller/shelterdesk.spec), and a retry also notices a USB drive
-plugged back in, which no network event would.
+the status bar in plain words with what to do. "When the network returns" is
+QNetworkInformation's reachability turning Online (the system's network backend:
+NetworkManager, GLib, Windows' Network List Manager, macOS' SCNetwork). The retry a
+minute after every failed sync stays as the fallback where no backend loads
+(a headless session, a minimal Linux) and for a USB drive plugged back in, which no
+network event reports.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QNetworkInformation
 
 from shelterdesk.i18n import _
 from shelterdesk.store import settings
@@ -57,6 +59,15 @@ class AutoSync(QObject):
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(lambda: self.sync_now("retry"))
+        self.network = _network_information()
+        if self.network is not None:
+            self.network.reachabilityChanged.connect(self.on_reachability_changed)
+
+    # --- the network --------------------------------------------------------------------
+    def on_reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        """The network came back: sync now instead of waiting for the retry or the timer."""
+        if reachability == QNetworkInformation.Reachability.Online:
+            self.sync_now("network")
 
     # --- the session ----------------------------------------------------------------------
     def attach(self, session: Session) -> None:
@@ -140,3 +151,14 @@ class AutoSync(QObject):
         self.last_error = words
         self.status.emit(_("Sync failed: {reason}").format(reason=words), 0)
         self.failed.emit(words)
+
+
+def _network_information() -> QNetworkInformation | None:
+    """The system's reachability reporter, or None where no backend loads (then: the retry)."""
+    try:
+        if QNetworkInformation.instance() is None and not QNetworkInformation.loadBackendByFeatures(
+                QNetworkInformation.Feature.Reachability):
+            return None
+    except RuntimeError:  # no plugin in this build or session
+        return None
+    return QNetworkInformation.instance()

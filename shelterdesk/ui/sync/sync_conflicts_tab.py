@@ -235,14 +235,20 @@ class SyncConflictsTab(QWidget):
                                        _(view.conflict.label))
             self.other_value.setText(value_text(view.other) if valued else
                                      record_text(view.conflict.table, view.conflict.column))
-            self.current_who.setText(self._who(view.current_device, view.current_at_ms))
-            self.other_who.setText(self._who(view.other_device, view.other_at_ms))
+            self.current_who.setText(self._who(view.current_device, view.current_at_ms,
+                                               view.current_laptop, view.current_user))
+            self.other_who.setText(self._who(view.other_device, view.other_at_ms,
+                                             view.other_laptop, view.other_user))
         self._update_buttons()
 
-    def _who(self, device: str, wall_ms: int) -> str:
+    def _who(self, device: str, wall_ms: int, name: str = "", user: str = "") -> str:
         if not device:
             return ""
-        return _("{laptop}, {when}").format(laptop=laptop_name(device), when=clock_text(wall_ms))
+        laptop = laptop_name(device, name=name)
+        if user:
+            return _("{user} on {laptop}, {when}").format(user=user, laptop=laptop,
+                                                          when=clock_text(wall_ms))
+        return _("{laptop}, {when}").format(laptop=laptop, when=clock_text(wall_ms))
 
     def _update_buttons(self) -> None:
         view = self.selected()

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -33,9 +35,11 @@ from shelterdesk.ui.sync.sync_status_tab import when_text
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def laptop_name(device_id: str, this_laptop: bool = False) -> str:
-    """A laptop has no name in the open (the folder must hold no personal data): a short id."""
+def laptop_name(device_id: str, this_laptop: bool = False, name: str = "") -> str:
+    """A laptop's name (it travels only inside envelopes); a short id until its name arrives."""
     short = f"{device_id[:4]}-{device_id[4:8]}".upper()
+    if name:
+        return _("{name} (this laptop)").format(name=name) if this_laptop else name
     return _("This laptop ({id})").format(id=short) if this_laptop else _("Laptop {id}").format(
         id=short)
 
@@ -43,13 +47,15 @@ def laptop_name(device_id: str, this_laptop: bool = False) -> str:
 class LaptopTableModel(ListTableModel[setup.LaptopRow]):
     class Columns(IntEnum):
         NAME = 0
-        INVITED_BY = 1
-        JOINED = 2
-        LAST_SEEN = 3
-        EPOCH = 4
+        USER = 1
+        INVITED_BY = 2
+        JOINED = 3
+        LAST_SEEN = 4
+        EPOCH = 5
 
     HEADERS = {
         Columns.NAME: N_("Laptop"),
+        Columns.USER: N_("User"),
         Columns.INVITED_BY: N_("Invited by"),
         Columns.JOINED: N_("Joined"),
         Columns.LAST_SEEN: N_("Last seen"),
@@ -63,9 +69,14 @@ class LaptopTableModel(ListTableModel[setup.LaptopRow]):
         column = self.Columns(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.Columns.NAME:
-                return laptop_name(row.device_id, row.this_laptop)
+                return laptop_name(row.device_id, row.this_laptop, row.name)
+            if column == self.Columns.USER:
+                return row.user or _("not known yet")
             if column == self.Columns.INVITED_BY:
-                return "" if row.added_by in ("", row.device_id) else laptop_name(row.added_by)
+                if row.added_by in ("", row.device_id):
+                    return ""
+                inviter = next((r for r in self.rows() if r.device_id == row.added_by), None)
+                return laptop_name(row.added_by, name=inviter.name if inviter else "")
             if column == self.Columns.JOINED:
                 return when_text(row.added_at)
             if column == self.Columns.LAST_SEEN:
@@ -103,12 +114,14 @@ class SyncDevicesTab(QWidget):
             LaptopTableModel.Columns.NAME, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(110)
         self.invite_button = QPushButton()
+        self.rename_button = QPushButton()
         self.revoke_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setObjectName("errorMessage")
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)
+        buttons.addWidget(self.rename_button)
         buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -117,6 +130,7 @@ class SyncDevicesTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
         self.invite_button.clicked.connect(self.open_invite_dialog)
+        self.rename_button.clicked.connect(lambda: self.ask_rename())
         self.revoke_button.clicked.connect(self.confirm_revoke)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate_ui()
@@ -128,6 +142,7 @@ class SyncDevicesTab(QWidget):
             "that was lost, stolen or retired: from the next sync on it receives nothing new, "
             "and what it sends is refused."))
         self.invite_button.setText(_("Invite a laptop…"))
+        self.rename_button.setText(_("Rename…"))
         self.revoke_button.setText(_("Revoke…"))
         self.table.setAccessibleName(_("Laptops"))
         self.model.retranslate()
@@ -163,6 +178,7 @@ class SyncDevicesTab(QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
+        self.rename_button.setEnabled(row is not None and row.epoch is not None)
         self.revoke_button.setEnabled(row is not None and not row.this_laptop
                                       and row.epoch is not None)
 
@@ -179,6 +195,38 @@ class SyncDevicesTab(QWidget):
         dialog.open()
         return dialog
 
+    def ask_rename(self) -> QInputDialog | None:
+        """Rename… : a small dialog with the current name, non-blocking (``open``)."""
+        row = self.selected()
+        if row is None:
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(_("Rename a laptop"))
+        dialog.setLabelText(_(
+            "A name everyone recognises, such as the room or the person it is lent to. "
+            "It travels only inside the encrypted sync."))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.setTextValue(row.name)
+        dialog.setMinimumWidth(440)
+        dialog.textValueSelected.connect(lambda name: self.rename(row.device_id, name))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def rename(self, device_id: str, name: str) -> None:
+        session = self.session
+        self.message_label.clear()
+
+        def done(kept: str) -> None:
+            self.status.emit(_("Laptop renamed “{name}”; the others learn it at their next "
+                               "sync.").format(name=kept))
+            self.reload()
+            if self.auto_sync is not None:
+                self.auto_sync.sync_now("rename")
+
+        run_in_background(lambda: service.rename_laptop(session, device_id, name), done,
+                          self._on_failed, busy=self.busy, owner=self)
+
     def confirm_revoke(self) -> None:
         row = self.selected()
         if row is None:
@@ -188,7 +236,7 @@ class SyncDevicesTab(QWidget):
             _("Remove {laptop} from the organisation? It will receive nothing new, what it "
               "sends from now on is refused, and the others change to a new key at their next "
               "sync. This cannot be undone; the laptop can only be invited again.").format(
-                laptop=laptop_name(row.device_id)))
+                laptop=laptop_name(row.device_id, name=row.name)))
         if answer == QMessageBox.StandardButton.Yes:
             self.revoke(row.device_id)
 
