@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -55,7 +56,7 @@ def test_every_screen_fits_a_small_laptop(qtbot, demo, language: str) -> None:
                 dialog.discard_and_close()
             else:
                 dialog.reject()
-            wait_until(lambda dialog=dialog: not dialog.isVisible())
+            wait_until(lambda d=dialog: not shiboken6.isValid(d) or not d.isVisible())
         # Once a client file has been open (its tabs and overview are the widest page).
         window.work_area.select_area(window.work_area.areas[0])
         QApplication.processEvents()

@@ -30,7 +30,7 @@ def test_caps_lock_is_noticed_and_the_passphrase_can_be_shown(qtbot) -> None:
     assert edit.caps_lock_on
     edit.show_action.trigger()
     assert edit.echoMode() == QLineEdit.EchoMode.Normal
-    assert edit.show_action.toolTip() == "Hide the passphrase"
+    assert edit.show_action.toolTip() == "Hide the passphrase (Ctrl+H)"
     edit.show_action.trigger()
     assert edit.echoMode() == QLineEdit.EchoMode.Password
 

@@ -36,6 +36,7 @@ from shelterdesk.ui.administration.backup_dialogs import RestoreDialog, VerifyDi
 from shelterdesk.ui.administration.backup_watch import overdue_text
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import ListTableModel
 from shelterdesk.ui.sync.sync_status_tab import when_text
@@ -155,11 +156,10 @@ class BackupsPage(QWidget):
         self.verify_button = QPushButton()
         self.restore_button = QPushButton()
         self.other_file_button = QPushButton()
-        list_buttons = QHBoxLayout()
+        list_buttons = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
         list_buttons.addWidget(self.verify_button)
         list_buttons.addWidget(self.restore_button)
         list_buttons.addWidget(self.other_file_button)
-        list_buttons.addStretch(1)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setObjectName("errorMessage")

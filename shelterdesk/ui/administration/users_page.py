@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -33,6 +32,7 @@ from shelterdesk.ui.administration.user_dialogs import AddUserDialog, ResetPassp
 from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.list_table_model import ListTableModel
 
@@ -109,14 +109,13 @@ class UsersPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.disable_button)
         buttons.addWidget(self.roles_button)
         buttons.addWidget(self.enable_button)
         buttons.addWidget(self.history_button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addLayout(buttons)

@@ -40,6 +40,8 @@ BUNDLED: tuple[tuple[str, str], ...] = (
     ("idna", "BSD-3-Clause"),
     ("certifi", "MPL-2.0"),
     ("typing_extensions", "PSF-2.0"),
+    ("openpyxl", "MIT"),
+    ("et-xmlfile", "MIT"),
 )
 FONTS = (("DejaVu Sans", "Bitstream Vera / DejaVu licence (free, redistributable)"),)
 

@@ -34,7 +34,7 @@ class WindowMenus(QObject):
         self.recovery_key_action.triggered.connect(self.open_new_recovery_key)
         self.vault_menu.addAction(self.recovery_key_action)
         self.vault_menu.addAction(self.emergency_action)
-        self.vault_menu_action = bar.addMenu(self.vault_menu)
+        bar.addMenu(self.vault_menu)
         self.help_menu = QMenu(window)
         self.guide_action = QAction(window)
         self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -51,6 +51,12 @@ class WindowMenus(QObject):
         self.recovery_key_dialog: NewRecoveryKeyDialog | None = None
         self.set_session(None)
         self.retranslate_ui()
+
+    @property
+    def vault_menu_action(self) -> QAction:
+        """The bar's entry for the Vault menu, asked of the menu each time: a wrapper kept
+        from ``addMenu`` can be invalidated by PySide while the menu lives on."""
+        return self.vault_menu.menuAction()
 
     def retranslate_ui(self) -> None:
         self.vault_menu.setTitle(_("&Vault"))

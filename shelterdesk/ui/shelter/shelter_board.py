@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -275,7 +276,7 @@ class ShelterBoardPage(QWidget):
             self.board_layout.addWidget(rooms)
         self.board_layout.addStretch(1)
         bar = self.scroll.verticalScrollBar()
-        QTimer.singleShot(0, bar, lambda: bar.setValue(scrolled))  # once laid out again
+        QTimer.singleShot(0, bar, lambda: _scroll_back(bar, scrolled))  # once laid out again
 
     def _board_width(self) -> int:
         """The room for cards, counting the scroll bar as there (it comes with a full board)."""
@@ -381,3 +382,9 @@ class ShelterBoardPage(QWidget):
         self.selected_bed_id = bed_id
         self.status.emit(news)
         self.reload()
+
+
+def _scroll_back(bar, value: int) -> None:
+    """Put the board back where it was scrolled, unless the page is gone meanwhile."""
+    if shiboken6.isValid(bar):
+        bar.setValue(value)
