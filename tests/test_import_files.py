@@ -96,7 +96,7 @@ def test_utf8_bom_comma_file_still_imports(admin_session: Session, tmp_path: Pat
 
 
 @pytest.mark.parametrize("name,word", [("=HYPERLINK(\"x\")", "formula"),
-                                       ("Ay\x07nur", "control characters"),
+                                       ("Ay\x07nur", "control character (U+0007)"),
                                        ("@SUM(A1)", "formula")])
 def test_control_characters_or_a_formula_in_a_name(admin_session: Session, tmp_path: Path,
                                                    name: str, word: str) -> None:

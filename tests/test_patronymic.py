@@ -25,7 +25,8 @@ def test_patronymic_is_stored_searched_and_printed(admin_session: Session) -> No
         assert case.id in [r.case_id for r in found], typed
     consent_for(admin_session, world)
     consents.add_consent(admin_session, Consent(case.id, "referral", date(2026, 3, 1),
-                                                to_org_id=world.org.id))
+                                                to_org_id=world.org.id,
+                                                details=["name", "contact"]))
     _referral, pdf = refer_and_render(admin_session, case.case_code, world.org.id, ["legal"],
                                       language="az", shared=["phone"])
     assert "Aynur Əli qızı Məmmədova" in re.sub(r"\s+", " ", pdf_text(pdf))

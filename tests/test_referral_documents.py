@@ -227,7 +227,9 @@ def test_every_print_is_audited_without_content(admin_session: Session) -> None:
 
 
 def test_every_printed_word_has_azerbaijani_and_russian() -> None:
-    same_in_az = {"{region} (region)"}
+    # written the same in that language, not untranslated (subject access's labels, i21)
+    same_in_az = {"{region} (region)", "Risk", "SHA-256"}
+    same_in_ru = {"SHA-256"}  # an algorithm's name
     messages = {message for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT / "shelterdesk" / "reports"), keywords={"N_": None, "_": None})
         if isinstance(message, str)}
@@ -235,7 +237,8 @@ def test_every_printed_word_has_azerbaijani_and_russian() -> None:
     assert len(messages) > 60
     for language in ("az", "ru"):
         untranslated = sorted(m for m in messages if translations(language).gettext(m) == m
-                              and not (language == "az" and m in same_in_az))
+                              and not (language == "az" and m in same_in_az)
+                              and not (language == "ru" and m in same_in_ru))
         assert untranslated == [], language
 
 

@@ -34,7 +34,8 @@ def test_an_organisation_named_as_a_formula_is_written_inert(admin_session) -> N
     admin_session.connection.execute("UPDATE meta SET value = ? WHERE key = 'org_name'",
                                      (HYPERLINK,))
     clients.create_intake(admin_session, Client("Ad", "Soyad", sex="female", age_estimate=30),
-                          Case(date(2026, 1, 5), ["sexual"]))
+                          Case(date(2026, 1, 5), ["sexual"], victim_status="presumed",
+                               risk_level="medium"))
     for excel in (False, True):
         data, _k, _ = render(admin_session, Q1, "csv", FragmentTranslator("az"), excel=excel)
         text = data.decode("utf-8-sig")
@@ -71,7 +72,8 @@ def test_control_characters_are_refused_in_records(admin_session) -> None:
                        display_name="Leyla\x9b31m")
     # a line break in a free text is text, not a control
     clients.create_intake(admin_session, Client("Aynur", "Soyad"),
-                          Case(date(2026, 1, 5), needs_summary="one\ntwo\r\nthree\tfour"))
+                          Case(date(2026, 1, 5), needs_summary="one\ntwo\r\nthree\tfour",
+                               victim_status="presumed", risk_level="medium"))
     assert control_character("a\rb") == "U+000D" and control_character("a\r\nb") is None
     assert printable(ESCAPE) == "Aynur\\x1b[2J\\x1b]0;pwned\\x07"
 

@@ -31,7 +31,8 @@ NATIONALITIES = ["AZ", "AZ", "AZ", "RU", "UZ", "GE", "TR"]
 def _intake(session, on: date, n: int, *, sex: str = "", nationality: str = "") -> str:
     client = Client(f"Ad{n}", "Soyad", sex=sex or ("female" if n % 3 else "male"),
                     age_estimate=20 + n % 30, nationality=nationality or NATIONALITIES[n % 7])
-    case = Case(on, ["sexual" if n % 2 else "forced_labour"], "social_network", "instagram")
+    case = Case(on, ["sexual" if n % 2 else "forced_labour"], "social_network", "instagram",
+                victim_status="presumed", risk_level="medium")
     return clients.create_intake(session, client, case).id
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from shelterdesk.cli.common import CliError, print_json, say, unlock
+from shelterdesk.cli.common import CliError, json_safe, print_json, say, unlock
 from shelterdesk.cli.options import flag
 from shelterdesk.domain import codes_services, disclosure
 from shelterdesk.domain.referrals import Consent, Organisation
@@ -163,7 +163,7 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
         for row in _case_rows(session, flt, args.limit):
             if as_json:
                 sys.stdout.write(("," if shown else "") + "\n  "
-                                 + json.dumps(_case_json(row), ensure_ascii=False))
+                                 + json_safe(json.dumps(_case_json(row), ensure_ascii=False)))
             else:
                 say(f"{row.case_code:<16} {format_date(date.fromisoformat(row.intake_date)):<14} "
                     f"{row.family_name} {row.given_name}")

@@ -165,8 +165,10 @@ def parse_table(table: ImportTable, file_name: str) -> tuple[
     for line, values in table.rows:
         row = _Row(line, values, problems)
         for column in NAME_COLUMNS:
-            trouble = check_plain_text(row.text(column))
-            if trouble:
+            # a control character is named (U+XXXX), as everywhere else; then formulas
+            if controls := text_problems(column, row.text(column)):
+                row.problem(column, controls[0].message, **controls[0].params)
+            elif trouble := check_plain_text(row.text(column)):
                 row.problem(column, trouble)
         client = Client(
             given_name=row.text("given_name"), family_name=row.text("family_name"),
