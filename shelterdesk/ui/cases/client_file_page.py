@@ -329,6 +329,9 @@ class ClientFilePage(QWidget):
                 tab = self._record_tab(key, view)
                 tab.changed.connect(self._on_changed)
                 tab.status.connect(self.status)
+                # Its rows arrive later and enable buttons (Admit…) that were no Tab stop
+                # when the page was ordered: order again once they are there.
+                tab.loaded.connect(lambda _count: self._order_tabs_later())
                 self.record_tabs[key] = tab
                 widget = tab
             self.tabs.add(key, widget)

@@ -34,6 +34,9 @@ class WindowMenus(QObject):
         self.recovery_key_action.triggered.connect(self.open_new_recovery_key)
         self.vault_menu.addAction(self.recovery_key_action)
         self.vault_menu.addAction(self.emergency_action)
+        # Not the QAction that addMenu() returns kept in Python: that one is the menu's own
+        # (made in C++), and PySide can invalidate a wrapper it holds for it while the
+        # action lives on (then the window could no longer lock or close). Asked each time.
         bar.addMenu(self.vault_menu)
         self.help_menu = QMenu(window)
         self.guide_action = QAction(window)
@@ -65,6 +68,11 @@ class WindowMenus(QObject):
         self.help_menu.setTitle(_("&Help"))
         self.guide_action.setText(_("User guide"))
         self.about_action.setText(_("About ShelterDesk"))
+
+    @property
+    def vault_menu_action(self) -> QAction:
+        """The Vault menu's entry in the menu bar."""
+        return self.vault_menu.menuAction()
 
     def set_session(self, session: Session | None) -> None:
         """The coordinator's menu shows only while a coordinator is signed in."""
