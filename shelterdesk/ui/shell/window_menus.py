@@ -69,11 +69,6 @@ class WindowMenus(QObject):
         self.guide_action.setText(_("User guide"))
         self.about_action.setText(_("About ShelterDesk"))
 
-    @property
-    def vault_menu_action(self) -> QAction:
-        """The Vault menu's entry in the menu bar."""
-        return self.vault_menu.menuAction()
-
     def set_session(self, session: Session | None) -> None:
         """The coordinator's menu shows only while a coordinator is signed in."""
         self.session = session
