@@ -138,10 +138,16 @@ def check_fits(name: str, widget: QWidget) -> None:
     if (minimum.width() > size.width() or minimum.height() > size.height()
             or size.width() > min(asked[0], LAPTOP[0])
             or size.height() > min(asked[1], LAPTOP[1])):
+        from PySide6.QtWidgets import QStackedWidget
+
+        widest = sorted(((page.minimumSizeHint().width(), type(page).__name__)
+                         for stack in widget.findChildren(QStackedWidget)
+                         for page in (stack.widget(i) for i in range(stack.count()))),
+                        reverse=True)[:6]
         raise ScreenTooLarge(
             f"screen “{name}” is {size.width()}×{size.height()} and needs at least "
             f"{minimum.width()}×{minimum.height()}: more than asked for or than "
-            f"{LAPTOP[0]}×{LAPTOP[1]}")
+            f"{LAPTOP[0]}×{LAPTOP[1]} (widest parts: {widest})")
 
 
 class Shooter:
@@ -515,14 +521,17 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     close = CloseCaseDialog(session, case.id, case.case_code, case.intake_date, page)
     close.reason_combo.setCurrentIndex(close.reason_combo.findData("referred_on"))
     close.note_edit.setPlainText("Gəncə bölməsinə təhvil verildi")
+    close.open()  # shown as the window shows it, at its own size
     shooter.shoot("dialog-close-case", close)
     close.reject()
     reopen = ReopenCaseDialog(session, case.id, case.case_code, page)
     reopen.reason_edit.setPlainText("Benefisiar yenidən müraciət etdi")
+    reopen.open()
     shooter.shoot("dialog-reopen-case", reopen)
     reopen.reject()
     client = clients.get_case(session, case.id)[0]
     warning = DuplicateDialog(duplicates.find_possible_duplicates(session, client), page)
+    warning.open()
     shooter.shoot("dialog-duplicate-warning", warning)
     warning.reject()
     page.show_list()

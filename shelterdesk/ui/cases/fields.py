@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -172,13 +173,19 @@ class DateField(QWidget):
         self.date_edit = DateInput(optional=optional, years_back=years_back,
                                    minimum=date(1900, 1, 1) if optional else date(1900, 1, 2),
                                    maximum=date.today() if not_after_today else None)
+        # Not a Tab stop: in the field, Ctrl+Delete (this action's shortcut) clears it.
+        self.clear_action = QAction("×", self)
+        self.clear_action.setShortcut(QKeySequence("Ctrl+Del"))
+        self.clear_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.clear_action.triggered.connect(lambda _checked=False: self.set_value(None))
         self.clear_button = QToolButton()
-        self.clear_button.setText("×")
+        self.clear_button.setDefaultAction(self.clear_action)
         self.clear_button.setAutoRaise(True)
-        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete the text instead
-        if not optional:
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if optional:
+            self.addAction(self.clear_action)
+        else:
             self.clear_button.hide()
-        self.clear_button.clicked.connect(lambda: self.set_value(None))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.date_edit)
@@ -192,11 +199,11 @@ class DateField(QWidget):
 
     def retranslate(self) -> None:
         self.date_edit.retranslate()
-        self.clear_button.setToolTip(_("Clear the date"))
+        self.clear_action.setToolTip(_("Clear the date") + " (Ctrl+Del)")
         self.clear_button.setAccessibleName(_("Clear the date"))
 
     def _on_changed(self) -> None:
-        self.clear_button.setEnabled(self.value() is not None)
+        self.clear_action.setEnabled(self.value() is not None)
         self.changed.emit()
 
     def value(self) -> date | None:

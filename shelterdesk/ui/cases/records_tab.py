@@ -17,7 +17,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -38,6 +37,7 @@ from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
 from shelterdesk.ui.cases.record_form import RecordForm
 from shelterdesk.ui.common.background import run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.list_table_model import full_text_tooltip
 
@@ -210,13 +210,14 @@ class RecordsTab(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        buttons = QHBoxLayout()
+        # The buttons wrap onto a second line rather than widen the window (1366×768 and
+        # 1280×720 at 125 %, long Russian and Azerbaijani labels).
+        buttons = FlowLayout(spacing=8)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.correct_button)
         buttons.addWidget(self.history_button)
         for button in self.action_buttons:
             buttons.addWidget(button)
-        buttons.addStretch(1)
         self.layout_box = QVBoxLayout(self)
         self.layout_box.addWidget(self.intro_label)
         self.layout_box.addLayout(buttons)

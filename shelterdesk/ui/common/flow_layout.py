@@ -18,6 +18,12 @@ class FlowLayout(QLayout):
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
+    def insertWidget(self, index: int, widget: QWidget) -> None:  # noqa: N802 - Qt's name
+        """Like QBoxLayout.insertWidget: the widget at ``index`` in reading order."""
+        self.addWidget(widget)  # adopts the widget and appends its item
+        self._items.insert(index, self._items.pop())
+        self.invalidate()
+
     def count(self) -> int:
         return len(self._items)
 

@@ -96,6 +96,10 @@ class ShelterBoardPage(QWidget):
         self.shelter_label = QLabel()
         self.shelter_combo = QComboBox()
         self.shelter_combo.setMinimumWidth(220)
+        # A long shelter name must not widen the window past a small laptop's screen.
+        self.shelter_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.shelter_combo.setMinimumContentsLength(24)
         self.shelter_label.setBuddy(self.shelter_combo)
         self.count_labels: dict[str, QLabel] = {}
         legend = QHBoxLayout()
@@ -108,7 +112,9 @@ class ShelterBoardPage(QWidget):
             legend.addWidget(icon_label)
             legend.addWidget(self.count_labels[state])
         self.occupancy_label = QLabel()
+        self.occupancy_label.setWordWrap(True)
         self.nights_label = QLabel()
+        self.nights_label.setWordWrap(True)
         self.nights_label.setObjectName("hintLabel")
         self.board_widget = QWidget()
         self.board_layout = QVBoxLayout(self.board_widget)
@@ -128,17 +134,18 @@ class ShelterBoardPage(QWidget):
         self.message_label.setWordWrap(True)
         self.tile_group = QButtonGroup(self)
         self.tile_group.setExclusive(True)
-        top = QHBoxLayout()
-        top.addWidget(self.shelter_label)
-        top.addWidget(self.shelter_combo)
-        top.addSpacing(18)
-        top.addLayout(legend)
-        top.addStretch(1)
+        # The controls and the counts wrap onto a second line on a small screen (1366×768,
+        # 1280×720 at 125 %) instead of widening the window past it.
+        legend_box = QWidget()
+        legend.setContentsMargins(0, 0, 0, 0)
+        legend_box.setLayout(legend)
+        top = FlowLayout(spacing=12)
+        for widget in (self.shelter_label, self.shelter_combo, legend_box):
+            top.addWidget(widget)
         summary = QHBoxLayout()
-        summary.addWidget(self.occupancy_label)
+        summary.addWidget(self.occupancy_label, 1)
         summary.addSpacing(18)
-        summary.addWidget(self.nights_label)
-        summary.addStretch(1)
+        summary.addWidget(self.nights_label, 1)
         board_column = QVBoxLayout()
         board_column.addWidget(self.empty_label)
         board_column.addWidget(self.scroll, 1)
