@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "az", "ru")
 # Screens another branch adds to scripts/screenshots.py (Administration → Backups, i16a);
 # the lead folds them into SCREENS at merge and this set becomes empty.
-FROM_OTHER_BRANCHES = {"admin-backups"}
+FROM_OTHER_BRANCHES: set[str] = set()
 TOPICS = 12  # who it is for … emergency erase: one chapter each
 
 
