@@ -22,8 +22,9 @@ def _vault(tmp_path: Path) -> tuple[tuple[str, ...], str]:
     csv = tmp_path / "clients.csv"
     csv.write_text("given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,"
                    "intake_date,exploitation_types,recruitment_channel,recruitment_platform,"
-                   "notes\nAynur,Məmmədova,female,1999-04-12,,AZ,+994 50 123 45 67,2026-03-01,"
-                   "sexual;forced_labour,dating_app,tinder,Qardaşı axtarır\n", encoding="utf-8")
+                   "notes,victim_status,risk_level\nAynur,Məmmədova,female,1999-04-12,,AZ,"
+                   "+994 50 123 45 67,2026-03-01,sexual;forced_labour,dating_app,tinder,"
+                   "Qardaşı axtarır,presumed,high\n", encoding="utf-8")
     imported = run_cli("import", str(csv), "--json", *base, passphrase=PW)
     assert imported.returncode == 0, imported.stderr
     return base, json.loads(imported.stdout)[0]

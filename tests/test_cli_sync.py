@@ -18,7 +18,8 @@ from tests.cli_helpers import ROOT, run_cli
 
 PASS = "coordinator passphrase"
 HEADER = ("given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,intake_date,"
-          "exploitation_types,recruitment_channel,recruitment_platform,notes\n")
+          "exploitation_types,recruitment_channel,recruitment_platform,notes,victim_status,"
+          "risk_level\n")
 
 
 def _ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -57,10 +58,11 @@ def test_two_laptops_edit_offline_then_converge(tmp_path: Path) -> None:
     a, b, folder = _laptops(tmp_path)
     assert _cases(a) == _cases(b)
     (tmp_path / "a.csv").write_text(HEADER + "Leyla,Quliyeva,female,1998-02-03,,AZ,"
-                                    "+994501112233,2026-01-05,sexual,dating_app,tinder,A\n")
+                                    "+994501112233,2026-01-05,sexual,dating_app,tinder,A,presumed,"
+                                    "high\n")
     (tmp_path / "b.csv").write_text(HEADER + "Nigar,Həsənova,female,2000-05-06,,AZ,"
                                     "+994551234567,2026-01-06,forced_labour,online_job_ad,"
-                                    "telegram,B\n")
+                                    "telegram,B,presumed,low\n")
     _ok(run_cli("import", str(tmp_path / "a.csv"), "--data-dir", str(a), "--user", "aysel",
                 passphrase=PASS))
     _ok(run_cli("import", str(tmp_path / "b.csv"), "--data-dir", str(b), "--user", "aysel",

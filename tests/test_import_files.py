@@ -13,12 +13,13 @@ from shelterdesk.store.vault import Session
 
 COLUMNS = ["given_name", "family_name", "patronymic", "sex", "date_of_birth", "age_estimate",
            "nationality", "phone", "intake_date", "exploitation_types", "recruitment_channel",
-           "recruitment_platform", "notes"]
+           "recruitment_platform", "notes", "victim_status", "risk_level"]
 
 
 def sheet_rows(count: int) -> list[list[object]]:
     return [[f"Aynur{i}", "Məmmədova", "Əli qızı", "female", date(1990, 1, 1 + i % 28), None,
-             "AZ", f"+994 50 {i:07d}", date(2026, 3, 1), "sexual", "dating_app", "tinder", ""]
+             "AZ", f"+994 50 {i:07d}", date(2026, 3, 1), "sexual", "dating_app", "tinder", "",
+             "presumed", "medium"]
             for i in range(count)]
 
 
@@ -76,13 +77,14 @@ def test_merged_cells_and_formulas_are_named_at_their_row(admin_session: Session
 
 
 HEADER = "given_name;family_name;sex;date_of_birth;age_estimate;nationality;phone;intake_date;" \
-         "exploitation_types;recruitment_channel;recruitment_platform;notes;patronymic\n"
+         "exploitation_types;recruitment_channel;recruitment_platform;notes;patronymic;" \
+         "victim_status;risk_level\n"
 
 
 def test_windows_1251_with_semicolons(admin_session: Session, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes((HEADER + "Наталья;Гусейнова;female;;24;RU;;2026-03-02;forced_labour;"
-                      "online_job_ad;telegram;;Алиевна\n").encode("cp1251"))
+                      "online_job_ad;telegram;;Алиевна;presumed;medium\n").encode("cp1251"))
     [code] = importer.import_file(admin_session, path)
     [row] = case_list.list_cases(admin_session, case_list.CaseFilter("алиевна"))
     assert row.case_code == code and row.family_name == "Гусейнова"
@@ -91,7 +93,7 @@ def test_windows_1251_with_semicolons(admin_session: Session, tmp_path: Path) ->
 def test_utf8_bom_comma_file_still_imports(admin_session: Session, tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(("\ufeff" + HEADER.replace(";", ",") + "Leyla,Hüseynova,female,,30,AZ,,"
-                      "2026-03-02,sexual,dating_app,,,\n").encode("utf-8"))
+                      "2026-03-02,sexual,dating_app,,,,presumed,low\n").encode("utf-8"))
     assert len(importer.import_file(admin_session, path)) == 1
 
 
@@ -101,8 +103,8 @@ def test_utf8_bom_comma_file_still_imports(admin_session: Session, tmp_path: Pat
 def test_control_characters_or_a_formula_in_a_name(admin_session: Session, tmp_path: Path,
                                                    name: str, word: str) -> None:
     path = tmp_path / "names.csv"
-    path.write_text(HEADER + "Leyla;Hüseynova;female;;30;AZ;;2026-03-02;sexual;;;;\n"
-                    + f"{name};Hüseynova;female;;30;AZ;;2026-03-02;sexual;;;;\n",
+    path.write_text(HEADER + "Leyla;Hüseynova;female;;30;AZ;;2026-03-02;sexual;;;;;presumed;low\n"
+                    + f"{name};Hüseynova;female;;30;AZ;;2026-03-02;sexual;;;;;presumed;low\n",
                     encoding="utf-8")
     with pytest.raises(importer.ImportFailed) as failure:
         importer.import_file(admin_session, path)

@@ -155,9 +155,10 @@ def _converge(tmp_path: Path, relay: str) -> None:
                 "--prefix", "TU", passphrase=PASS))
     (tmp_path / "a.csv").write_text(
         "given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,intake_date,"
-        "exploitation_types,recruitment_channel,recruitment_platform,notes\n"
+        "exploitation_types,recruitment_channel,recruitment_platform,notes,victim_status,"
+        "risk_level\n"
         f"{SECRETS[0]},{SECRETS[1]},female,1998-02-03,,AZ,{SECRETS[2]},2026-01-05,sexual,"
-        f"dating_app,tinder,{SECRETS[4]} {SECRETS[3]}\n")
+        f"dating_app,tinder,{SECRETS[4]} {SECRETS[3]},presumed,high\n")
     _ok(run_cli("import", str(tmp_path / "a.csv"), "--data-dir", str(a), "--user", "aysel",
                 passphrase=PASS))
     invited = _ok(run_cli("device", "invite", "--relay", relay, "--data-dir", str(a),

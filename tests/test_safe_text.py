@@ -79,8 +79,8 @@ def test_control_characters_are_refused_in_records(admin_session) -> None:
 
 
 def test_the_import_refuses_control_characters(admin_session, tmp_path: Path) -> None:
-    row = f"{ESCAPE},Soyad,female,,30,AZ,,2026-03-01,sexual,dating_app,tinder,\n"
-    good = "Elvin,Əliyev,male,,,AZ,,2026-03-03,forced_labour,acquaintance,,\n"
+    row = f"{ESCAPE},Soyad,female,,30,AZ,,2026-03-01,sexual,dating_app,tinder,,presumed,high\n"
+    good = "Elvin,Əliyev,male,,,AZ,,2026-03-03,forced_labour,acquaintance,,,presumed,low\n"
     with pytest.raises(importer.ImportFailed) as refused:
         importer.import_csv(admin_session, write(tmp_path, [good, row], HEADER))
     assert "U+001B" in str([importer.describe(p) for p in refused.value.problems])
@@ -95,12 +95,14 @@ def test_the_command_line_refuses_and_never_prints_control_characters(tmp_path: 
                       "--data-dir", data, "--user", ADMIN, passphrase=ADMIN_PASSPHRASE)
     assert refused.returncode == 1 and "U+001B" in refused.stderr
     assert "\x1b" not in refused.stderr + refused.stdout and "Traceback" not in refused.stderr
-    path = write(tmp_path, [f"{ESCAPE},Soyad,female,,30,AZ,,2026-03-01,sexual,,,\n"], HEADER)
+    path = write(tmp_path, [f"{ESCAPE},Soyad,female,,30,AZ,,2026-03-01,sexual,,,,presumed,low\n"],
+                 HEADER)
     failed = run_cli("import", str(path), "--data-dir", data, "--user", ADMIN,
                      passphrase=ADMIN_PASSPHRASE)
     assert failed.returncode != 0 and "\x1b" not in failed.stderr + failed.stdout
     # a name stored before this check (or by an older version) is printed escaped
-    good = write(tmp_path, ["Aynur,Soyad,female,,30,AZ,,2026-03-01,sexual,,,\n"], HEADER)
+    good = write(tmp_path, ["Aynur,Soyad,female,,30,AZ,,2026-03-01,sexual,,,,presumed,low\n"],
+                 HEADER)
     assert run_cli("import", str(good), "--data-dir", data, "--user", ADMIN,
                    passphrase=ADMIN_PASSPHRASE).returncode == 0
     from shelterdesk.store.vault import Vault

@@ -33,13 +33,16 @@ from shelterdesk.store.records.import_files import (
 from shelterdesk.store.rows import new_id, now
 from shelterdesk.store.vault import Session
 
+# victim_status and risk_level are choices the intake form makes a person take: a file
+# must say them too (a missing column, or an empty cell, is reported, never assumed).
 REQUIRED_COLUMNS = ("given_name", "family_name", "sex", "date_of_birth", "age_estimate",
                     "nationality", "phone", "intake_date", "exploitation_types",
-                    "recruitment_channel", "recruitment_platform", "notes")
+                    "recruitment_channel", "recruitment_platform", "notes",
+                    "victim_status", "risk_level")
 OPTIONAL_COLUMNS = ("patronymic", "document_number", "other_names", "email", "languages",
                     "means_of_control", "identified_by",
-                    "victim_status", "countries_origin", "countries_transit",
-                    "countries_destination", "vulnerabilities", "risk_level")
+                    "countries_origin", "countries_transit",
+                    "countries_destination", "vulnerabilities")
 MAX_ROWS = 200_000
 # Names may not hide control characters or start like a spreadsheet formula.
 NAME_COLUMNS = ("given_name", "family_name", "patronymic", "other_names")
@@ -173,6 +176,7 @@ def parse_table(table: ImportTable, file_name: str) -> tuple[
         client = Client(
             given_name=row.text("given_name"), family_name=row.text("family_name"),
             other_names=row.text("other_names"), patronymic=row.text("patronymic"),
+            # an empty cell is "unknown", the vocabulary's own "not recorded" (no guess)
             sex=row.code("sex", codes_case.SEX) or ("unknown" if not row.text("sex") else ""),
             date_of_birth=row.date("date_of_birth"), age_estimate=row.integer("age_estimate"),
             nationality=(row.countries("nationality") or [""])[0], phone=row.text("phone"),
@@ -185,14 +189,20 @@ def parse_table(table: ImportTable, file_name: str) -> tuple[
             recruitment_platform=row.code("recruitment_platform", codes_case.PLATFORMS),
             means_of_control=row.codes("means_of_control", codes_case.MEANS_OF_CONTROL),
             identified_by=row.code("identified_by", codes_case.IDENTIFIED_BY),
-            victim_status=row.code("victim_status", codes_case.VICTIM_STATUS) or "presumed",
+            # required: empty stays empty and Case.validate names the line and column
+            victim_status=row.code("victim_status", codes_case.VICTIM_STATUS),
             countries_origin=row.countries("countries_origin"),
             countries_transit=row.countries("countries_transit"),
             countries_destination=row.countries("countries_destination"),
             vulnerabilities=row.codes("vulnerabilities", codes_case.VULNERABILITIES),
-            risk_level=row.code("risk_level", codes_case.RISK_LEVELS) or "medium")
+            risk_level=row.code("risk_level", codes_case.RISK_LEVELS))
         if not row.text("intake_date"):
             row.problem("intake_date", N_("is required"))
+        for column, vocabulary in (("victim_status", codes_case.VICTIM_STATUS),
+                                   ("risk_level", codes_case.RISK_LEVELS)):
+            if not row.text(column):
+                row.problem(column, N_("is required: write one of {codes} (or its label)"),
+                            codes=", ".join(vocabulary.codes))
         before = len(problems)
         for problem in client.validate() + case.validate() + text_problems(
                 "notes", row.text("notes")):
