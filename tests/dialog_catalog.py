@@ -6,18 +6,39 @@ of a demo vault; the caller closes (or locks away) each before asking for the ne
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
+import shelterdesk.ui
+from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
+from shelterdesk.domain.referrals import Consent
+from shelterdesk.domain.roles import Role
+from shelterdesk.domain.tasks import FollowUp, Note
 from shelterdesk.domain.workspace import Area
-from shelterdesk.store.records import case_list, client_file
+from shelterdesk.store.keys import users
+from shelterdesk.store.records import (
+    case_list,
+    client_file,
+    consents,
+    evidence,
+    perpetrators,
+    tasks,
+)
+from shelterdesk.store.records.duplicates import PossibleDuplicate
 from shelterdesk.store.vault import Vault
+from shelterdesk.sync.setup import SyncPlace
+from shelterdesk.ui.cases.duplicate_dialog import DuplicateDialog
 from shelterdesk.ui.common.background import operations_in_flight
 from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
 from shelterdesk.ui.shell.main_window import MainWindow
+from shelterdesk.ui.sync.invite_dialog import InviteDialog
 from tests.cases_helpers import WAIT_MS
 
 RECORD_TABS = ("legal", "medical", "services", "consents", "perpetrators", "notes",
@@ -25,13 +46,31 @@ RECORD_TABS = ("legal", "medical", "services", "consents", "perpetrators", "note
 
 
 def demo_vault(directory: Path) -> tuple[Vault, str]:
-    """A small demo vault and the id of a case with an open stay (for its forms)."""
+    """A small demo vault and the id of a case with an open stay (for its forms).
+
+    That case is given one record of every kind (so each tab's "Correct…" and the
+    evidence viewer and export open), and one user is disabled (so "Enable…" opens).
+    """
     vault = create_demo_vault(directory, clients=16)
     with vault.unlock(DEMO_USER, DEMO_PASSPHRASE) as session:
         rows = case_list.list_cases(session, limit=40)
         files = [client_file.open_file(session, row.case_id) for row in rows]
         case_id = next(f.case.id for f in files if f.open_stay is not None)
+        _one_of_each(session, case_id)
     return vault, case_id
+
+
+def _one_of_each(session, case_id: str) -> None:
+    today = date.today()
+    tasks.add_note(session, Note(case_id, "Qeyd"))
+    tasks.add_follow_up(session, FollowUp(case_id, today + timedelta(days=3), "medical"))
+    consents.add_consent(session, Consent(case_id, "data_storage", today))
+    evidence.add_evidence(session, EvidenceItem(case_id, "screenshot", file_name="a.txt",
+                                                media_type="text/plain", content=b"evidence",
+                                                description="Screenshot"))
+    perpetrators.add_perpetrator(session, Perpetrator(case_id, roles=["recruiter"]))
+    users.add_user(session, "gone", [Role.CASE_WORKER], "a passphrase long enough")
+    users.disable_user(session, "gone")
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int = WAIT_MS) -> None:
@@ -87,6 +126,69 @@ def _referrals(window: MainWindow, *statuses: str):
     return page
 
 
+def _backups(window: MainWindow):
+    page = _page(window, Area.ADMINISTRATION)
+    page.tabs.setCurrentWidget(page.backups_page)
+    return page.backups_page
+
+
+def _invite(window: MainWindow) -> QDialog:
+    """The invitation as *Invite a laptop…* shows it once a sync folder is set."""
+    page = _page(window, Area.SYNC)
+    page.tabs.setCurrentWidget(page.devices_tab)
+    dialog = InviteDialog(window.session, SyncPlace(folder=str(Path(__file__).parent)),
+                          page.devices_tab)
+    dialog.open()
+    return dialog
+
+
+def _duplicate(window: MainWindow) -> QDialog:
+    """"Is this the same person?", as the intake asks when the check finds someone."""
+    intake = _page(window, Area.CASES).open_intake()
+    rows = case_list.list_cases(window.session, limit=2)
+    dialog = DuplicateDialog([PossibleDuplicate(rows[0].case_id, rows[0].case_code,
+                                                "A. M.", rows[0].status, ("name", "phone"))],
+                             intake)
+    dialog.open()
+    return dialog
+
+
+def _enable_user(window: MainWindow) -> QDialog | None:
+    page = _admin(window, 0).users_page
+    wait_until(lambda: page.model.rowCount() > 1)
+    row = next(r for r in range(page.model.rowCount()) if page.model.user_at(r).disabled)
+    page.table.selectRow(row)
+    return page.open_enable_dialog()
+
+
+def _viewer(window: MainWindow, case_id: str) -> QDialog:
+    """*Open the file* on the evidence tab: the item shown from memory."""
+    from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
+
+    _file_tab(window, case_id, "evidence")  # (the tab may be rebuilt as the file reloads)
+    item = evidence.list_evidence(window.session, case_id)[0]
+    viewer = EvidenceViewerDialog(window.session, item, window)
+    viewer.open()
+    return viewer
+
+
+def _reopen(window: MainWindow) -> QDialog | None:
+    rows = case_list.list_cases(window.session, limit=200)
+    closed = next(r.case_id for r in rows if r.status in ("closed", "closed_referred"))
+    page = _page(window, Area.CASES)
+    page.show_case(closed)
+    wait_until(lambda: page.file_page.view is not None
+               and page.file_page.view.file.case.id == closed and operations_in_flight() == 0)
+    return page.file_page.open_closure_dialog()
+
+
+def _erase(window: MainWindow) -> QDialog:
+    page = _page(window, Area.CASES).file_page
+    page.open_erase_dialog()  # counts in the background first
+    wait_until(lambda: page.erase_dialog is not None and page.erase_dialog.isVisible())
+    return page.erase_dialog
+
+
 def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
     """Name -> the call that opens that dialog on an unlocked demo window."""
     found: dict[str, Callable[[MainWindow], QDialog | None]] = {
@@ -102,6 +204,17 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "add-organisation": lambda w: _admin(w, 1).organisations_page.open_add_dialog(),
         "add-shelter": lambda w: _admin(w, 2).shelters_page.open_add_shelter(),
         "new-recovery-key": lambda w: w.menus.open_new_recovery_key(),
+        "emergency-erase": lambda w: w.menus.open_emergency(),
+        "about": lambda w: w.menus.open_about(),
+        "guide": lambda w: w.menus.open_guide(),
+        "backup-verify": lambda w: _backups(w).open_verify_dialog(Path(__file__)),
+        "backup-restore": lambda w: _backups(w).open_restore_dialog(Path(__file__)),
+        "invite": _invite,
+        "possible-duplicate": _duplicate,
+        "reopen-case": _reopen,
+        "enable-user": _enable_user,
+        "evidence-viewer": lambda w: _viewer(w, case_id),
+        "erase-client": lambda w: _file_tab(w, case_id, "overview") and _erase(w),
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()
@@ -114,3 +227,23 @@ def open_dialogs(window: MainWindow, case_id: str) -> Iterator[tuple[str, QDialo
         assert dialog is not None, f"{name} did not open"
         wait_until(dialog.isVisible)
         yield name, dialog
+
+
+# Dialog classes never shown themselves, each with the reason; every other QDialog subclass
+# in shelterdesk.ui must be opened by the screen-fit walk (a new one cannot be forgotten).
+NOT_SHOWN = {
+    "RecordForm": "the base of every record form",
+    "_UserDialog": "the base of ChangeRolesDialog and EnableUserDialog",
+    "_CaseDialog": "the base of CloseCaseDialog and ReopenCaseDialog",
+}
+
+
+def dialog_classes() -> set[str]:
+    """The name of every QDialog subclass defined anywhere under shelterdesk/ui."""
+    found = set()
+    for module in pkgutil.walk_packages(shelterdesk.ui.__path__, "shelterdesk.ui."):
+        loaded = importlib.import_module(module.name)
+        for _name, cls in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(cls, QDialog) and cls.__module__ == loaded.__name__:
+                found.add(cls.__name__)
+    return found

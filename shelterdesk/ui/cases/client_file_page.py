@@ -45,6 +45,7 @@ from shelterdesk.ui.common.case_picker import CaseChoice
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import follow_reading_order
 from shelterdesk.ui.common.privacy import PrivateName, initials
+from shelterdesk.ui.common.screen_fit import FittingScrollArea
 
 TAB_ORDER = ("overview", "intake", *ORDER[:6], "evidence", *ORDER[6:])
 FIXED_TITLES = {"overview": N_("Overview"), "intake": N_("Intake"), "evidence": N_("Evidence")}
@@ -156,10 +157,12 @@ class ClientFilePage(QWidget):
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
         self.tabs = FileTabs()
-        self.overview = OverviewTab(self)
+        self.overview = OverviewTab()
+        # A file with many follow-ups and consents scrolls rather than growing the window.
+        self.overview_scroll = FittingScrollArea(self.overview, self)
         self.intake_tab = IntakeTab(context, self)
         # Parented (so nothing is left ownerless at exit) and hidden until the tabs take them.
-        self.overview.hide()
+        self.overview_scroll.hide()
         self.intake_tab.hide()
         self.intake_tab.corrected.connect(self._on_changed)
         self.record_tabs: dict[str, RecordsTab] = {}
@@ -327,7 +330,7 @@ class ClientFilePage(QWidget):
             if TAB_KINDS[key] not in view.file.visible:
                 continue
             if key == "overview":
-                widget: QWidget = self.overview
+                widget: QWidget = self.overview_scroll
             elif key == "intake":
                 widget = self.intake_tab
             else:

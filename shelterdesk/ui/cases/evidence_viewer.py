@@ -32,6 +32,7 @@ from shelterdesk.store.records import evidence
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.screen_fit import fit_to_screen
 
 TEXT_SUFFIXES = {".txt", ".csv", ".json", ".html", ".htm", ".xml", ".md", ".log", ".eml"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
@@ -107,7 +108,7 @@ class EvidenceViewerDialog(QDialog):
         layout.addWidget(self.message_label)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
-        self.resize(820, 760)
+        fit_to_screen(self, 820, 760)  # the image scrolls on a small screen
         self.retranslate_ui()
         session_, item_id = session, item.id
         run_in_background(lambda: evidence.read_content(session_, item_id), self._show,

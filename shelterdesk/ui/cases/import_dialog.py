@@ -40,6 +40,7 @@ from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.list_table_model import full_text_tooltip
+from shelterdesk.ui.common.screen_fit import fit_to_screen
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PROBLEM_COLOUR = QColor("#a12a2a")
@@ -202,7 +203,7 @@ class ImportClientsDialog(QDialog):
         self.only_problems_check.toggled.connect(self._filter)
         self.buttons.accepted.connect(self.import_all)
         self.buttons.rejected.connect(self.reject)
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)  # smaller on a small screen
         self.retranslate_ui()
 
     # --- text ----------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class IntakeDialog(RecordForm):
     """A new client and case; ``saved`` carries the new case (with its code)."""
 
     FORM = "intake"
+    SCROLLS_ITSELF = True  # each step is its own scroll area
     editing = False
     # The worker chose to open a case the client already has instead (duplicate warning).
     open_existing = Signal(str)

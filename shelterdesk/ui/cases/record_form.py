@@ -32,6 +32,7 @@ from shelterdesk.ui.common.accessible_names import focus_target, name_field, set
 from shelterdesk.ui.common.background import BusyIndicator
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import follow_reading_order
+from shelterdesk.ui.common.screen_fit import FittingScrollArea
 
 
 class DraftBanner(QFrame):
@@ -69,6 +70,7 @@ class RecordForm(QDialog):
     FORM = ""  # the draft's form name
     # A problem the domain names by another field than the form's widget (phone → phones).
     PROBLEM_FIELDS: dict[str, str] = {}
+    SCROLLS_ITSELF = False  # True: the form scrolls its own steps (the intake)
 
     def __init__(self, context: CaseContext, subject_id: str = "",
                  parent: QWidget | None = None) -> None:
@@ -110,10 +112,16 @@ class RecordForm(QDialog):
         self.buttons.rejected.connect(self.reject)
         for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return")):
             QShortcut(keys, self, activated=self.submit)
-        self.body = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.draft_banner)
-        layout.addLayout(self.body, 1)
+        if self.SCROLLS_ITSELF:
+            self.body = QVBoxLayout()
+            layout.addLayout(self.body, 1)
+        else:  # fits a 1280×720 screen at 125 %: the fields scroll, Save stays in view
+            content = QWidget()
+            self.body = QVBoxLayout(content)
+            self.body.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(FittingScrollArea(content), 1)
         layout.addWidget(self.hint_label)
         layout.addWidget(self.message_label)
         self.footer = QHBoxLayout()

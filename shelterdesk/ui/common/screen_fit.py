@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 # 1280×720 at 125 % scaling is 1024×576 logical pixels: every window's minimum fits in it.
 SMALLEST_SCREEN = QSize(1024, 576)
@@ -34,3 +34,24 @@ def comfortable_width(window: QWidget, width: int) -> None:
     """
     hint = window.sizeHint()
     window.resize(max(width, hint.width()), hint.height())
+
+
+class FittingScrollArea(QScrollArea):
+    """A scroll area that asks for all its content (a plain one caps its wish at 24 lines).
+
+    On a big screen the window opens showing everything; on a small one the window gets
+    what the screen has and this area scrolls, keeping the buttons under it in view.
+    """
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(content)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        extra = self.verticalScrollBar().sizeHint().width()
+        return content.sizeHint() + QSize(extra, 2 * self.frameWidth())

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.i18n import _, active_language
 from shelterdesk.ui.common.resources import resources_dir
+from shelterdesk.ui.common.screen_fit import fit_to_screen
 
 LANGUAGES = ("az", "ru", "en")
 IMAGE_REF = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
@@ -115,7 +116,7 @@ class HelpWindow(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.chapter_list.currentRowChanged.connect(self.show_chapter)
         self.chapters: list[Chapter] = []
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)  # smaller on a small screen
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
