@@ -24,6 +24,7 @@ from shelterdesk.ui.cases.consent_form import ConsentForm
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.custody_form import CustodyEventForm
 from shelterdesk.ui.cases.evidence_form import EvidenceForm
+from shelterdesk.ui.cases.evidence_tab import grouped_hash
 from shelterdesk.ui.cases.follow_up_form import FollowUpForm
 from shelterdesk.ui.cases.intake_dialog import IntakeEditDialog
 from shelterdesk.ui.cases.legal_form import LegalConsultationForm
@@ -193,7 +194,7 @@ def test_evidence_dropped_shows_its_hash_and_keeps_a_custody_chain(
     item = evidence.list_evidence(admin_session, case_id)[0]
     assert item.sha256 == digest and item.file_name == "chat.png"
     qtbot.waitUntil(lambda: "Captured" in tab.details_label.text(), timeout=WAIT_MS)
-    assert digest in tab.details_label.text()
+    assert grouped_hash(digest) in tab.details_label.text()  # four groups of 16: it wraps
     qtbot.mouseClick(tab.custody_button, Qt.MouseButton.LeftButton)
     custody = newest(tab, CustodyEventForm)
     custody.kind_picker.setCurrentIndex(custody.kind_picker.findData("handed_to_police"))
