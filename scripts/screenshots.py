@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from shelterdesk.domain.workspace import Area  # noqa: E402
+from shelterdesk.i18n import active_language  # noqa: E402
 from shelterdesk.store.keys import recovery  # noqa: E402
 from shelterdesk.store.vault import Vault  # noqa: E402
 from shelterdesk.ui.common.background import operations_in_flight  # noqa: E402
@@ -65,6 +67,7 @@ FINGERPRINT_FILE = "catalogs.sha256"  # beside the screens: the catalogs they we
 
 WINDOW_SIZE = (1100, 720)
 TIMEOUT_MS = 60_000
+_T = TypeVar("_T")
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -170,18 +173,29 @@ class Shooter:
             json.dump(self.texts, handle, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+def said(az: _T, ru: _T, en: _T) -> _T:
+    """A staged text in the language being shot (Russian screens show Russian words)."""
+    return {"az": az, "ru": ru}.get(active_language(), en)
+
+
 def wizard_screens(shooter: Shooter, work_dir: Path) -> None:
     wizard = SetupWizard(Vault(work_dir / "wizard"))
     ask_size(wizard, 720, 600)
     wizard.show()
     organisation = wizard.organisation_page
-    organisation.org_name_edit.setText("Təmiz Həyat İctimai Birliyi")
+    organisation.org_name_edit.setText(said(
+        "Təmiz Həyat İctimai Birliyi",
+        "Общественное объединение «Чистая жизнь»",
+        "Clean Life Public Union"))
     organisation.prefix_edit.setText("TH")
     shooter.shoot("wizard-1-organisation", wizard)
     wizard.next()
     coordinator = wizard.coordinator_page
     coordinator.username_edit.setText("aysel")
-    coordinator.display_name_edit.setText("Aysel Məmmədova")
+    coordinator.display_name_edit.setText(said(
+        "Aysel Məmmədova",
+        "Айсель Мамедова",
+        "Aysel Mammadova"))
     coordinator.passphrase.passphrase_edit.setText("four calm words together")
     coordinator.passphrase.repeat_edit.setText("four calm words together")
     shooter.shoot("wizard-2-coordinator", wizard)
@@ -328,32 +342,56 @@ def showcase_case(vault: Vault) -> str:
         files = [client_file.open_file(session, row.case_id) for row in rows]
         best = max(files, key=lambda f: (f.open_stay is not None, sum(f.counts.values())))
         case_id = best.case.id
-        # The demo's own words are Azerbaijani, as a worker in Baku would write them.
+        # In the language shot: as a worker in Baku would write them in az, in ru in Russian.
         consultation = care.add_legal_consultation(session, LegalConsultation(
             case_id, date.today(), "criminal_proceedings",
-            summary="Polisdə ifadə verməyə hazırdır; vəkil təyin olunması ilə bağlı izah edildi.",
-            next_step="Ərizəni birlikdə hazırlamaq", next_step_date=date.today()
+            summary=said(
+                "Polisdə ifadə verməyə hazırdır; vəkil təyin olunması ilə bağlı izah edildi.",
+                "Готова дать показания в полиции; объяснили, как назначается адвокат.",
+                "Ready to give a statement to the police; how a lawyer is appointed was "
+                "explained."),
+            next_step=said(
+                "Ərizəni birlikdə hazırlamaq",
+                "Вместе подготовить заявление",
+                "Prepare the application together"), next_step_date=date.today()
             + timedelta(days=7), duration_minutes=50, interpreter_used=False))
         # One correction, so the record shows "corrected by … on …" and an earlier version.
         from shelterdesk.store.records import record_corrections
 
         consultation.duration_minutes = 60
         record_corrections.correct_legal_consultation(
-            session, consultation, "Görüş 60 dəqiqə çəkib, 50 deyil")
-        tasks.add_note(session, Note(case_id, "İşəgötürənlə Instagram-da tanış olub: Dubayda "
-                                              "ofisiant işi, bileti agentlik alıb."))
+            session, consultation, said(
+                "Görüş 60 dəqiqə çəkib, 50 deyil",
+                "Встреча длилась 60 минут, а не 50",
+                "The meeting took 60 minutes, not 50"))
+        tasks.add_note(session, Note(case_id, said(
+            "İşəgötürənlə Instagram-da tanış olub: Dubayda ofisiant işi, bileti agentlik alıb.",
+            "Познакомилась с работодателем в Instagram: работа официанткой в Дубае, билет "
+            "купило агентство.", "Met the employer on Instagram: a waitress job in Dubai, "
+            "the agency bought the ticket.")))
         tasks.add_follow_up(session, FollowUp(
             case_id, date.today() + timedelta(days=3), "court_date",
-            "İfadə, Bakı Ağır Cinayətlər Məhkəməsi"))
+            said("İfadə, Bakı Ağır Cinayətlər Məhkəməsi", "Показания, Бакинский суд по тяжким "
+                 "преступлениям", "Statement, Baku Serious Crimes Court")))
         item = evidence.add_evidence(session, EvidenceItem(
             case_id, "screenshot", file_name="is-elani-mesajlar.png", media_type="image/png",
             content=b"\x89PNG demo: ekran goruntusu", platform="instagram"))
         evidence.add_evidence(session, EvidenceItem(
             case_id, "chat_export", file_name="telegram-yazisma.txt", media_type="text/plain",
-            content=("[12.03 21:14] Rəşad: Dubayda ofisiant işi var, aylıq 1800 dollar.\n"
-                     "[12.03 21:15] Rəşad: Bileti agentlik alır, pasportunu sabah gətir.\n"
-                     "[12.03 21:40] Aynur: Müqavilə olacaq?\n"
-                     "[12.03 21:41] Rəşad: Orada imzalayarsan.\n").encode(),
+            content=said(
+                "[12.03 21:14] Rəşad: Dubayda ofisiant işi var, aylıq 1800 dollar.\n"
+                "[12.03 21:15] Rəşad: Bileti agentlik alır, pasportunu sabah gətir.\n"
+                "[12.03 21:40] Aynur: Müqavilə olacaq?\n"
+                "[12.03 21:41] Rəşad: Orada imzalayarsan.\n",
+                "[12.03 21:14] Рашад: В Дубае есть работа официанткой, 1800 долларов в месяц.\n"
+                "[12.03 21:15] Рашад: Билет покупает агентство, паспорт принеси завтра.\n"
+                "[12.03 21:40] Айнур: Договор будет?\n"
+                "[12.03 21:41] Рашад: Подпишешь на месте.\n",
+                "[12.03 21:14] Rashad: There is a waitress job in Dubai, 1800 dollars a month.\n"
+                "[12.03 21:15] Rashad: The agency buys the ticket, bring your passport "
+                "tomorrow.\n"
+                "[12.03 21:40] Aynur: Will there be a contract?\n"
+                "[12.03 21:41] Rashad: You will sign it there.\n").encode(),
             platform="telegram"))
         perpetrators.add_perpetrator(session, Perpetrator(
             case_id, roles=["recruiter"], relationship="online_contact", sex="male",
@@ -392,14 +430,20 @@ def case_screens(shooter: Shooter, window: MainWindow) -> None:
     form.topic_picker.setCurrentIndex(form.topic_picker.findData("victim_status"))
     form.duration_field.set_value(40)
     form.summary_edit.setPlainText(
-        "Zərərçəkmiş statusu üçün ərizə və polisdə müsahibənin necə keçəcəyi izah edildi.")
-    form.next_step_edit.setText("Ərizəni birlikdə hazırlamaq")
+        said("İnsan alverinin qurbanı statusu üçün ərizə və polisdə müsahibənin necə "
+             "keçəcəyi izah edildi.", "Объяснили заявление о признании жертвой торговли "
+             "людьми и как пройдёт беседа в полиции.", "The victim-status application and "
+             "how the police interview will go were explained."))
+    form.next_step_edit.setText(said(
+        "Ərizəni birlikdə hazırlamaq",
+        "Вместе подготовить заявление",
+        "Prepare the application together"))
     shooter.shoot("dialog-legal-consultation", form)
     form.discard_and_close()
     page.show_list()
     intake = page.open_intake()
-    intake.fields["given_name"].setText("Günay")
-    intake.fields["family_name"].setText("Həsənova")
+    intake.fields["given_name"].setText(said("Günay", "Гюнай", "Gunay"))
+    intake.fields["family_name"].setText(said("Həsənova", "Гасанова", "Hasanova"))
     intake.fields["nationality"].set_value("AZ")
     intake.fields["languages"].set_value(["az", "ru"])
     shooter.shoot("dialog-intake", intake)
@@ -436,7 +480,10 @@ def issue15_screens(shooter: Shooter, page: QWidget) -> None:
     export = tab.open_export()
     assert isinstance(export, EvidenceExportDialog)
     wait_until(lambda: export.checked)
-    export.reason_edit.setText("Prokurorluğun 14.11 tarixli yazılı sorğusu")
+    export.reason_edit.setText(said(
+        "Prokurorluğun 14.11 tarixli yazılı sorğusu",
+        "Письменный запрос прокуратуры от 14.11",
+        "The prosecutor's written request of 14.11"))
     shooter.shoot("dialog-evidence-export", export)
     export.reject()
     file_page.select_tab("consents")
@@ -480,8 +527,14 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     QTest.qWait(200)
     shooter.shoot("cases-file-legal-corrected", window)
     form = tab.open_correction()
-    form.outcome_edit.setPlainText("Vəkil təyin olunub.")
-    form.reason_edit.setPlainText("Nəticə yazılmamışdı")
+    form.outcome_edit.setPlainText(said(
+        "Vəkil təyin olunub.",
+        "Адвокат назначен.",
+        "A lawyer was appointed."))
+    form.reason_edit.setPlainText(said(
+        "Nəticə yazılmamışdı",
+        "Результат не был записан",
+        "The outcome had not been written"))
     shooter.shoot("dialog-correct-legal", form)
     form._quiet_close = True
     form.reject()
@@ -505,7 +558,10 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     if consents_tab.correct_button.isEnabled():
         amend = consents_tab.open_correction()
         amend.details_checks.boxes["contact"].setChecked(True)
-        amend.reason_edit.setPlainText("Telefon nömrəsini paylaşmağa razılıq verdi")
+        amend.reason_edit.setPlainText(said(
+            "Telefon nömrəsini paylaşmağa razılıq verdi",
+            "Согласилась передать номер телефона",
+            "Agreed to share the phone number"))
         shooter.shoot("dialog-amend-consent", amend)
         amend._quiet_close = True
         amend.reject()
@@ -520,12 +576,18 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
     case = page.file_page.view.file.case
     close = CloseCaseDialog(session, case.id, case.case_code, case.intake_date, page)
     close.reason_combo.setCurrentIndex(close.reason_combo.findData("referred_on"))
-    close.note_edit.setPlainText("Gəncə bölməsinə təhvil verildi")
+    close.note_edit.setPlainText(said(
+        "Gəncə bölməsinə təhvil verildi",
+        "Передано в отделение в Гяндже",
+        "Handed over to the Ganja office"))
     close.open()  # shown as the window shows it, at its own size
     shooter.shoot("dialog-close-case", close)
     close.reject()
     reopen = ReopenCaseDialog(session, case.id, case.case_code, page)
-    reopen.reason_edit.setPlainText("Benefisiar yenidən müraciət etdi")
+    reopen.reason_edit.setPlainText(said(
+        "Benefisiar yenidən müraciət etdi",
+        "Клиент обратился снова",
+        "The client came back"))
     reopen.open()
     shooter.shoot("dialog-reopen-case", reopen)
     reopen.reject()
@@ -541,15 +603,26 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
         sheet.append(["given_name", "patronymic", "family_name", "sex", "date_of_birth",
                       "age_estimate", "nationality", "phone", "intake_date",
                       "exploitation_types", "recruitment_channel", "recruitment_platform",
-                      "notes"])
-        for given, father, family, sex, born, day in (
-                ("Aynur", "Əli qızı", "Məmmədova", "female", "1999-04-12", "2026-03-01"),
-                ("Səbinə", "Vüqar qızı", "Hüseynova", "female", "2001-11-02", "2026-03-02"),
-                ("Elvin", "Rauf oğlu", "Əliyev", "male", "", "2026-03-03"),
-                ("=HYPERLINK(\"x\")", "", "Quliyeva", "female", "", "2026-03-04"),
-                ("Nigar", "Samir qızı", "Babayeva", "robot", "1997-06-30", "2026-13-01")):
+                      "notes", "victim_status", "risk_level"])
+        people = said(
+            (("Aynur", "Əli qızı", "Məmmədova"), ("Səbinə", "Vüqar qızı", "Hüseynova"),
+             ("Elvin", "Rauf oğlu", "Əliyev"), ("Quliyeva",), ("Nigar", "Samir qızı",
+                                                                "Babayeva")),
+            (("Айнур", "Алиевна", "Мамедова"), ("Сабина", "Вугаровна", "Гусейнова"),
+             ("Эльвин", "Рауфович", "Алиев"), ("Кулиева",), ("Нигяр", "Самировна",
+                                                              "Бабаева")),
+            (("Aynur", "", "Mammadova"), ("Sabina", "", "Huseynova"), ("Elvin", "", "Aliyev"),
+             ("Guliyeva",), ("Nigar", "", "Babayeva")))
+        for (given, father, family), sex, born, day in zip(
+                [people[0], people[1], people[2], ("=HYPERLINK(\"x\")", "", people[3][0]),
+                 people[4]],
+                ("female", "female", "male", "female", "robot"),
+                ("1999-04-12", "2001-11-02", "", "", "1997-06-30"),
+                ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-13-01"),
+                strict=True):
             sheet.append([given, father, family, sex, born, 25 if not born else None, "AZ",
-                          "", day, "forced_labour", "online_job_ad", "telegram", ""])
+                          "", day, "forced_labour", "online_job_ad", "telegram", "",
+                          "presumed", "medium"])
         path = Path(folder) / "benefisiarlar.xlsx"
         book.save(path)
         importer = page.open_import()
@@ -615,8 +688,13 @@ def stage_demo(vault: Vault) -> None:
         cases = case_list.list_cases(session, case_list.CaseFilter(status="open"), limit=6)
         for case, days, kind, text in zip(cases, (-3, 0, 2, 5), (
                 "medical", "court_date", "check_in", "legal_deadline"), (
-                "Qan analizinin nəticələri", "Səbail rayon məhkəməsində ifadə, saat 10:00",
-                "Evdə ilk həftədən sonra zəng", "Kompensasiya iddiası: son gün"),
+                *said(("Qan analizinin nəticələri", "Səbail rayon məhkəməsində ifadə, saat 10:00",
+                       "Evdə ilk həftədən sonra zəng", "Kompensasiya iddiası: son gün"),
+                      ("Результаты анализа крови", "Показания в Сабаильском районном суде, "
+                       "10:00", "Звонок после первой недели дома", "Иск о компенсации: "
+                       "последний день"),
+                      ("Blood test results", "Statement at Sabail district court, 10:00",
+                       "Call after the first week at home", "Compensation claim: last day")),),
                 strict=False):
             tasks.add_follow_up(session, FollowUp(case.case_id, today + timedelta(days=days),
                                                   kind, text))
@@ -629,7 +707,10 @@ def stage_demo(vault: Vault) -> None:
             anonymized=True))
         referrals.set_status(session, declined.id, "sent", on=today - timedelta(days=8))
         referrals.set_status(session, declined.id, "declined", on=today - timedelta(days=2),
-                             outcome="Yaz kursunda yer yoxdur; iyunda yenidən müraciət")
+                             outcome=said(
+                                 "Yaz kursunda yer yoxdur; iyunda yenidən müraciət",
+                                 "Мест на весеннем курсе нет; обратиться снова в июне",
+                                 "No place on the spring course; apply again in June"))
         referrals.create_referral(session, Referral(
             cases[1].case_id, orgs[2].id, ["medical", "psychosocial"], today,
             urgency="urgent", anonymized=True))
