@@ -623,7 +623,7 @@ def issue15_case_screens(shooter: Shooter, window: MainWindow) -> None:
             sheet.append([given, father, family, sex, born, 25 if not born else None, "AZ",
                           "", day, "forced_labour", "online_job_ad", "telegram", "",
                           "presumed", "medium"])
-        path = Path(folder) / "benefisiarlar.xlsx"
+        path = Path(folder) / said("benefisiarlar.xlsx", "klienty.xlsx", "clients.xlsx")
         book.save(path)
         importer = page.open_import()
         importer.load_file(path)
