@@ -7,7 +7,7 @@ laptop screen the app is made for is ``SMALLEST_SCREEN`` in logical pixels.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
@@ -47,6 +47,8 @@ class FittingScrollArea(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A frame, not a Tab stop of its own: focus moves into a field, which Qt scrolls to.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidget(content)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
