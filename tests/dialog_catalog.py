@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -136,8 +137,9 @@ def _invite(window: MainWindow) -> QDialog:
     """The invitation as *Invite a laptop…* shows it once a sync folder is set."""
     page = _page(window, Area.SYNC)
     page.tabs.setCurrentWidget(page.devices_tab)
-    dialog = InviteDialog(window.session, SyncPlace(folder=str(Path(__file__).parent)),
-                          page.devices_tab)
+    # A throwaway folder: the dialog writes its invitation there at once.
+    folder = tempfile.mkdtemp(prefix="shelterdesk-invite-")
+    dialog = InviteDialog(window.session, SyncPlace(folder=folder), page.devices_tab)
     dialog.open()
     return dialog
 
