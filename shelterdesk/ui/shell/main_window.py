@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.busy = BusyIndicator()
         self.user_label = QLabel()
+        self.user_label.setTextFormat(Qt.TextFormat.PlainText)  # user data, never markup
         self.backup_watch = BackupWatch(self.busy, self)
         self.backup_watch.status.connect(self.show_status)
         self.backup_watch.open_backups.connect(self._open_backups)
