@@ -46,6 +46,7 @@ def test_force_alone_does_not_let_another_vaults_backup_replace_this_one(
                             passphrase=ADMIN_PASSPHRASE, replace_another_vault=True)
     assert report.safety_copy is not None
     with Vault(vault.directory).unlock(ADMIN, ADMIN_PASSPHRASE) as session:
+        assert not session.failed_unlock_trace_removed  # a restore is no tampering
         assert session.meta("org_name") == "another NGO"
         restored = [e for e in audit.recent(session.connection, 5) if e.action == "backup.restore"]
         assert restored[0].detail["other_vault"] is True

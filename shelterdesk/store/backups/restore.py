@@ -41,6 +41,7 @@ from shelterdesk.store.backups.format import (
 from shelterdesk.store.connection import open_database, transaction, wipe
 from shelterdesk.store.errors import SlotFileCorrupted, WrongPassphrase, WrongRecoveryKey
 from shelterdesk.store.keys import recovery
+from shelterdesk.store.keys.failed_unlocks import EPOCH_META
 from shelterdesk.store.keys.keyslots import SlotFile, atomic_write, derive_subkey, fsync_directory
 from shelterdesk.store.migrate import bundled_migrations
 from shelterdesk.store.vault import DATABASE_NAME, SLOTS_NAME, Vault, load_user
@@ -278,6 +279,9 @@ def _record_restore(target: Path, key: bytearray, username: str | None, header: 
             audit.append(connection, user.id if user else "", "backup.restore", "vault",
                          header.vault_id, backup_created_at=header.created_at,
                          replaced=replaced, other_vault=other_vault)
+            # The failed-unlock file stays with the folder it counted for: the restored vault
+            # starts a new one, which is no sign of tampering (store/keys/failed_unlocks.py).
+            connection.execute("DELETE FROM meta WHERE key = ?", (EPOCH_META,))
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
