@@ -20,6 +20,7 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from shelterdesk.store.keys import failed_unlocks
 from shelterdesk.store.migrate import Migration, bundled_migrations
 from shelterdesk.store.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASSPHRASE
@@ -46,10 +47,15 @@ def test_create_refuses_an_existing_vault(vault: Vault) -> None:
 
 
 def test_wrong_passphrase_changes_nothing_on_disk(vault: Vault) -> None:
+    """Nothing but the failed-unlock count (store/keys/failed_unlocks.py) and its lock."""
+    counted = {failed_unlocks.FILE_NAME, failed_unlocks.LOCK_NAME}
     before = snapshot(vault.directory)
     with pytest.raises(WrongPassphrase):
         vault.unlock(ADMIN, "not the passphrase")
-    assert snapshot(vault.directory) == before
+    after = snapshot(vault.directory)
+    assert {k: v for k, v in after.items() if k not in counted} == {
+        k: v for k, v in before.items() if k not in counted}
+    assert failed_unlocks.FILE_NAME in after
 
 
 def test_unknown_user(vault: Vault) -> None:
@@ -139,7 +145,11 @@ def test_repeated_failures_add_a_growing_delay(vault: Vault) -> None:
         vault.unlock(ADMIN, ADMIN_PASSPHRASE)
     assert info.value.params["seconds"] >= 1
     assert vault.throttle.delay_for(5) > vault.throttle.delay_for(4) > vault.throttle.delay_for(3)
-    vault.throttle.not_before = time.monotonic()  # the wait is over
+    vault.throttle.not_before = time.monotonic()  # the wait is over, in this process…
+    with pytest.raises(TooManyAttempts):  # …but not in the file beside the vault
+        vault.unlock(ADMIN, ADMIN_PASSPHRASE)
+    vault.throttle.clock = lambda: time.time() + 3600
+    vault.throttle.not_before = time.monotonic()
     with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
         actions = [e.action for e in audit.recent(session.connection)]
     assert actions.count("login.failed") == 3

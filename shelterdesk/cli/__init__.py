@@ -24,9 +24,10 @@ OPTIONAL_EXTRAS = {"starlette": "relay", "uvicorn": "relay", "psycopg": "relay",
 
 def main(argv: Sequence[str] | None = None) -> int:
     from shelterdesk.cli.parser import build_parser
-    from shelterdesk.process_safety import disable_core_dumps
+    from shelterdesk.process_safety import disable_core_dumps, owner_only_files
 
     disable_core_dumps()
+    owner_only_files()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(argv) or os.environ.get("SHELTERDESK_LANG") or system_language())
     from shelterdesk.cli import argparse_words

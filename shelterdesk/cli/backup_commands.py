@@ -57,6 +57,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                          help=_("where to restore (default: --data-dir)"))
     restore.add_argument("--force", action="store_true",
                          help=_("replace the vault there; it is kept aside as a safety copy"))
+    restore.add_argument("--replace-with-another-vault", action="store_true",
+                         help=_("with --force: allow a backup of a different vault to "
+                                "replace the one there"))
     restore.add_argument("--recovery-key", action="store_true",
                          help=_("open the backup with the recovery key"))
     restore.set_defaults(handler=cmd_restore)
@@ -138,7 +141,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     target = Path(args.target).expanduser() if args.target else data_dir(args)
-    report = restore_backup(Path(args.file), target, force=args.force, **_credentials(args))
+    report = restore_backup(Path(args.file), target, force=args.force,
+                            replace_another_vault=args.replace_with_another_vault,
+                            **_credentials(args))
     if flag(args, "json"):
         print_json(report.as_dict())
         return 0

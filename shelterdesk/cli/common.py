@@ -78,11 +78,42 @@ def unlock(args: argparse.Namespace) -> Session:
     from shelterdesk.store.errors import DatabaseDamaged
 
     try:
-        return vault.unlock(user, passphrase)
+        session = _unlock_after_waiting(vault, user, passphrase)
     except DatabaseDamaged as damaged:
         # The backup folder setting lives inside the damaged database: name the command.
         raise DamagedRestoreHint(detail=damaged.params.get("detail", ""),
                                  path=str(vault.directory), user=user) from None
+    tell_failed_unlocks(session)
+    return session
+
+
+def _unlock_after_waiting(vault: Vault, user: str, passphrase: str) -> Session:
+    """After failed attempts (in any process) the wait is shown on stderr and sat out,
+    then the passphrase is checked: the same brake as the window's countdown."""
+    import time
+
+    from shelterdesk.store.errors import TooManyAttempts
+
+    for _round in range(3):
+        try:
+            return vault.unlock(user, passphrase)
+        except TooManyAttempts as waiting:
+            seconds = int(waiting.params.get("seconds", 1))
+            sys.stderr.write(_("Too many failed attempts: waiting {seconds} seconds before "
+                               "checking the passphrase…").format(seconds=seconds) + "\n")
+            sys.stderr.flush()
+            time.sleep(seconds)
+    return vault.unlock(user, passphrase)
+
+
+def tell_failed_unlocks(session: Session) -> None:
+    """Stderr lines for the person who just unlocked: attempts on their name since their
+    last visit, and whether the file counting them was removed."""
+    from shelterdesk.store.keys.failed_unlocks import notice_lines
+
+    for line in notice_lines(session.failed_unlocks, session.failed_unlock_trace_removed,
+                             local_time):
+        sys.stderr.write(printable(line) + "\n")
 
 
 class DamagedRestoreHint(CliError):

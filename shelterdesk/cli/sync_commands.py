@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from shelterdesk.cli.common import (
@@ -192,9 +193,19 @@ def cmd_invite(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         invitation = service.invite(session, transport, max(1, min(args.valid_hours, 24 * 14)))
     if args.qr:
+        import io
+
         import segno
 
-        segno.make(invitation.code, error="m").save(args.qr, scale=8)
+        image = io.BytesIO()
+        kind = Path(args.qr).suffix.lstrip(".").lower() or "png"
+        segno.make(invitation.code, error="m").save(image, kind=kind, scale=8)
+        # The code joins a laptop to the organisation: owner-only, like every file we write.
+        descriptor = os.open(args.qr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if hasattr(os, "fchmod"):  # a file that was there keeps no wider rights
+            os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(image.getvalue())
     if flag(args, "json"):
         print_json({"code": invitation.code, "expires_at": invitation.expires_at})
         return 0

@@ -71,8 +71,9 @@ def append(connection: Connection, actor_id: str, action: str, object_kind: str 
     return seq
 
 
-def verify(connection: Connection) -> AuditReport:
-    """Recompute the chain; reports the first edited, deleted or reordered row."""
+def verify(connection: Connection, *, anchors: bool = True) -> AuditReport:
+    """Recompute the chain; reports the first edited, deleted or reordered row, then (unless
+    ``anchors`` is False) holds it against the signed heads seen at syncs."""
     expected_prev = GENESIS
     expected_seq = 1
     count = 0
@@ -94,7 +95,37 @@ def verify(connection: Connection) -> AuditReport:
         return AuditReport(False, count, count + 1, "truncated")
     if not count and head is not None:
         return AuditReport(False, 0, 1, "truncated")
+    return against_anchors(connection, count) if anchors else AuditReport(True, count)
+
+
+def against_anchors(connection: Connection, count: int) -> AuditReport:
+    """The chain against every signed head of this laptop's chain it has seen (its own and
+    those handed back by other laptops, sync/anchors.py): a chain rewritten and re-hashed
+    after an anchor no longer has the signed hash at the signed position. Named is the
+    first entry after the last anchor that still matches (the change lies between it and
+    the anchor that does not)."""
+    if not _has_anchors(connection):
+        return AuditReport(True, count)
+    device = connection.execute("SELECT device_id FROM sync_state").fetchone()
+    if device is None:
+        return AuditReport(True, count)
+    hashes = dict(connection.execute("SELECT seq, hash FROM audit_log"))
+    last_good = 0
+    for seq, head in connection.execute(
+            "SELECT seq, head FROM audit_anchors WHERE device_id = ? ORDER BY seq, head",
+            (device[0],)):
+        if seq > count:
+            return AuditReport(False, count, count + 1, "anchor_truncated")
+        if hashes.get(seq) != head:
+            return AuditReport(False, last_good, last_good + 1, "anchor_differs")
+        last_good = seq
     return AuditReport(True, count)
+
+
+def _has_anchors(connection: Connection) -> bool:
+    return connection.execute(
+        "SELECT 1 FROM sqlite_schema WHERE name IN ('audit_anchors', 'sync_state')"
+        " GROUP BY NULL HAVING count(*) = 2").fetchone() is not None
 
 
 def recent(connection: Connection, limit: int = 100) -> list[AuditEntry]:

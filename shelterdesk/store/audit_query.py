@@ -124,6 +124,11 @@ def describe(report: audit.AuditReport) -> str:
                           "removed or reordered)"),
         "altered": N_("entry {seq} was changed after it was written"),
         "truncated": N_("entries from {seq} on were cut off the end"),
+        "anchor_differs": N_("the entries from {seq} on differ from what this laptop signed "
+                             "and sent to the other laptops (entries were removed, changed "
+                             "or added and the chain was recomputed)"),
+        "anchor_truncated": N_("entries this laptop signed and sent to the other laptops are "
+                               "missing from entry {seq} on"),
     }
     what = _(reasons.get(report.reason, N_("entry {seq} does not check out"))).format(
         seq=report.first_bad_seq)

@@ -19,11 +19,23 @@ class VaultAlreadyExists(VaultError):
 
 
 class WrongPassphrase(VaultError):
+    # A user name and a passphrase were given: which one was wrong is not said.
+    message = N_("The user name or the passphrase is not correct.")
+
+
+class WrongCurrentPassphrase(WrongPassphrase):
+    """Changing one's own passphrase: the name is known, only the passphrase was typed."""
+
     message = N_("The passphrase is not correct.")
 
 
 class UnknownUser(VaultError):
     message = N_("There is no user “{name}” in this vault.")
+
+
+class LoginFailed(WrongPassphrase, UnknownUser):
+    """At the unlock screen an unknown name and a wrong passphrase look the same, so the
+    message tells nobody which user names exist; both old classes still catch it."""
 
 
 class UserDisabled(VaultError):

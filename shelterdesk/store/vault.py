@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from shelterdesk.store.connection import (
 )
 from shelterdesk.store.errors import (
     DatabaseDamaged,
+    LoginFailed,
     NotAVault,
     PlainDatabaseRefused,
     SessionClosed,
@@ -43,10 +45,9 @@ from shelterdesk.store.errors import (
     UnknownUser,
     UserDisabled,
     VaultAlreadyExists,
-    WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keys import emergency, member_slots, recovery
+from shelterdesk.store.keys import emergency, failed_unlocks, member_slots, recovery
 from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
@@ -90,19 +91,25 @@ class CreatedVault:
 
 @dataclass
 class AttemptThrottle:
-    """A growing delay after repeated failures (in this process; Argon2id is the real brake)."""
+    """A growing delay after repeated failures in this process; the same schedule is kept
+    per user beside the vault for every process (store/keys/failed_unlocks.py)."""
 
     failures: int = 0
     not_before: float = 0.0
     failed_at: list[str] = field(default_factory=list)
+    clock: Callable[[], float] = time.time  # wall clock of the failed-unlock file (tests move it)
 
     def delay_for(self, failures: int) -> float:
-        return 0.0 if failures < 3 else float(min(2 ** (failures - 2), 300))
+        return 0.0 if failures < 3 else float(min(2 ** (failures - 3), 300))
 
     def check(self) -> None:
         remaining = self.not_before - time.monotonic()
         if remaining > 0:
             raise TooManyAttempts(seconds=int(remaining + 0.999))
+
+    def wait_at_least(self, seconds: float) -> None:
+        """The wait the file beside the vault asks for, so the window's countdown shows it."""
+        self.not_before = max(self.not_before, time.monotonic() + seconds)
 
     def seconds_remaining(self) -> float:
         return max(0.0, self.not_before - time.monotonic())
@@ -215,34 +222,52 @@ class Vault:
             raise SlotFileCorrupted() from None
 
     def unlock(self, username: str, passphrase: str) -> Session:
-        """An open session for the user; a distinct VaultError for each way it can fail."""
+        """An open session for the user; a distinct VaultError for each way it can fail.
+
+        An unknown name and a wrong passphrase raise the same ``LoginFailed`` after the
+        same work (a derivation at the file's cost), and both are counted beside the vault
+        before the check, so the growing delay holds across processes and restarts.
+        """
         with self._lock:
             self.throttle.check()
             slots = self.load_slots()
             name = normalize_username(username)
-            slot = slots.find(slots.slot_id_for(name))
-            if slot is None:
-                self._failed(slots, passphrase)
-                raise UnknownUser(name=name)
-            if slot.kind == "disabled":
-                self._failed(slots, passphrase)
+            key = slots.slot_id_for(name)
+            try:
+                self.attempts.begin(key)
+            except TooManyAttempts:
+                self.throttle.wait_at_least(self.attempts.seconds_to_wait(key))
+                raise
+            slot = slots.find(key)
+            if slot is None or slot.kind == "disabled":
+                failed_unlocks.dummy_unwrap(slots, passphrase)
+                self._failed(slots, passphrase, key)
+                if slot is None:
+                    raise LoginFailed(name=name)
                 raise UserDisabled(name=name)
             vault_key = slots.unwrap_user(slot, passphrase)
             if vault_key is None:
                 # A duress passphrase lands here too: the slots are destroyed, and the
                 # person at the screen sees the ordinary message.
-                self._failed(slots, passphrase)
-                raise WrongPassphrase()
-            session = self._open_session(slots, vault_key, name, "login")
-            emergency.after_unlock(self.directory)
+                self._failed(slots, passphrase, key)
+                raise LoginFailed(name=name)
+            session = self._open_session(slots, vault_key, name, "login", attempts_key=key)
             if slot.kind == "user" and member_slots.has_table(session.connection):
                 # A one-layer slot from before sync: give the user a credential that
                 # every laptop of the organisation will accept.
                 session.rewrite_slot(name, passphrase, action=None)
             return session
 
-    def _failed(self, slots: SlotFile, passphrase: str) -> None:
+    @property
+    def attempts(self) -> failed_unlocks.FailedUnlocks:
+        """Failed unlocks beside the vault, on the same schedule as this process's throttle."""
+        return failed_unlocks.FailedUnlocks(self.directory, self.throttle.delay_for,
+                                            self.throttle.clock)
+
+    def _failed(self, slots: SlotFile, passphrase: str, key: str = "") -> None:
         self.throttle.failed()
+        if key:
+            self.throttle.wait_at_least(self.attempts.failed(key))
         emergency.after_failed_unlock(self.directory, self.slots_path, slots, passphrase)
 
     def unlock_with_recovery(self, recovery_text: str, username: str,
@@ -276,7 +301,7 @@ class Vault:
         return False
 
     def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
-                      action: str) -> Session:
+                      action: str, attempts_key: str = "") -> Session:
         try:
             if not slots.mac_matches(vault_key):
                 raise SlotFileCorrupted()
@@ -300,10 +325,9 @@ class Vault:
                 raise UnknownUser(name=name)
             if user.disabled:
                 raise UserDisabled(name=name)
-            failures = self.throttle.succeeded()
+            self.throttle.succeeded()
+            outcome = self._record_success(connection, slots, user, attempts_key)
             with transaction(connection):
-                for failed_at in failures:
-                    audit.append(connection, "", "login.failed", at=failed_at)
                 audit.append(connection, user.id, action)
                 if checked:
                     connection.execute(
@@ -318,7 +342,33 @@ class Vault:
             connection.close()
             wipe(vault_key)
             raise
-        return Session(self, connection, user, vault_key)
+        session = Session(self, connection, user, vault_key)
+        session.failed_unlocks = outcome.failed_at
+        session.failed_unlock_trace_removed = outcome.trace_removed
+        return session
+
+    def _record_success(self, connection: Connection, slots: SlotFile, user: User,
+                        key: str) -> failed_unlocks.Outcome:
+        """This user's failed attempts since the last visit (and unknown names' ones)
+        into the audit log, and the failed-unlock file's epoch into the database."""
+        stored = connection.execute(
+            "SELECT value FROM meta WHERE key = ?", (failed_unlocks.EPOCH_META,)).fetchone()
+        known = {s.slot_id for s in slots.slots if s.kind in ("member", "user")}
+        outcome, unknown, epoch = self.attempts.succeeded(
+            key or slots.slot_id_for(user.username), known, stored[0] if stored else "")
+        with transaction(connection):
+            for failed_at in outcome.failed_at:
+                audit.append(connection, "", "login.failed", "user", user.id, at=failed_at)
+            for failed_at in unknown:
+                audit.append(connection, "", "login.failed", "user", "", at=failed_at,
+                             unknown_name=True)
+            if outcome.trace_removed:
+                audit.append(connection, user.id, "login.failures_file_removed")
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (failed_unlocks.EPOCH_META, epoch))
+        return outcome
 
 
 FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
@@ -364,6 +414,10 @@ class Session:
         self.user = user
         self._vault_key = vault_key
         self.lock = threading.RLock()
+        # Shown once at unlock: attempts on this user since the last visit, and whether the
+        # file that counts them was removed meanwhile (store/keys/failed_unlocks.py).
+        self.failed_unlocks: tuple[str, ...] = ()
+        self.failed_unlock_trace_removed = False
 
     @property
     def connection(self) -> Connection:

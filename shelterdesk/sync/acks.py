@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import changes, registry
 from shelterdesk.store.rows import now
-from shelterdesk.sync import records
+from shelterdesk.sync import anchors, records
 from shelterdesk.sync.errors import EnvelopeRejected, RollbackDetected
 from shelterdesk.sync.transport import ACKS, EnvelopeRef, Transport
 
@@ -44,11 +44,15 @@ def holdings(connection: Connection) -> tuple[dict[str, int], dict[str, str]]:
 
 
 def publish(transport: Transport, connection: Connection) -> Ack:
+    """Also carries this laptop's signed audit head and the heads it holds of the others."""
     ident = registry.identity(connection)
     vector, hashes = holdings(connection)
     ack = Ack(ident.device_id, vector, hashes, now(), changes.wall_ms(connection))
+    with transaction(connection):
+        anchors.sign_own(connection)
+        held = anchors.outgoing(connection)
     body = {"org": ident.org_id, "device": ack.device_id, "vector": vector, "hashes": hashes,
-            "signed_at": ack.signed_at, "wall_ms": ack.wall_ms}
+            "signed_at": ack.signed_at, "wall_ms": ack.wall_ms, "anchors": held}
     transport.put_record(ACKS, ident.device_id, records.pack(records.ACK, body, [ident.sign_key]))
     return ack
 
@@ -75,6 +79,7 @@ def read(transport: Transport, connection: Connection) -> tuple[list[Ack], list[
             continue
         if name != ident.device_id:
             registry.record_ack(connection, name, vector, ack.signed_at)
+        anchors.absorb(connection, body.get("anchors"))
         found.append(ack)
     return found, refused
 

@@ -68,6 +68,14 @@ class BackupUnknownUser(BackupError):
     )
 
 
+class RestoreOtherVault(BackupError):
+    message = N_(
+        "The backup “{file}” is of another vault than the one in “{path}”. Restoring it there "
+        "would replace this vault with a different one; if that is really meant, confirm it "
+        "(--replace-with-another-vault on the command line)."
+    )
+
+
 class RestoreWouldReplace(BackupError):
     message = N_(
         "A vault already exists in “{path}”. Restoring over it needs an explicit confirmation "

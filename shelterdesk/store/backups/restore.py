@@ -25,6 +25,7 @@ from shelterdesk.store.backups.errors import (
     BackupDamaged,
     BackupUnknownUser,
     RestoreNeedsCredentials,
+    RestoreOtherVault,
     RestoreTargetNotEmpty,
     RestoreWouldReplace,
 )
@@ -40,6 +41,7 @@ from shelterdesk.store.backups.format import (
 from shelterdesk.store.connection import open_database, transaction, wipe
 from shelterdesk.store.errors import SlotFileCorrupted, WrongPassphrase, WrongRecoveryKey
 from shelterdesk.store.keys import recovery
+from shelterdesk.store.keys.failed_unlocks import EPOCH_META
 from shelterdesk.store.keys.keyslots import SlotFile, atomic_write, derive_subkey, fsync_directory
 from shelterdesk.store.migrate import bundled_migrations
 from shelterdesk.store.vault import DATABASE_NAME, SLOTS_NAME, Vault, load_user
@@ -171,13 +173,16 @@ def _unwrap(slots: SlotFile, username: str | None, passphrase: str | None,
 # --- restoring ------------------------------------------------------------------------------
 def restore_backup(path: Path | str, target_dir: Path | str, *, force: bool = False,
                    username: str | None = None, passphrase: str | None = None,
-                   recovery_key: str | None = None, now: datetime | None = None) -> RestoreReport:
+                   recovery_key: str | None = None, now: datetime | None = None,
+                   replace_another_vault: bool = False) -> RestoreReport:
     """Restore a backup into an empty or new folder, or (``force``) over a vault.
 
     The backup is written into a staging folder beside the target and checked there;
     only then is it renamed into place. Replacing a vault needs ``force`` and
     credentials that open the backup (so it is fully checked first); the replaced vault
     folder is kept, renamed to ``<name>.before-restore-<time>``, as a safety copy.
+    A backup of *another* vault (a different vault id) replaces one only with
+    ``replace_another_vault`` as well: ``--force`` alone is meant for one's own backup.
     With credentials, the restore is recorded in the restored vault's audit log.
     """
     layout = read_layout(Path(path))
@@ -187,6 +192,9 @@ def restore_backup(path: Path | str, target_dir: Path | str, *, force: bool = Fa
     state = _target_state(target)
     if state == "vault" and not force:
         raise RestoreWouldReplace(path=str(target))
+    other = state == "vault" and _vault_id_of(target) not in ("", layout.header.vault_id)
+    if other and not replace_another_vault:
+        raise RestoreOtherVault(file=Path(path).name, path=str(target))
     key, _how = _unwrap(slots, username, passphrase, recovery_key)
     if state == "vault" and key is None:
         raise RestoreNeedsCredentials()
@@ -207,11 +215,21 @@ def restore_backup(path: Path | str, target_dir: Path | str, *, force: bool = Fa
             shutil.rmtree(staging, ignore_errors=True)
             raise
         if key is not None:
-            _record_restore(target, key, username, layout.header, replaced=safety is not None)
+            _record_restore(target, key, username, layout.header, replaced=safety is not None,
+                            other_vault=other)
     finally:
         if key is not None:
             wipe(key)
     return RestoreReport(target, layout.header, key is not None, safety)
+
+
+def _vault_id_of(target: Path) -> str:
+    """The id in the target's key-slot file (no key needed); "" if it cannot be read, as
+    when the file is damaged: then nobody can tell, and ``force`` decides alone."""
+    try:
+        return SlotFile.load(target / SLOTS_NAME).vault_id
+    except (OSError, SlotFileCorrupted):
+        return ""
 
 
 def _target_state(target: Path) -> str:
@@ -250,7 +268,7 @@ def _swap_in(staging: Path, target: Path, state: str, now: datetime | None) -> P
 
 
 def _record_restore(target: Path, key: bytearray, username: str | None, header: BackupHeader,
-                    *, replaced: bool) -> None:
+                    *, replaced: bool, other_vault: bool = False) -> None:
     """An audit entry in the restored vault (skipped for a schema this version cannot know)."""
     if header.schema_version > len(bundled_migrations()):
         return
@@ -260,7 +278,10 @@ def _record_restore(target: Path, key: bytearray, username: str | None, header: 
         with transaction(connection):
             audit.append(connection, user.id if user else "", "backup.restore", "vault",
                          header.vault_id, backup_created_at=header.created_at,
-                         replaced=replaced)
+                         replaced=replaced, other_vault=other_vault)
+            # The failed-unlock file stays with the folder it counted for: the restored vault
+            # starts a new one, which is no sign of tampering (store/keys/failed_unlocks.py).
+            connection.execute("DELETE FROM meta WHERE key = ?", (EPOCH_META,))
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()

@@ -9,8 +9,9 @@ someone brings the printed recovery key.
 The policy lives in the key-slot file as one more slot (covered by the file's MAC, so
 only a coordinator holding the vault key can set it). Because firing happens *before*
 any key is known, the policy carries the decoys and the MAC the key-less file will need,
-recomputed each time the slot file is saved. The failed-unlock count is a plain number
-in a small file beside the vault (no personal data; deleting it only resets the count).
+recomputed each time the slot file is saved. The failed-unlock count is the ``total`` of
+the failed-unlock file beside the vault (``store/keys/failed_unlocks.py``: no names;
+deleting it resets the count, and the next unlock reports that it was removed).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.errors import SlotFileCorrupted
+from shelterdesk.store.keys.failed_unlocks import FailedUnlocks
 from shelterdesk.store.keys.keyslots import (
     EMERGENCY_SLOT_ID,
     RECOVERY_SLOT_ID,
@@ -42,7 +44,6 @@ from shelterdesk.store.keys.keyslots import (
     keyless_copy,
 )
 
-FAILURES_NAME = "unlock-failures"
 MAX_WIPE_AFTER = 100
 
 
@@ -145,20 +146,16 @@ def after_failed_unlock(directory: Path, slots_path: Path, slots: SlotFile,
             _fire(directory, slots_path, slots, slot)
             return True
     wipe_after = int(slot.kdf.get("wipe_after", 0))
-    if wipe_after:
-        count = _read_failures(directory) + 1
-        if count >= wipe_after:
-            _fire(directory, slots_path, slots, slot)
-            return True
-        with contextlib.suppress(OSError):  # a read-only folder: the count is not kept
-            _write_failures(directory, count)
+    # The vault counted this failure already (failed_unlocks.FailedUnlocks.failed).
+    if wipe_after and _read_failures(directory) >= wipe_after:
+        _fire(directory, slots_path, slots, slot)
+        return True
     return False
 
 
 def after_unlock(directory: Path) -> None:
-    if (directory / FAILURES_NAME).exists():
-        with contextlib.suppress(OSError):
-            _write_failures(directory, 0)
+    """A success resets the count (the vault's success already did; kept for callers)."""
+    _write_failures(directory, 0)
 
 
 def _fire(directory: Path, slots_path: Path, slots: SlotFile, policy_slot: Slot) -> None:
@@ -169,7 +166,7 @@ def _fire(directory: Path, slots_path: Path, slots: SlotFile, policy_slot: Slot)
     # The person at the screen must see only the ordinary message, even if the disk refuses.
     with contextlib.suppress(OSError):
         atomic_write(slots_path, keyless.to_bytes())
-        (directory / FAILURES_NAME).unlink(missing_ok=True)
+    _write_failures(directory, 0)
 
 
 # --- kept current by SlotFile.save ------------------------------------------------------
@@ -178,11 +175,14 @@ def _verifier(derived: bytes) -> bytes:
 
 
 def _read_failures(directory: Path) -> int:
-    try:
-        return int((directory / FAILURES_NAME).read_text(encoding="ascii").strip() or 0)
-    except (OSError, ValueError):
-        return 0
+    return FailedUnlocks(directory, _no_wait).total()
 
 
 def _write_failures(directory: Path, count: int) -> None:
-    atomic_write(directory / FAILURES_NAME, f"{count}\n".encode("ascii"))
+    """Only a reset to 0 is written here; failures are counted by the vault."""
+    if count == 0 and (directory / FailedUnlocks(directory, _no_wait).path.name).exists():
+        FailedUnlocks(directory, _no_wait).reset_total()
+
+
+def _no_wait(_count: int) -> float:
+    return 0.0

@@ -15,7 +15,7 @@ from shelterdesk.store.errors import (
     UnknownUser,
     UserAlreadyExists,
     UserDisabled,
-    WrongPassphrase,
+    WrongCurrentPassphrase,
 )
 from shelterdesk.store.keys import member_slots
 from shelterdesk.store.records.corrections import keep_version
@@ -131,7 +131,7 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
 def change_own_passphrase(session: Session, current: str, new: str) -> None:
     check_passphrase(new)
     if not session.verify_passphrase(current):
-        raise WrongPassphrase()
+        raise WrongCurrentPassphrase()
     session.rewrite_slot(session.user.username, new, action="user.passwd")
 
 

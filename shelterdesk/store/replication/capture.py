@@ -31,6 +31,7 @@ SYNCED_TABLES: tuple[str, ...] = (
 LOCAL_TABLES: dict[str, str] = {
     "meta": "vault identity and audit head of this device",
     "audit_log": "each device keeps its own hash chain",
+    "audit_anchors": "signed chain heads, travelling in the signed acknowledgements",
     "settings": "per device",
     "drafts": "half-typed forms of this device",
     "search_index": "derived; rebuilt for changed cases after applying",

@@ -8,6 +8,7 @@ and wait up to ``busy_timeout`` for each other.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ class SqliteStore(RelayStore):
         self.path = path
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only from the first byte (SQLite gives -wal and -shm the same mode).
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._guard = threading.Lock()

@@ -45,6 +45,7 @@ class PrivateName(QWidget):
         self._audit_reveal = audit_reveal
         self._shown = not privacy_mode
         self.name_label = QLabel()
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.reveal_button = QToolButton()
         self.reveal_button.setIcon(icon("eye"))

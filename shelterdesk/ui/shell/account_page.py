@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +48,7 @@ class AccountPage(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("pageTitle")
         self.who_label = QLabel()
+        self.who_label.setTextFormat(Qt.TextFormat.PlainText)  # user data, never markup
         self.who_label.setObjectName("pageIntro")
         self.who_label.setWordWrap(True)
 

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.language = language or LanguageSwitcher(application)
         self.clipboard = clipboard or ClipboardGuard(application.clipboard())
         self.session: Session | None = None
+        self.failed_unlock_box: object | None = None  # the notice after failed attempts
         self.work_area: WorkArea | None = None
         self._fixed_idle_ms = idle_timeout_ms
         self._last_user = ""
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.busy = BusyIndicator()
         self.user_label = QLabel()
+        self.user_label.setTextFormat(Qt.TextFormat.PlainText)  # user data, never markup
         self.backup_watch = BackupWatch(self.busy, self)
         self.backup_watch.status.connect(self.show_status)
         self.backup_watch.open_backups.connect(self._open_backups)
@@ -188,7 +190,35 @@ class MainWindow(QMainWindow):
         # A crash on the wizard's last page: nobody may have the key written down. Said in
         # a banner and in the status bar, where the backup watch's messages do not hide it.
         self._show_recovery_warning(not confirmed)
+        self._tell_failed_unlocks(session)
         self.unlocked.emit()
+
+    def _tell_failed_unlocks(self, session: Session) -> None:
+        """Attempts on this user's name since the last visit, told once, without blocking."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from shelterdesk.i18n import format_datetime
+        from shelterdesk.store.keys.failed_unlocks import notice_lines
+
+        def local_time(text: str) -> str:
+            from datetime import datetime
+
+            when = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone()
+            return format_datetime(when, fmt="short")
+
+        lines = notice_lines(session.failed_unlocks, session.failed_unlock_trace_removed,
+                             local_time)
+        self.failed_unlock_box = None
+        if not lines:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Failed unlock attempts"),
+                          "\n".join(lines), QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("failedUnlockNotice")
+        box.setAccessibleName(_("Failed unlock attempts"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.failed_unlock_box = box
+        box.open()
 
     def _show_recovery_warning(self, unconfirmed: bool) -> None:
         if self.work_area is not None:

@@ -127,6 +127,7 @@ class BedPanel(QFrame):
         self.state_icon_label = QLabel()
         self.state_label = QLabel()
         self.occupant_label = QLabel()
+        self.occupant_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         self.occupant_label.setObjectName("occupant")
         self.occupant_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -152,6 +152,7 @@ class RoomCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.tiles = tiles
         self.name_label = QLabel(room_name)
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)  # user data, never markup
         self.name_label.setObjectName("roomName")
         font = self.name_label.font()
         font.setBold(True)

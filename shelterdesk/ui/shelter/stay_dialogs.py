@@ -191,6 +191,7 @@ class DischargeDialog(QDialog):
         self.open_stay = stay
         self.saving = False
         self.who_label = QLabel(who)
+        self.who_label.setTextFormat(Qt.TextFormat.PlainText)  # user data, never markup
         self.where_label = QLabel(where)
         self.where_label.setWordWrap(True)
         self.admitted_label = QLabel()
