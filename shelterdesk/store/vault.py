@@ -46,7 +46,7 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keys import emergency, member_slots, recovery
+from shelterdesk.store.keys import emergency, member_slots, recovery, roster, roster_signing
 from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
@@ -181,6 +181,8 @@ class Vault:
                     if member:
                         user_key, credential = member_slots.set_passphrase(
                             connection, user_id, passphrase, params)
+                        if roster.has_tables(connection):  # the organisation's founding key
+                            roster_signing.found(connection, user_id, user_key)
                     audit.append(connection, user_id, "vault.create", "vault", vault_id)
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -239,6 +241,8 @@ class Vault:
                 # A one-layer slot from before sync: give the user a credential that
                 # every laptop of the organisation will accept.
                 session.rewrite_slot(name, passphrase, action=None)
+                with session.lock, transaction(session.connection):  # now with a user key
+                    _believed(session.connection, session.user)
             return session
 
     def _failed(self, slots: SlotFile, passphrase: str) -> None:
@@ -300,6 +304,13 @@ class Vault:
                 raise UnknownUser(name=name)
             if user.disabled:
                 raise UserDisabled(name=name)
+            try:
+                with transaction(connection):
+                    user = _believed(connection, user)
+            except roster_signing.RolesNotProven:
+                with transaction(connection):
+                    audit.append(connection, user.id, "roles.unproven", "user", user.id)
+                raise
             failures = self.throttle.succeeded()
             with transaction(connection):
                 for failed_at in failures:
@@ -343,6 +354,20 @@ def integrity_check_due(path: Path, key: bytearray) -> bool:
     finally:
         connection.close()
     return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS
+
+
+def _believed(connection: Connection, user: User) -> User:
+    """The user with only the roles the signed chain proves (store/keys/roster.py), in the
+    caller's transaction; a ``users`` row that claims more was changed outside the
+    program, and is audited."""
+    roles, differs = roster_signing.believe(connection, user.id,
+                                            tuple(r.value for r in user.roles))
+    if differs:
+        audit.append(connection, user.id, "roles.unproven", "user", user.id,
+                     claimed=[r.value for r in user.roles], proven=list(roles))
+    known = {r.value for r in Role}
+    return User(user.id, user.username, user.display_name,
+                tuple(Role(r) for r in roles if r in known), user.disabled)
 
 
 def load_user(connection: Connection, username: str) -> User | None:

@@ -16,7 +16,9 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 
+from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.keys import roster, roster_signing
 from shelterdesk.store.replication import changes, merge_rules, registry
 from shelterdesk.store.rows import now
 from shelterdesk.sync import crypto, records
@@ -62,12 +64,28 @@ def require_identity(connection: Connection) -> registry.Identity:
 
 
 # --- control records carried in envelope streams ---------------------------------------
-def apply_controls(connection: Connection, controls: list[changes.Change]) -> int:
-    """Act on the sync layer's records from an applied envelope; returns devices added."""
+UNSIGNED_DEVICE = "unsigned_device_change"
+
+
+def apply_controls(connection: Connection, controls: list[changes.Change],
+                   refused: list[tuple[str, str]] | None = None) -> int:
+    """Act on the sync layer's records from an applied envelope; returns devices added.
+
+    Invitations and removals count only with a statement an active coordinator signed;
+    a device vouched for must carry its announcement, signed by the key of an invitation
+    accepted that way (docs/sync.md "The roster"). Others are refused, audited and
+    named in ``refused``."""
     added = 0
     for control in controls:
         value = control.value if isinstance(control.value, dict) else {}
         try:
+            if not _control_signed(connection, control, value):
+                audit.append(connection, "", "sync.roster_refused", "device", control.row_id,
+                             reason=UNSIGNED_DEVICE, record=control.tbl,
+                             sender=control.origin)
+                if refused is not None:
+                    refused.append((f"{control.tbl[1:]}/{control.row_id}", UNSIGNED_DEVICE))
+                continue
             if control.tbl == "~invite":
                 registry.add_invite(connection, control.row_id, control.origin,
                                     records.unb64(value["invite_pub"]), str(value["expires_at"]))
@@ -90,6 +108,27 @@ def apply_controls(connection: Connection, controls: list[changes.Change]) -> in
         except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
             continue  # a malformed record from a trusted device changes nothing
     return added
+
+
+def _control_signed(connection: Connection, control: changes.Change, value: dict) -> bool:
+    if roster.root(connection) is None or control.tbl == "~laptop":
+        return True  # a vault from before signed roles; names are not the roster
+    if control.tbl == "~invite":
+        return roster_signing.device_statement_valid(
+            connection, value.get("statement"), roster_signing.DEVICE_INVITE, control.row_id,
+            invite_pub=value.get("invite_pub"), expires_at=value.get("expires_at"))
+    if control.tbl == "~revoke":
+        return roster_signing.device_statement_valid(
+            connection, value.get("statement"), roster_signing.DEVICE_REVOKE, control.row_id)
+    if control.tbl == "~device":
+        try:
+            body, invite = _verified_announcement(
+                connection, control.row_id, records.unb64(str(value["announcement"])))
+        except (EnvelopeRejected, KeyError, ValueError, TypeError):
+            return False
+        return invite is not None and (body.get("sign_pub"), body.get("kx_pub")) == (
+            value.get("sign_pub"), value.get("kx_pub"))
+    return True
 
 
 # --- laptop names and users ---------------------------------------------------------------
@@ -156,6 +195,25 @@ def announce(transport: Transport, connection: Connection, invite_id: str,
                          records.pack(records.ANNOUNCEMENT, body, [invite_key, ident.sign_key]))
 
 
+def _verified_announcement(connection: Connection, name: str, blob: bytes
+                           ) -> tuple[dict, registry.Invite | None]:
+    """An announcement's body and its invitation (None: not known here yet), after checking
+    both signatures; EnvelopeRejected (or KeyError/ValueError) for anything else."""
+    ident = require_identity(connection)
+    body, message, (invite_sig, device_sig) = records.unpack(records.ANNOUNCEMENT, blob, 2)
+    if body.get("org") != ident.org_id or body.get("device") != name:
+        raise EnvelopeRejected()
+    invite = registry.invite(connection, str(body.get("invite_id", "")))
+    if invite is None:
+        return body, None
+    sign_pub = records.unb64(body["sign_pub"])
+    records.require_signature(invite.invite_pub, invite_sig, message)
+    records.require_signature(sign_pub, device_sig, message)
+    if str(body.get("at", "")) > invite.expires_at:
+        raise EnvelopeRejected()
+    return body, invite
+
+
 def read_announcements(transport: Transport, connection: Connection,
                        report: RegistryReport) -> None:
     """Register announced devices whose invitation this device knows (caller's transaction)."""
@@ -167,18 +225,10 @@ def read_announcements(transport: Transport, connection: Connection,
         if blob is None:
             continue
         try:
-            body, message, (invite_sig, device_sig) = records.unpack(
-                records.ANNOUNCEMENT, blob, 2)
-            if body.get("org") != ident.org_id or body.get("device") != name:
-                raise EnvelopeRejected()
-            invite = registry.invite(connection, str(body.get("invite_id", "")))
+            body, invite = _verified_announcement(connection, name, blob)
             if invite is None:
                 continue  # the inviter's stream has not arrived yet
             sign_pub, kx_pub = records.unb64(body["sign_pub"]), records.unb64(body["kx_pub"])
-            records.require_signature(invite.invite_pub, invite_sig, message)
-            records.require_signature(sign_pub, device_sig, message)
-            if str(body.get("at", "")) > invite.expires_at:
-                raise EnvelopeRejected()
         except (EnvelopeRejected, KeyError, ValueError) as error:
             reason = getattr(error, "reason", "malformed")
             report.rejected.append((f"devices/{name}", reason))
@@ -196,7 +246,8 @@ def read_announcements(transport: Transport, connection: Connection,
         if invite.own:  # vouch in this device's own stream, for devices that miss the file
             changes.append_control(connection, "device", name, {
                 "sign_pub": body["sign_pub"], "kx_pub": body["kx_pub"],
-                "invite_id": invite.invite_id, "label": str(body.get("label", ""))})
+                "invite_id": invite.invite_id, "label": str(body.get("label", "")),
+                "announcement": records.b64(blob)})
 
 
 # --- key epochs ----------------------------------------------------------------------------
@@ -261,6 +312,13 @@ def read_grants(transport: Transport, connection: Connection, report: RegistryRe
         registry.add_epoch(connection, epoch, key, issuer.device_id)
         held[epoch] = key
         report.keys_received += 1
+        if roster.root(connection) is not None:
+            # Removals count only from the signed ~revoke records in the envelope streams.
+            known = {d.device_id for d in registry.devices(connection) if d.revoked}
+            if any(str(d) not in known and str(d) != ident.device_id
+                   for d, _after in body.get("revoked", [])):
+                report.rejected.append((f"keys/{name}", UNSIGNED_DEVICE))
+            continue
         for device_id, after in body.get("revoked", []):
             if device_id != ident.device_id:
                 report.revocations += registry.revoke_device(connection, str(device_id),
@@ -268,7 +326,8 @@ def read_grants(transport: Transport, connection: Connection, report: RegistryRe
     report.newer_epoch_missing = newest_seen > max(held, default=0)
 
 
-def revoke(connection: Connection, device_id: str) -> tuple[int, int]:
+def revoke(connection: Connection, device_id: str,
+           statement: dict[str, str] | None = None) -> tuple[int, int]:
     """Remove a device (caller's transaction): its envelopes after the last one applied here
     are refused, and a new key epoch starts. Returns (last accepted seq, new epoch)."""
     ident = require_identity(connection)
@@ -288,5 +347,8 @@ def revoke(connection: Connection, device_id: str) -> tuple[int, int]:
     registry.revoke_device(connection, device_id, after)
     epoch = registry.current_epoch(connection) + 1
     registry.add_epoch(connection, epoch, crypto.random_key(), ident.device_id)
-    changes.append_control(connection, "revoke", device_id, {"after": after, "epoch": epoch})
+    value: dict = {"after": after, "epoch": epoch}
+    if statement is not None:  # a coordinator's signed removal (roster_signing.sign_device)
+        value["statement"] = statement
+    changes.append_control(connection, "revoke", device_id, value)
     return after, epoch

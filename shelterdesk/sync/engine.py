@@ -19,6 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.keys import roster_guard
 from shelterdesk.store.records import erasure
 from shelterdesk.store.replication import changes, registry, replica
 from shelterdesk.store.replication import conflicts as sync_conflicts
@@ -39,6 +40,8 @@ from shelterdesk.sync.errors import (
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 MAX_ROUNDS = 64
+# Role or laptop changes no coordinator signed arrived and were refused (explain.py).
+ROSTER_ATTACK = "unsigned_roster_changes_refused"
 
 
 @dataclass
@@ -266,7 +269,8 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     with replica.applying(conn):
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         report = merger.apply(found)
-        summary.devices_added += devices.apply_controls(conn, report.controls)
+        refused = roster_guard.review(conn, found, header.sender)
+        summary.devices_added += devices.apply_controls(conn, report.controls, refused)
         replica.reindex(conn, report.touched)
         sync_conflicts.queue_for_review(conn, report.touched)
         changes.record_applied(conn, header.sender, header.seq_to, envelope.digest(blob))
@@ -276,6 +280,10 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     summary.superseded_changes += report.superseded
     summary.quarantined_changes += report.quarantined
     summary.conflicts_new += report.conflicts
+    if refused:
+        summary.problems += [Problem(where, reason, False) for where, reason in refused]
+        if ROSTER_ATTACK not in summary.warnings:
+            summary.warnings.append(ROSTER_ATTACK)
 
 
 def _release(conn: Connection, summary: SyncSummary, shapes: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from shelterdesk.domain.accounts import check_passphrase, check_username
 from shelterdesk.domain.errors import UserFacingError, ValidationFailed
@@ -17,7 +18,7 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongPassphrase,
 )
-from shelterdesk.store.keys import member_slots
+from shelterdesk.store.keys import member_slots, roster, roster_signing
 from shelterdesk.store.records.corrections import keep_version
 from shelterdesk.store.vault import Session, User, load_user
 
@@ -55,6 +56,7 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     if slots.find(slots.slot_id_for(name)) is not None:
         raise UserAlreadyExists(name=name)
     user = User(str(uuid.uuid4()), name, display_name.strip(), tuple(roles))
+    roster_signing.require_signer(session.connection, session.user.id)
     with session.lock, transaction(session.connection) as connection:
         now = audit.now_iso()
         connection.execute(
@@ -65,6 +67,9 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
                      roles=[r.value for r in roles])
         # The slot is written last, inside the transaction: if it fails, the row goes too.
         session.rewrite_slot(name, passphrase, action=None)
+        # Signed once the user key exists (a coordinator's signing key is sealed under it).
+        roster_signing.issue(connection, session.user.id, user.id,
+                             roles=[r.value for r in roles], disabled=False)
     return user
 
 
@@ -81,6 +86,7 @@ def disable_user(session: Session, username: str) -> None:
         if others == 0:
             raise LastCoordinator()
     with session.lock, transaction(session.connection) as connection:
+        roster_signing.issue(connection, session.user.id, user.id, disabled=True)
         connection.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                            (audit.now_iso(), user.id))
         member_slots.forget(connection, user.id)
@@ -96,6 +102,8 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
     if user is None:
         raise UnknownUser(name=username)
     with session.lock, transaction(session.connection) as connection:
+        roster_signing.issue(connection, session.user.id, user.id,
+                             roles=[r.value for r in roles])
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
                      stamp=audit.now_iso())
         connection.execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?",
@@ -117,6 +125,7 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         raise UnknownUser(name=username)
     if not user.disabled:
         raise UserNotDisabled(name=user.username)
+    roster_signing.require_signer(session.connection, session.user.id)
     with session.lock, transaction(session.connection) as connection:
         stamp = audit.now_iso()
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
@@ -126,6 +135,9 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         audit.append(connection, session.user.id, "user.enable", "user", user.id)
         # The slot is written last, inside the transaction: if it fails, the row stays disabled.
         session.rewrite_slot(user.username, passphrase, action=None)
+        # A new user key came with the new passphrase: a coordinator's signing key is new too.
+        roster_signing.issue(connection, session.user.id, user.id, disabled=False,
+                             new_key=True)
 
 
 def change_own_passphrase(session: Session, current: str, new: str) -> None:
@@ -145,3 +157,43 @@ def reset_passphrase(session: Session, username: str, new: str) -> None:
     if user.disabled:
         raise UserDisabled(name=user.username)
     session.rewrite_slot(user.username, new, action="user.reset", subject_id=user.id)
+
+
+@dataclass(frozen=True)
+class RoleProof:
+    """What the signed chain says of one user, for Administration → Users and ``user list``."""
+
+    user_id: str
+    signed: bool  # the vault has signed roles at all (False: an old vault, not yet founded)
+    proven_roles: tuple[Role, ...]
+    proven_disabled: bool
+    matches: bool  # the users row says the same as the chain
+    signed_by: str  # the signing coordinator's display name (or user name)
+    signed_at: str
+    founder: bool
+
+
+def role_proofs(session: Session) -> dict[str, RoleProof]:
+    """Each user's roles as the coordinator-signed chain proves them (coordinators)."""
+    session.require_role(Role.COORDINATOR, action=N_("manage users"))
+    with session.lock:
+        connection = session.connection
+        state = roster.evaluate(connection)
+        rows = connection.execute(
+            "SELECT id, username, display_name, roles, disabled FROM users").fetchall()
+    names = {r[0]: r[2] or r[1] for r in rows}
+    known = {r.value for r in Role}
+    proofs: dict[str, RoleProof] = {}
+    for user_id, _name, _display, roles_text, disabled in rows:
+        proof = state.proofs.get(user_id)
+        if proof is None:
+            proofs[user_id] = RoleProof(user_id, state.root is not None, (), False,
+                                        state.root is None, "", "", False)
+            continue
+        proven = tuple(Role(r) for r in proof.roles if r in known)
+        matches = set(proof.roles) == set(roles_text.split()) and proof.disabled == bool(
+            disabled)
+        proofs[user_id] = RoleProof(user_id, True, proven, proof.disabled, matches,
+                                    names.get(proof.issuer_user_id, ""), proof.at,
+                                    user_id == state.founder_id)
+    return proofs

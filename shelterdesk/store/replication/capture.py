@@ -22,10 +22,11 @@ from shelterdesk.store.connection import Connection
 
 # Replicated tables, parents before children (the order rows are dumped and seeded in).
 SYNCED_TABLES: tuple[str, ...] = (
-    "users", "user_secrets", "organisations", "shelters", "rooms", "beds", "clients", "cases",
-    "legal_consultations", "medical_services", "other_services", "stays", "consents",
-    "referrals", "evidence_items", "custody_events", "perpetrators", "perpetrator_evidence",
-    "notes", "follow_ups", "record_versions", "case_closures",
+    "users", "user_secrets", "roster_statements", "roster_keys", "organisations", "shelters",
+    "rooms", "beds", "clients", "cases", "legal_consultations", "medical_services",
+    "other_services", "stays", "consents", "referrals", "evidence_items", "custody_events",
+    "perpetrators", "perpetrator_evidence", "notes", "follow_ups", "record_versions",
+    "case_closures",
 )
 # Kept per device, and why (docs/sync.md "What is not synced").
 LOCAL_TABLES: dict[str, str] = {

@@ -1,0 +1,87 @@
+"""Role changes that arrive by sync: only what the signed chain proves is kept.
+
+Runs inside the engine's apply transaction (capture quiet, so nothing here is
+echoed to other laptops). A ``users`` row whose roles or disabled flag arrived
+different from what the coordinator-signed statements prove is set back to the
+proven state — the change is not applied — and reported and audited as an attack;
+so are statements that arrived signed by nobody entitled to sign them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from shelterdesk.store import audit
+from shelterdesk.store.connection import Connection
+from shelterdesk.store.keys import roster
+
+UNSIGNED = "unsigned_role_change"
+ROLE_COLUMNS = ("+", "roles", "disabled")
+
+
+def _founding_device(connection: Connection, device_id: str) -> bool:
+    row = connection.execute("SELECT added_by FROM sync_devices WHERE device_id = ?",
+                             (device_id,)).fetchone()
+    return row is not None and row[0] == device_id
+
+
+def adopt_root(connection: Connection, changes: Iterable[Any], sender: str) -> bool:
+    """A laptop of an organisation that existed before signed roles learns its root from
+    the founding laptop's own founding statement (trust on first use, like the upgrade)."""
+    if roster.root(connection) is not None or not _founding_device(connection, sender):
+        return False
+    for change in changes:
+        if change.tbl != "roster_statements" or change.col != "+" or change.origin != sender:
+            continue
+        try:
+            statement = roster.Statement.from_dict(
+                {"body": change.value["body"], "sig": change.value["signature"]})
+        except (KeyError, TypeError, ValueError):
+            continue
+        if statement.serial == 1 and statement.body.get("key") == statement.issuer \
+                and statement.signature_valid():
+            return roster.pin_root(connection, statement.issuer)
+    return False
+
+
+def review(connection: Connection, changes: list[Any], sender: str) -> list[tuple[str, str]]:
+    """After an envelope's changes were merged: refuse what the chain does not prove.
+    Returns (where, reason) for each refusal (already audited)."""
+    adopt_root(connection, changes, sender)
+    if roster.root(connection) is None:
+        return []
+    touched_users = {c.row_id for c in changes if c.tbl == "users" and c.col in ROLE_COLUMNS}
+    arrived = {c.row_id for c in changes if c.tbl == "roster_statements" and c.col == "+"}
+    if not touched_users and not arrived:
+        return []
+    state = roster.evaluate(connection)
+    refused: list[tuple[str, str]] = []
+    subjects = set(touched_users)
+    for statement_id, subject, reason in state.rejected:
+        if statement_id in arrived:
+            subjects.add(subject)
+            if reason in roster.ATTACK_REASONS:
+                refused.append((f"roster/{statement_id[:16]}", reason))
+                audit.append(connection, "", "sync.roster_refused", "user", subject,
+                             reason=reason, sender=sender)
+    subjects |= {p.user_id for p in state.proofs.values() if p.statement_id in arrived}
+    for user_id in sorted(subjects):
+        row = connection.execute("SELECT roles, disabled FROM users WHERE id = ?",
+                                 (user_id,)).fetchone()
+        if row is None:
+            continue
+        proof = state.proofs.get(user_id)
+        if proof is not None and proof.roles:
+            roles, disabled = " ".join(proof.roles), int(proof.disabled)
+        else:  # nobody signed this user in: she keeps nothing
+            roles, disabled = row[0], 1
+        if set(row[0].split()) == set(roles.split()) and row[1] == disabled:
+            continue
+        connection.execute("UPDATE users SET roles = ?, disabled = ? WHERE id = ?",
+                           (roles, disabled, user_id))
+        if user_id in touched_users:
+            refused.append((f"users/{user_id}", UNSIGNED))
+            audit.append(connection, "", "sync.roster_refused", "user", user_id,
+                         reason=UNSIGNED, sender=sender)
+    return refused

@@ -1,0 +1,207 @@
+"""Signed roles (issue 18 item 3): at unlock only the roles a coordinator-signed chain proves.
+
+The insider's path is taken with the project's own functions: her own key slot
+unwrapped with her own passphrase, the database opened with ``open_database``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shelterdesk.domain.errors import PermissionDenied
+from shelterdesk.domain.roles import Role
+from shelterdesk.store.connection import Connection, open_database, transaction
+from shelterdesk.store.keys import member_slots, roster, roster_keys, roster_signing, users
+from shelterdesk.store.keys.keyslots import KdfParams, SlotFile
+from shelterdesk.store.vault import Session, Vault
+from tests.conftest import ADMIN, ADMIN_PASSPHRASE, WORKER_PASSPHRASE
+
+BOB = "bob"
+
+
+def _open_as(vault: Vault, username: str, passphrase: str) -> tuple[Connection, bytearray]:
+    """What an insider does: her own slot, her own passphrase, the program's own functions."""
+    slots = SlotFile.load(vault.slots_path)
+    key = slots.unwrap_user(slots.find(slots.slot_id_for(username)), passphrase)
+    assert key is not None
+    return open_database(vault.database_path, key), key
+
+
+def _user_id(connection: Connection, username: str) -> str:
+    return connection.execute("SELECT id FROM users WHERE username = ?",
+                              (username,)).fetchone()[0]
+
+
+def _actions(session: Session) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in session.connection.execute(
+        "SELECT action, detail FROM audit_log ORDER BY seq")]
+
+
+def test_an_update_of_her_own_role_is_ignored_at_the_next_unlock(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    admin_session.close()
+    connection, _key = _open_as(vault, BOB, WORKER_PASSPHRASE)
+    with transaction(connection):
+        connection.execute("UPDATE users SET roles = 'coordinator case_worker legal_advisor'"
+                           " WHERE username = ?", (BOB,))
+    connection.close()
+    with vault.unlock(BOB, WORKER_PASSPHRASE) as session:
+        assert session.user.roles == (Role.CASE_WORKER,)
+        with pytest.raises(PermissionDenied):
+            users.list_users(session)
+        unproven = [json.loads(d) for a, d in _actions(session) if a == "roles.unproven"]
+        assert unproven and set(unproven[-1]["claimed"]) == {
+            "coordinator", "case_worker", "legal_advisor"}
+        assert unproven[-1]["proven"] == ["case_worker"]
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
+        proof = users.role_proofs(session)[_user_id(session.connection, BOB)]
+        assert not proof.matches and proof.proven_roles == (Role.CASE_WORKER,)
+
+
+def test_a_statement_she_signs_with_a_key_of_her_own_is_not_believed(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    admin_session.close()
+    connection, _key = _open_as(vault, BOB, WORKER_PASSPHRASE)
+    bob_id = _user_id(connection, BOB)
+    own = roster.new_private_key()
+    forged = roster.sign(own, roster.user_body(bob_id, ["coordinator"], disabled=False,
+                                               key=roster.public_of(own), serial=99, prev=""))
+    with transaction(connection):
+        roster.store(connection, forged)
+        connection.execute("UPDATE users SET roles = 'coordinator' WHERE id = ?", (bob_id,))
+    assert (forged.id, bob_id, "not_a_coordinator") in roster.evaluate(connection).rejected
+    connection.close()
+    with vault.unlock(BOB, WORKER_PASSPHRASE) as session:
+        assert session.user.roles == (Role.CASE_WORKER,)
+
+
+def test_a_user_added_outside_the_program_cannot_open_the_vault(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    admin_session.close()
+    connection, key = _open_as(vault, BOB, WORKER_PASSPHRASE)
+    with transaction(connection):
+        connection.execute("INSERT INTO users (id, username, display_name, roles, created_at,"
+                           " updated_at) VALUES ('mallory-id', 'mallory', '', 'coordinator',"
+                           " 'x', 'x')")
+        user_key, credential = member_slots.set_passphrase(
+            connection, "mallory-id", "mallory's passphrase", KdfParams())
+    connection.close()
+    slots = SlotFile.load(vault.slots_path)
+    slots.put_member("mallory", credential, user_key, key)
+    slots.save(vault.slots_path, key)
+    with pytest.raises(roster_signing.RolesNotProven):
+        vault.unlock("mallory", "mallory's passphrase")
+
+
+def test_the_founder_is_kept_unless_she_hands_over(vault: Vault,
+                                                   admin_session: Session) -> None:
+    users.add_user(admin_session, "nigar", [Role.COORDINATOR], WORKER_PASSPHRASE)
+    with vault.unlock("nigar", WORKER_PASSPHRASE) as nigar:
+        with pytest.raises(roster_signing.FounderProtected):
+            users.set_roles(nigar, ADMIN, [Role.CASE_WORKER])
+        with pytest.raises(roster_signing.FounderProtected):
+            users.disable_user(nigar, ADMIN)
+    # The founder hands over: she makes herself a case worker, then she is like anyone.
+    users.set_roles(admin_session, ADMIN, [Role.CASE_WORKER])
+    admin_session.close()
+    with vault.unlock("nigar", WORKER_PASSPHRASE) as nigar:
+        users.set_roles(nigar, ADMIN, [Role.CASE_WORKER, Role.MEDICAL])
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
+        assert session.user.roles == (Role.CASE_WORKER, Role.MEDICAL)
+
+
+def test_a_demoted_coordinator_signs_nothing_any_more(vault: Vault,
+                                                      admin_session: Session) -> None:
+    users.add_user(admin_session, "nigar", [Role.COORDINATOR], WORKER_PASSPHRASE)
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], "bob's own passphrase")
+    users.set_roles(admin_session, "nigar", [Role.CASE_WORKER])
+    admin_session.close()
+    connection, _key = _open_as(vault, "nigar", WORKER_PASSPHRASE)
+    nigar_id, bob_id = _user_id(connection, "nigar"), _user_id(connection, BOB)
+    private, _public = roster_keys.open_key(connection, nigar_id)  # she still holds her key
+    proof = roster.evaluate(connection).proofs[bob_id]
+    late = roster.sign(private, roster.user_body(
+        bob_id, ["coordinator"], disabled=False, key="", serial=proof.serial + 1,
+        prev=proof.statement_id, after=roster.latest_at(connection)))
+    with transaction(connection):
+        roster.store(connection, late)
+    assert (late.id, bob_id, "not_a_coordinator") in roster.evaluate(connection).rejected
+    connection.close()
+    with vault.unlock(BOB, "bob's own passphrase") as session:
+        assert session.user.roles == (Role.CASE_WORKER,)
+
+
+def test_role_changes_are_signed_and_say_by_whom(vault: Vault,
+                                                 admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    users.set_roles(admin_session, BOB, [Role.LEGAL_ADVISOR, Role.CASE_WORKER])
+    bob_id = _user_id(admin_session.connection, BOB)
+    proofs = users.role_proofs(admin_session)
+    assert proofs[bob_id].matches and proofs[bob_id].signed_by == ADMIN
+    assert set(proofs[bob_id].proven_roles) == {Role.LEGAL_ADVISOR, Role.CASE_WORKER}
+    assert proofs[admin_session.user.id].founder
+    users.disable_user(admin_session, BOB)
+    assert users.role_proofs(admin_session)[bob_id].proven_disabled
+    users.enable_user(admin_session, BOB, "bob's second passphrase")
+    proof = users.role_proofs(admin_session)[bob_id]
+    assert proof.matches and not proof.proven_disabled
+    with vault.unlock(BOB, "bob's second passphrase") as session:
+        assert set(session.user.roles) == {Role.LEGAL_ADVISOR, Role.CASE_WORKER}
+
+
+def test_a_coordinator_given_the_role_signs_with_her_own_key(vault: Vault,
+                                                            admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    users.set_roles(admin_session, BOB, [Role.COORDINATOR])
+    admin_session.close()
+    with vault.unlock(BOB, WORKER_PASSPHRASE) as session:
+        users.add_user(session, "leyla", [Role.MEDICAL], "leyla's passphrase")
+        leyla = _user_id(session.connection, "leyla")
+        assert users.role_proofs(session)[leyla].signed_by == BOB
+
+
+def test_an_old_vault_is_founded_at_its_first_coordinator_unlock(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.MEDICAL], WORKER_PASSPHRASE)
+    admin_session.close()
+    connection, _key = _open_as(vault, ADMIN, ADMIN_PASSPHRASE)
+    with transaction(connection):  # as a vault from before signed roles
+        connection.execute("DELETE FROM roster_statements")
+        connection.execute("DELETE FROM roster_keys")
+        connection.execute("DELETE FROM meta WHERE key = 'roster_root'")
+    connection.close()
+    with vault.unlock(BOB, WORKER_PASSPHRASE) as session:  # not a coordinator: nothing yet
+        assert session.user.roles == (Role.MEDICAL,)
+        assert roster.root(session.connection) is None
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
+        state = roster.evaluate(session.connection)
+        assert state.root is not None and state.founder_id == session.user.id
+        assert state.proofs[_user_id(session.connection, BOB)].roles == ("medical",)
+        assert all(p.matches for p in users.role_proofs(session).values())
+
+
+def test_every_change_to_a_signed_statement_voids_it() -> None:
+    private = roster.new_private_key()
+    statement = roster.sign(private, roster.user_body("u1", ["case_worker"], disabled=False,
+                                                      key="", serial=1, prev=""))
+    assert statement.signature_valid()
+
+    @given(st.sampled_from(["subject", "roles", "disabled", "serial", "prev", "at", "key"]),
+           st.integers(min_value=0, max_value=63), st.integers(min_value=1, max_value=255))
+    def check(name: str, position: int, flip: int) -> None:
+        body = dict(statement.body)
+        body[name] = {"roles": ["coordinator"], "disabled": True, "serial": 2}.get(
+            name, str(body[name]) + "x")
+        assert not roster.Statement("x", body, statement.signature).signature_valid()
+        signature = bytearray(statement.signature)
+        signature[position] ^= flip
+        assert not roster.Statement("x", statement.body, bytes(signature)).signature_valid()
+
+    check()
