@@ -313,12 +313,7 @@ def read_grants(transport: Transport, connection: Connection, report: RegistryRe
         held[epoch] = key
         report.keys_received += 1
         if roster.root(connection) is not None:
-            # Removals count only from the signed ~revoke records in the envelope streams.
-            known = {d.device_id for d in registry.devices(connection) if d.revoked}
-            if any(str(d) not in known and str(d) != ident.device_id
-                   for d, _after in body.get("revoked", [])):
-                report.rejected.append((f"keys/{name}", UNSIGNED_DEVICE))
-            continue
+            continue  # removals count only from signed ~revoke records (apply_controls)
         for device_id, after in body.get("revoked", []):
             if device_id != ident.device_id:
                 report.revocations += registry.revoke_device(connection, str(device_id),
