@@ -132,9 +132,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         found = users.list_users(session)
+        proofs = users.role_proofs(session)
     if flag(args, "json"):
         print_json([{"id": u.id, "username": u.username, "display_name": u.display_name,
-                     "roles": [r.value for r in u.roles], "disabled": u.disabled}
+                     "roles": [r.value for r in u.roles], "disabled": u.disabled,
+                     "signed": _proof_json(proofs.get(u.id))}
                     for u in found])
         return 0
     if not found:
@@ -145,7 +147,19 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         state = _("disabled") if user.disabled else _("active")
         say(f"{user.username:<{width}}{user.display_name or '—':<{names}}{state:<10} "
             + ", ".join(role_label(r) for r in user.roles))
+        say(" " * width + "  " + users.describe_proof(proofs.get(user.id)))
     return 0
+
+
+def _proof_json(proof: users.RoleProof | None) -> dict | None:
+    """What the coordinator-signed chain proves of the user (None: roles not signed yet)."""
+    if proof is None or not proof.signed:
+        return None
+    return {"verified": proof.matches and bool(proof.signed_by),
+            "roles": [r.value for r in proof.proven_roles], "disabled": proof.proven_disabled,
+            "claimed": [r.value for r in proof.claimed_roles],
+            "signed_by": proof.signed_by, "signed_at": proof.signed_at,
+            "founder": proof.founder}
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:

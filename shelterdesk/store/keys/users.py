@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from shelterdesk.domain.accounts import check_passphrase, check_username
 from shelterdesk.domain.errors import UserFacingError, ValidationFailed
-from shelterdesk.domain.roles import Role
+from shelterdesk.domain.roles import Role, role_label
 from shelterdesk.domain.validation import text_problems
-from shelterdesk.i18n import N_
+from shelterdesk.i18n import N_, _, format_date, format_list
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.errors import (
@@ -20,6 +20,7 @@ from shelterdesk.store.errors import (
 )
 from shelterdesk.store.keys import member_slots, roster, roster_signing
 from shelterdesk.store.records.corrections import keep_version
+from shelterdesk.store.rows import to_datetime
 from shelterdesk.store.vault import Session, User, load_user
 
 
@@ -32,12 +33,24 @@ class LastCoordinator(UserFacingError):
 
 
 def list_users(session: Session) -> list[User]:
+    """Every user with the roles that count: once the vault signs roles, those the chain
+    proves (a ``users`` row changed outside the program shows in :func:`role_proofs`)."""
     session.require_role(Role.COORDINATOR, action=N_("manage users"))
-    rows = session.connection.execute(
-        "SELECT id, username, display_name, roles, disabled FROM users ORDER BY username"
-    ).fetchall()
-    return [User(r[0], r[1], r[2], tuple(Role(x) for x in r[3].split()), bool(r[4]))
-            for r in rows]
+    with session.lock:
+        rows = session.connection.execute(
+            "SELECT id, username, display_name, roles, disabled FROM users ORDER BY username"
+        ).fetchall()
+        state = roster.evaluate(session.connection)
+    known = {r.value for r in Role}
+    found = []
+    for user_id, username, display_name, roles, disabled in rows:
+        if state.root is not None:
+            proof = state.proofs.get(user_id)
+            roles = " ".join(proof.roles) if proof else ""
+            disabled = proof.disabled if proof else True
+        found.append(User(user_id, username, display_name,
+                          tuple(Role(x) for x in roles.split() if x in known), bool(disabled)))
+    return found
 
 
 def add_user(session: Session, username: str, roles: list[Role], passphrase: str,
@@ -171,6 +184,8 @@ class RoleProof:
     signed_by: str  # the signing coordinator's display name (or user name)
     signed_at: str
     founder: bool
+    serial: int = 0
+    claimed_roles: tuple[Role, ...] = ()  # what the vault's users row says
 
 
 def role_proofs(session: Session) -> dict[str, RoleProof]:
@@ -186,14 +201,32 @@ def role_proofs(session: Session) -> dict[str, RoleProof]:
     proofs: dict[str, RoleProof] = {}
     for user_id, _name, _display, roles_text, disabled in rows:
         proof = state.proofs.get(user_id)
+        claimed = tuple(Role(r) for r in roles_text.split() if r in known)
         if proof is None:
             proofs[user_id] = RoleProof(user_id, state.root is not None, (), False,
-                                        state.root is None, "", "", False)
+                                        state.root is None, "", "", False, 0, claimed)
             continue
         proven = tuple(Role(r) for r in proof.roles if r in known)
         matches = set(proof.roles) == set(roles_text.split()) and proof.disabled == bool(
             disabled)
         proofs[user_id] = RoleProof(user_id, True, proven, proof.disabled, matches,
                                     names.get(proof.issuer_user_id, ""), proof.at,
-                                    user_id == state.founder_id)
+                                    user_id == state.founder_id, proof.serial, claimed)
     return proofs
+
+
+def describe_proof(proof: RoleProof | None) -> str:
+    """One line on what the signed chain says of a user (window and ``user list`` alike)."""
+    if proof is None or not proof.signed:
+        return _("not signed yet (a coordinator's next unlock signs every user's roles)")
+    if not proof.signed_by:
+        return _("⚠ no coordinator signed these roles: this user cannot log in")
+    when = format_date(to_datetime(proof.signed_at))
+    if not proof.matches:
+        return _("⚠ changed outside ShelterDesk to {claimed}: only what {name} signed on "
+                 "{date} counts").format(
+            claimed=format_list([role_label(r) for r in proof.claimed_roles]) or _("no role"),
+            name=proof.signed_by, date=when)
+    if proof.founder and proof.serial == 1:
+        return _("founding coordinator (since {date})").format(date=when)
+    return _("verified: signed by {name} on {date}").format(name=proof.signed_by, date=when)
