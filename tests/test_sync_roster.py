@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.store.connection import Connection, open_database, transaction
-from shelterdesk.store.keys import roster, users
+from shelterdesk.store.keys import roster, roster_signing, users
 from shelterdesk.store.replication import changes, registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import crypto, engine, records, service
@@ -187,5 +188,57 @@ def test_a_new_laptop_pins_the_founding_key_from_its_invitation(org, tmp_path: P
         invitation = service.invite(session, transport)
     service.join(tmp_path / "d", invitation.code, transport, ADMIN, PASSPHRASE)
     with Vault(tmp_path / "d").unlock(ADMIN, PASSPHRASE) as session:
+        assert roster.root(session.connection) == root
+        assert session.user.roles == (Role.COORDINATOR,)
+
+
+def test_deleting_the_chain_on_one_laptop_does_not_delete_it_elsewhere(
+        org, tmp_path: Path) -> None:
+    (a, b, _c), transport = _vaults(org, tmp_path)
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        users.add_user(session, BOB, [Role.CASE_WORKER], BOB_PASSPHRASE)
+        service.sync_now(session, transport)
+    _sync(b, transport)
+    connection = _insider(a)
+    with transaction(connection):
+        connection.execute("DELETE FROM roster_statements")
+        connection.execute("DELETE FROM roster_keys")
+    # She syncs her laptop with the program's own engine, outside the window.
+    engine.run(engine.SyncContext(connection, threading.RLock(), a.directory), transport)
+    connection.close()
+    with pytest.raises(roster_signing.RolesNotProven):  # her own laptop's chain is gone
+        a.unlock(ADMIN, PASSPHRASE)
+    summary = _sync(b, transport)
+    assert any(p.where.startswith("roster_statements/") and p.reason == "unsigned_role_change"
+               for p in summary.rejected)
+    assert engine.ROSTER_ATTACK in summary.warnings
+    with b.unlock(BOB, BOB_PASSPHRASE) as session:
+        assert session.user.roles == (Role.CASE_WORKER,)
+        assert session.connection.execute("SELECT count(*) FROM roster_keys").fetchone()[0]
+
+
+def test_an_organisation_from_before_signed_roles_takes_its_founders_root(
+        org, tmp_path: Path) -> None:
+    """Upgrade: every laptop without a chain; the founding laptop's first coordinator unlock
+    founds it (trust on first use), and the other laptops take that root by sync."""
+    (a, b, _c), transport = _vaults(org, tmp_path)
+    for vault in (a, b):
+        connection = _insider(vault)
+        with transaction(connection):  # as before this version, and not captured
+            connection.execute("UPDATE sync_state SET applying = 1")
+            connection.execute("DELETE FROM roster_statements")
+            connection.execute("DELETE FROM roster_keys")
+            connection.execute("DELETE FROM meta WHERE key = 'roster_root'")
+            connection.execute("UPDATE sync_state SET applying = 0")
+        connection.close()
+    with b.unlock(ADMIN, PASSPHRASE) as session:  # a member laptop does not found it
+        assert roster.root(session.connection) is None
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        root = roster.root(session.connection)
+        assert root is not None
+        service.sync_now(session, transport)
+    summary = _sync(b, transport)
+    assert not summary.rejected
+    with b.unlock(ADMIN, PASSPHRASE) as session:
         assert roster.root(session.connection) == root
         assert session.user.roles == (Role.COORDINATOR,)

@@ -268,8 +268,9 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     header, found = _check(conn, blob, ref, ident, schema)
     with replica.applying(conn):
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
+        found, refused = roster_guard.screen(conn, found)
         report = merger.apply(found)
-        refused = roster_guard.review(conn, found, header.sender)
+        refused += roster_guard.review(conn, found, header.sender)
         summary.devices_added += devices.apply_controls(conn, report.controls, refused)
         replica.reindex(conn, report.touched)
         sync_conflicts.queue_for_review(conn, report.touched)
@@ -280,6 +281,10 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     summary.superseded_changes += report.superseded
     summary.quarantined_changes += report.quarantined
     summary.conflicts_new += report.conflicts
+    _note_refused(summary, refused)
+
+
+def _note_refused(summary: SyncSummary, refused: list[tuple[str, str]]) -> None:
     if refused:
         summary.problems += [Problem(where, reason, False) for where, reason in refused]
         if ROSTER_ATTACK not in summary.warnings:
@@ -288,11 +293,19 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
 
 def _release(conn: Connection, summary: SyncSummary, shapes: dict) -> None:
     with replica.applying(conn):
+        refused = roster_guard.screen_held(conn)
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         report = merger.release_quarantine()
+        # Which users' roles came out of the quarantine is not known here: review them all
+        # when any user row or statement did.
+        if "users" in report.touched or "roster_statements" in report.touched:
+            refused += roster_guard.review_rows(
+                conn, set(report.touched.get("users", ())),
+                set(report.touched.get("roster_statements", ())))
         replica.reindex(conn, report.touched)
         sync_conflicts.queue_for_review(conn, report.touched)
     summary.released_changes += report.applied + report.superseded
+    _note_refused(summary, refused)
     summary.conflicts_new += report.conflicts
     summary.held_changes = conn.execute("SELECT count(*) FROM sync_quarantine").fetchone()[0]
 

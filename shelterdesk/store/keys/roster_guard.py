@@ -45,15 +45,56 @@ def adopt_root(connection: Connection, changes: Iterable[Any], sender: str) -> b
     return False
 
 
+def screen(connection: Connection, changes: list[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Before merging: statements are written once and never changed or deleted, and a
+    coordinator's sealed key is never deleted; such changes from another laptop are dropped
+    (else one laptop could erase the chain everywhere). Returns (kept, refused)."""
+    if roster.root(connection) is None:
+        return changes, []
+    kept, refused = [], []
+    for change in changes:
+        if (change.tbl == "roster_statements" and change.col != "+") or (
+                change.tbl == "roster_keys" and change.col == "-"):
+            where = f"{change.tbl}/{change.row_id}"
+            if (where, UNSIGNED) not in refused:
+                refused.append((where, UNSIGNED))
+                audit.append(connection, "", "sync.roster_refused", change.tbl, change.row_id,
+                             reason=UNSIGNED, sender=change.origin)
+            continue
+        kept.append(change)
+    return kept, refused
+
+
+def screen_held(connection: Connection) -> list[tuple[str, str]]:
+    """The same screening for changes held back as dated in the future, before their
+    release (a clock set ahead must not be a way around it)."""
+    if roster.root(connection) is None:
+        return []
+    rows = connection.execute(
+        "SELECT origin, seq, tbl, row_id FROM sync_quarantine WHERE (tbl = 'roster_statements'"
+        " AND col != '+') OR (tbl = 'roster_keys' AND col = '-')").fetchall()
+    for origin, seq, table, row_id in rows:
+        connection.execute("DELETE FROM sync_quarantine WHERE origin = ? AND seq = ?",
+                           (origin, seq))
+        audit.append(connection, "", "sync.roster_refused", table, row_id, reason=UNSIGNED,
+                     sender=origin)
+    return [(f"{table}/{row_id}", UNSIGNED) for _o, _s, table, row_id in rows]
+
+
 def review(connection: Connection, changes: list[Any], sender: str) -> list[tuple[str, str]]:
     """After an envelope's changes were merged: refuse what the chain does not prove.
     Returns (where, reason) for each refusal (already audited)."""
     adopt_root(connection, changes, sender)
-    if roster.root(connection) is None:
-        return []
-    touched_users = {c.row_id for c in changes if c.tbl == "users" and c.col in ROLE_COLUMNS}
-    arrived = {c.row_id for c in changes if c.tbl == "roster_statements" and c.col == "+"}
-    if not touched_users and not arrived:
+    return review_rows(
+        connection, {c.row_id for c in changes if c.tbl == "users" and c.col in ROLE_COLUMNS},
+        {c.row_id for c in changes if c.tbl == "roster_statements" and c.col == "+"}, sender)
+
+
+def review_rows(connection: Connection, touched_users: set[str], arrived: set[str],
+                sender: str = "") -> list[tuple[str, str]]:
+    """Set users rows back to what the chain proves: those whose roles or state arrived
+    (``touched_users``) and the subjects of statements that arrived (``arrived``)."""
+    if roster.root(connection) is None or (not touched_users and not arrived):
         return []
     state = roster.evaluate(connection)
     refused: list[tuple[str, str]] = []
