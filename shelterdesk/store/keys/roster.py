@@ -75,6 +75,11 @@ def verify(public_b64: str, signature: bytes, data: bytes) -> bool:
 
 
 # --- statements ------------------------------------------------------------------------------
+# Ids (hashes of body and signature) whose signature this process has checked: a vault's
+# statements are verified once per process, not at every evaluation.
+_VERIFIED: set[str] = set()
+
+
 @dataclass(frozen=True)
 class Statement:
     id: str
@@ -107,8 +112,14 @@ class Statement:
         return self.serial, self.at, self.id
 
     def signature_valid(self) -> bool:
-        return self.body.get("format") == FORMAT and verify(
+        if self.id in _VERIFIED and self.id == statement_id(canonical(self.body),
+                                                           self.signature):
+            return True
+        valid = self.body.get("format") == FORMAT and verify(
             self.issuer, self.signature, canonical(self.body))
+        if valid:
+            _VERIFIED.add(statement_id(canonical(self.body), self.signature))
+        return valid
 
     def as_dict(self) -> dict[str, str]:
         """For a record carried inside a sync envelope (devices.py)."""
@@ -236,13 +247,20 @@ class Roster:
     proofs: dict[str, Proof] = field(default_factory=dict)
     founder_id: str = ""
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (id, subject, reason)
+    _holders: dict[str, set[str]] = field(default_factory=dict)  # key -> active coordinators
+
+    def prove(self, proof: Proof) -> None:
+        old = self.proofs.get(proof.user_id)
+        if old is not None and old.key in self._holders:
+            self._holders[old.key].discard(old.user_id)
+        self.proofs[proof.user_id] = proof
+        if proof.active_coordinator:
+            self._holders.setdefault(proof.key, set()).add(proof.user_id)
 
     def holder(self, key: str) -> str | None:
         """The active coordinator whose signing key this is, if any."""
-        for proof in self.proofs.values():
-            if proof.key == key and proof.active_coordinator:
-                return proof.user_id
-        return None
+        found = self._holders.get(key)
+        return min(found) if found else None
 
 
 def evaluate(connection: Connection, *, until: str | None = None,
@@ -262,10 +280,10 @@ def evaluate(connection: Connection, *, until: str | None = None,
             continue
         body = statement.body
         issuer_id = roster.holder(statement.issuer) or statement.subject
-        roster.proofs[statement.subject] = Proof(
+        roster.prove(Proof(
             statement.subject, tuple(str(r) for r in body.get("roles", [])),
             bool(body.get("disabled")), str(body.get("key", "")), statement.serial,
-            statement.id, issuer_id, statement.at)
+            statement.id, issuer_id, statement.at))
         if not roster.founder_id:
             roster.founder_id = statement.subject
     return roster
