@@ -242,3 +242,40 @@ def test_an_organisation_from_before_signed_roles_takes_its_founders_root(
     with b.unlock(ADMIN, PASSPHRASE) as session:
         assert roster.root(session.connection) == root
         assert session.user.roles == (Role.COORDINATOR,)
+
+
+class _Hiding(MemoryTransport):
+    """A transport that does not list one laptop's envelopes (yet)."""
+
+    hidden: frozenset[str] = frozenset()
+
+    def list_envelopes(self, beyond):
+        return [r for r in super().list_envelopes(beyond) if r.device_id not in self.hidden]
+
+
+def test_what_a_new_coordinator_signs_waits_for_her_own_grant(org, tmp_path: Path) -> None:
+    """Laptop c hears from b (where bob, made coordinator on a, signs) before it hears from
+    a: bob's statements wait instead of being taken for an attack, and count once a's
+    envelope with bob's grant arrives."""
+    (a, b, c), transport = _vaults(org, tmp_path)
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        a_id = service.this_device(session).device_id
+        users.add_user(session, BOB, [Role.CASE_WORKER], BOB_PASSPHRASE)
+        users.set_roles(session, BOB, [Role.COORDINATOR])
+        service.sync_now(session, transport)
+    _sync(b, transport)
+    with b.unlock(BOB, BOB_PASSPHRASE) as session:
+        users.add_user(session, "leyla", [Role.MEDICAL], "leyla's passphrase")
+        invitation = service.invite(session, transport)
+    hiding = _Hiding(transport.store)
+    hiding.hidden = frozenset({a_id})
+    summary = _sync(c, hiding)
+    waiting = {p.reason for p in summary.problems if p.waiting}
+    assert {"role_signer_not_known_yet", "signer_not_known_yet"} <= waiting
+    assert not summary.rejected and engine.ROSTER_ATTACK not in summary.warnings
+    summary = _sync(c, transport)
+    assert not summary.rejected
+    with c.unlock("leyla", "leyla's passphrase") as session:
+        assert session.user.roles == (Role.MEDICAL,)
+        assert registry.invite(session.connection, invitation.invite_id) is not None
+        assert not session.connection.execute("SELECT count(*) FROM roster_pending").fetchone()[0]

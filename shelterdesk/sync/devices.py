@@ -12,6 +12,7 @@ after the last one applied here are refused everywhere.
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ def require_identity(connection: Connection) -> registry.Identity:
 
 # --- control records carried in envelope streams ---------------------------------------
 UNSIGNED_DEVICE = "unsigned_device_change"
+SIGNER_NOT_KNOWN_YET = "signer_not_known_yet"  # waiting: retried after every envelope
+ROSTER_RECORDS = ("~invite", "~revoke", "~device")
 
 
 def apply_controls(connection: Connection, controls: list[changes.Change],
@@ -73,62 +76,104 @@ def apply_controls(connection: Connection, controls: list[changes.Change],
 
     Invitations and removals count only with a statement an active coordinator signed;
     a device vouched for must carry its announcement, signed by the key of an invitation
-    accepted that way (docs/sync.md "The roster"). Others are refused, audited and
-    named in ``refused``."""
+    accepted that way (docs/sync.md "The roster"). Others are refused, audited and named
+    in ``refused``; a record signed by a coordinator whose own grant has not arrived yet
+    waits in ``roster_pending`` and is tried again after every envelope."""
+    found = refused if refused is not None else []
     added = 0
     for control in controls:
-        value = control.value if isinstance(control.value, dict) else {}
-        try:
-            if not _control_signed(connection, control, value):
-                audit.append(connection, "", "sync.roster_refused", "device", control.row_id,
-                             reason=UNSIGNED_DEVICE, record=control.tbl,
-                             sender=control.origin)
-                if refused is not None:
-                    refused.append((f"{control.tbl[1:]}/{control.row_id}", UNSIGNED_DEVICE))
-                continue
-            if control.tbl == "~invite":
-                registry.add_invite(connection, control.row_id, control.origin,
-                                    records.unb64(value["invite_pub"]), str(value["expires_at"]))
-            elif control.tbl == "~device":
-                added += registry.add_device(
-                    connection, control.row_id, records.unb64(value["sign_pub"]),
-                    records.unb64(value["kx_pub"]), label=str(value.get("label", "")),
-                    added_by=control.origin, invite_id=str(value.get("invite_id", "")))
-            elif control.tbl == "~revoke":
-                registry.revoke_device(connection, control.row_id, int(value["after"]))
-            elif control.tbl == "~laptop":
-                name = value.get("name")
-                # Any laptop may rename one (a coordinator did); only a laptop itself says
-                # who works on it.
-                user = value.get("user") if control.origin == control.row_id else None
-                registry.set_laptop_info(
-                    connection, control.row_id, control.hlc,
-                    name=clean_name(str(name)) if name is not None else None,
-                    user_id=str(user) if user is not None else None)
-        except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
-            continue  # a malformed record from a trusted device changes nothing
+        added += _act(connection, control, found, pending_ok=True)
+    return added + retry_pending(connection, found)
+
+
+def retry_pending(connection: Connection, refused: list[tuple[str, str]]) -> int:
+    """Apply the waiting laptop records whose signer is now known; drop refused ones."""
+    if not roster.has_tables(connection):
+        return 0
+    added = 0
+    for origin, seq, table, row_id, stamp, text in connection.execute(
+            "SELECT origin, seq, tbl, row_id, hlc, value FROM roster_pending"
+            " ORDER BY hlc, origin, seq").fetchall():
+        control = changes.Change(origin, seq, stamp, table, row_id, "+", json.loads(text))
+        before = len(refused)
+        added += _act(connection, control, refused, pending_ok=False)
+        waiting = len(refused) > before and refused[-1][1] == SIGNER_NOT_KNOWN_YET
+        if waiting:
+            refused.pop()
+        else:
+            connection.execute("DELETE FROM roster_pending WHERE origin = ? AND seq = ?"
+                               " AND tbl = ? AND row_id = ?", (origin, seq, table, row_id))
     return added
 
 
-def _control_signed(connection: Connection, control: changes.Change, value: dict) -> bool:
-    if roster.root(connection) is None or control.tbl == "~laptop":
-        return True  # a vault from before signed roles; names are not the roster
+def _act(connection: Connection, control: changes.Change, refused: list[tuple[str, str]],
+         *, pending_ok: bool) -> int:
+    value = control.value if isinstance(control.value, dict) else {}
+    where = f"{control.tbl[1:]}/{control.row_id}"
+    try:
+        verdict = _judge(connection, control, value)
+        if verdict == roster_signing.PENDING:
+            if pending_ok:
+                connection.execute(
+                    "INSERT OR IGNORE INTO roster_pending (origin, seq, tbl, row_id, hlc, value)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (control.origin, control.seq, control.tbl,
+                                                   control.row_id, control.hlc,
+                                                   json.dumps(value, sort_keys=True)))
+            refused.append((where, SIGNER_NOT_KNOWN_YET))
+            return 0
+        if verdict == roster_signing.REFUSED:
+            audit.append(connection, "", "sync.roster_refused", "device", control.row_id,
+                         reason=UNSIGNED_DEVICE, record=control.tbl, sender=control.origin)
+            refused.append((where, UNSIGNED_DEVICE))
+            return 0
+        if control.tbl == "~invite":
+            registry.add_invite(connection, control.row_id, control.origin,
+                                records.unb64(value["invite_pub"]), str(value["expires_at"]))
+        elif control.tbl == "~device":
+            return int(registry.add_device(
+                connection, control.row_id, records.unb64(value["sign_pub"]),
+                records.unb64(value["kx_pub"]), label=str(value.get("label", "")),
+                added_by=control.origin, invite_id=str(value.get("invite_id", ""))))
+        elif control.tbl == "~revoke":
+            registry.revoke_device(connection, control.row_id, int(value["after"]))
+        elif control.tbl == "~laptop":
+            name = value.get("name")
+            # Any laptop may rename one (a coordinator did); only a laptop itself says
+            # who works on it.
+            user = value.get("user") if control.origin == control.row_id else None
+            registry.set_laptop_info(
+                connection, control.row_id, control.hlc,
+                name=clean_name(str(name)) if name is not None else None,
+                user_id=str(user) if user is not None else None)
+    except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
+        pass  # a malformed record from a trusted device changes nothing
+    return 0
+
+
+def _judge(connection: Connection, control: changes.Change, value: dict) -> str:
+    if roster.root(connection) is None or control.tbl not in ROSTER_RECORDS:
+        return roster_signing.VALID  # a vault from before signed roles; names are not roster
     if control.tbl == "~invite":
-        return roster_signing.device_statement_valid(
+        return roster_signing.judge_device_statement(
             connection, value.get("statement"), roster_signing.DEVICE_INVITE, control.row_id,
             invite_pub=value.get("invite_pub"), expires_at=value.get("expires_at"))
     if control.tbl == "~revoke":
-        return roster_signing.device_statement_valid(
+        return roster_signing.judge_device_statement(
             connection, value.get("statement"), roster_signing.DEVICE_REVOKE, control.row_id)
-    if control.tbl == "~device":
-        try:
-            body, invite = _verified_announcement(
-                connection, control.row_id, records.unb64(str(value["announcement"])))
-        except (EnvelopeRejected, KeyError, ValueError, TypeError):
-            return False
-        return invite is not None and (body.get("sign_pub"), body.get("kx_pub")) == (
-            value.get("sign_pub"), value.get("kx_pub"))
-    return True
+    try:
+        body, invite = _verified_announcement(
+            connection, control.row_id, records.unb64(str(value["announcement"])))
+    except (EnvelopeRejected, KeyError, ValueError, TypeError):
+        return roster_signing.REFUSED
+    if (body.get("sign_pub"), body.get("kx_pub")) != (value.get("sign_pub"),
+                                                        value.get("kx_pub")):
+        return roster_signing.REFUSED
+    if invite is not None:
+        return roster_signing.VALID
+    # The invitation may be waiting for its own signer, or not have arrived yet.
+    waiting = connection.execute("SELECT 1 FROM roster_pending WHERE tbl = '~invite'"
+                                 " AND row_id = ?", (str(body.get("invite_id", "")),)).fetchone()
+    return roster_signing.PENDING if waiting else roster_signing.REFUSED
 
 
 # --- laptop names and users ---------------------------------------------------------------

@@ -42,6 +42,7 @@ from shelterdesk.sync.transport import EnvelopeRef, Transport
 MAX_ROUNDS = 64
 # Role or laptop changes no coordinator signed arrived and were refused (explain.py).
 ROSTER_ATTACK = "unsigned_roster_changes_refused"
+WAITING_REASONS = frozenset({devices.SIGNER_NOT_KNOWN_YET, roster_guard.SIGNER_NOT_KNOWN_YET})
 
 
 @dataclass
@@ -115,7 +116,8 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         place = place_for(transport, conn)
         with transaction(conn):
             found, refused = acks.read(place, conn)
-        summary.problems += [Problem(where, reason, False) for where, reason in refused]
+        summary.problems += [Problem(where, reason, reason in WAITING_REASONS)
+                             for where, reason in refused]
         acks.check_rollback(conn, found, outbox.own_envelopes(conn, place))
         _registry_pass(conn, place, summary)
         shapes = table_shapes(conn)
@@ -286,8 +288,10 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
 
 def _note_refused(summary: SyncSummary, refused: list[tuple[str, str]]) -> None:
     if refused:
-        summary.problems += [Problem(where, reason, False) for where, reason in refused]
-        if ROSTER_ATTACK not in summary.warnings:
+        summary.problems += [Problem(where, reason, reason in WAITING_REASONS)
+                             for where, reason in refused]
+        if ROSTER_ATTACK not in summary.warnings and any(
+                reason not in WAITING_REASONS for _where, reason in refused):
             summary.warnings.append(ROSTER_ATTACK)
 
 

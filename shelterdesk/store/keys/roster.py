@@ -336,5 +336,14 @@ def authorised(connection: Connection, statement: Statement) -> str | None:
     return roster.holder(statement.issuer)
 
 
+def signer_unknown(connection: Connection, statement: Statement) -> bool:
+    """A well-signed statement whose signer's key no statement held here names yet: her own
+    grant may still be on its way from another laptop (envelopes arrive in any order)."""
+    if not statement.signature_valid():
+        return False
+    keys = {str(s.body.get("key", "")) for s in statements(connection)}
+    return statement.issuer not in keys and statement.issuer != root(connection)
+
+
 ATTACK_REASONS = frozenset({"bad_signature", "not_a_coordinator", "founder_protected",
                             "broken_chain", "malformed"})

@@ -17,6 +17,7 @@ from shelterdesk.store.connection import Connection
 from shelterdesk.store.keys import roster
 
 UNSIGNED = "unsigned_role_change"
+SIGNER_NOT_KNOWN_YET = "role_signer_not_known_yet"  # waiting: her own grant is on its way
 ROLE_COLUMNS = ("+", "roles", "disabled")
 
 
@@ -98,15 +99,24 @@ def review_rows(connection: Connection, touched_users: set[str], arrived: set[st
         return []
     state = roster.evaluate(connection)
     refused: list[tuple[str, str]] = []
-    subjects = set(touched_users)
+    waiting_for: set[str] = set()
     for statement_id, subject, reason in state.rejected:
-        if statement_id in arrived:
-            subjects.add(subject)
-            if reason in roster.ATTACK_REASONS:
-                refused.append((f"roster/{statement_id[:16]}", reason))
-                audit.append(connection, "", "sync.roster_refused", "user", subject,
-                             reason=reason, sender=sender)
-    subjects |= {p.user_id for p in state.proofs.values() if p.statement_id in arrived}
+        if statement_id not in arrived or reason not in roster.ATTACK_REASONS:
+            continue
+        statement = next((s for s in roster.statements(connection) if s.id == statement_id),
+                         None)
+        if reason == "not_a_coordinator" and statement is not None \
+                and roster.signer_unknown(connection, statement):
+            waiting_for.add(subject)
+            refused.append((f"roster/{statement_id[:16]}", SIGNER_NOT_KNOWN_YET))
+            continue
+        refused.append((f"roster/{statement_id[:16]}", reason))
+        audit.append(connection, "", "sync.roster_refused", "user", subject,
+                     reason=reason, sender=sender)
+    # Statements arrived: every row is set to what the chain now proves (one that waited
+    # for its signer's grant is set right when that grant arrives).
+    subjects = set(touched_users) | ({r[0] for r in connection.execute(
+        "SELECT id FROM users")} if arrived else set())
     for user_id in sorted(subjects):
         row = connection.execute("SELECT roles, disabled FROM users WHERE id = ?",
                                  (user_id,)).fetchone()
@@ -121,7 +131,7 @@ def review_rows(connection: Connection, touched_users: set[str], arrived: set[st
             continue
         connection.execute("UPDATE users SET roles = ?, disabled = ? WHERE id = ?",
                            (roles, disabled, user_id))
-        if user_id in touched_users:
+        if user_id in touched_users and user_id not in waiting_for:
             refused.append((f"users/{user_id}", UNSIGNED))
             audit.append(connection, "", "sync.roster_refused", "user", user_id,
                          reason=UNSIGNED, sender=sender)

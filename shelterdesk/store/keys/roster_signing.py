@@ -162,18 +162,24 @@ def sign_device(connection: Connection, signer_id: str, kind: str, subject: str,
     return roster.sign(signer[0], body).as_dict()
 
 
-def device_statement_valid(connection: Connection, carried: object, kind: str, subject: str,
-                           **fields: object) -> bool:
-    """Whether a control record's statement is one an active coordinator signed, of this
-    kind, about this subject, saying these fields. True for a vault without signed roles."""
+VALID, PENDING, REFUSED = "valid", "pending", "refused"
+
+
+def judge_device_statement(connection: Connection, carried: object, kind: str, subject: str,
+                           **fields: object) -> str:
+    """VALID when an active coordinator signed a statement of this kind, about this subject,
+    saying these fields (always, for a vault without signed roles); PENDING when it is well
+    signed by a key no statement here names yet; REFUSED otherwise."""
     if roster.root(connection) is None:
-        return True
+        return VALID
     try:
         statement = roster.Statement.from_dict(carried)
     except (KeyError, TypeError, ValueError):
-        return False
+        return REFUSED
     if statement.kind != kind or statement.subject != subject:
-        return False
+        return REFUSED
     if any(statement.body.get(name) != value for name, value in fields.items()):
-        return False
-    return roster.authorised(connection, statement) is not None
+        return REFUSED
+    if roster.authorised(connection, statement) is not None:
+        return VALID
+    return PENDING if roster.signer_unknown(connection, statement) else REFUSED

@@ -19,3 +19,16 @@ CREATE TABLE roster_keys (
     sealed     TEXT NOT NULL,             -- base64: nonce (12) | ciphertext
     updated_at TEXT NOT NULL
 );
+
+-- Kept on this laptop only: laptop records (~invite, ~revoke, ~device) whose coordinator's
+-- own grant has not arrived yet (envelopes from different laptops arrive in any order);
+-- tried again after every envelope, applied once the signer is known, dropped if refused.
+CREATE TABLE roster_pending (
+    origin  TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    tbl     TEXT NOT NULL,
+    row_id  TEXT NOT NULL,
+    hlc     INTEGER NOT NULL,
+    value   TEXT NOT NULL,                -- the record's value, JSON
+    PRIMARY KEY (origin, seq, tbl, row_id)
+);

@@ -37,6 +37,7 @@ LOCAL_TABLES: dict[str, str] = {
     "search_index": "derived; rebuilt for changed cases after applying",
     "search_map": "derived",
     "schema_migrations": "per database",
+    "roster_pending": "laptop records waiting for their signer's grant, per device",
 }
 # Bookkeeping columns: replicated, but concurrent writes to them are not worth a review.
 NOISY_COLUMNS = frozenset({"updated_at", "last_activity_at"})
