@@ -205,3 +205,19 @@ def test_every_change_to_a_signed_statement_voids_it() -> None:
         assert not roster.Statement("x", statement.body, bytes(signature)).signature_valid()
 
     check()
+
+
+def test_a_user_no_coordinator_signed_is_let_back_in_by_re_enabling(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, BOB, [Role.LEGAL_ADVISOR], WORKER_PASSPHRASE)
+    bob_id = _user_id(admin_session.connection, BOB)
+    with transaction(admin_session.connection):  # as if the upgrade had missed him
+        admin_session.connection.execute("DELETE FROM roster_statements WHERE subject = ?",
+                                         (bob_id,))
+        admin_session.connection.execute("UPDATE users SET disabled = 1 WHERE id = ?",
+                                         (bob_id,))
+    assert not users.role_proofs(admin_session)[bob_id].signed_by
+    users.enable_user(admin_session, BOB, "bob's new passphrase")
+    admin_session.close()
+    with vault.unlock(BOB, "bob's new passphrase") as session:
+        assert session.user.roles == (Role.LEGAL_ADVISOR,)

@@ -67,6 +67,10 @@ def issue(connection: Connection, signer_id: str, subject_id: str, *,
     private, _public = signer
     state = roster.evaluate(connection)
     current = state.proofs.get(subject_id)
+    if roles is None and current is None:  # never signed (missed by an upgrade): the row's
+        row = connection.execute("SELECT roles FROM users WHERE id = ?",
+                                 (subject_id,)).fetchone()
+        roles = row[0].split() if row else []
     new_roles = sorted(set(roles)) if roles is not None else list(
         current.roles if current else ())
     key = current.key if current else ""
