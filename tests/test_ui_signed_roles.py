@@ -82,3 +82,19 @@ def test_user_list_on_the_command_line_says_the_same(vault: Vault, admin_session
     assert entries["leyla"]["signed"]["claimed"] == ["coordinator"]  # what the table says
     assert not entries["leyla"]["signed"]["verified"]
     assert entries[ADMIN]["signed"]["founder"] and entries[ADMIN]["signed"]["verified"]
+
+
+def test_the_sync_screen_says_when_unsigned_roster_changes_were_refused(
+        qtbot, vault: Vault) -> None:
+    from shelterdesk.sync import engine
+
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
+    assert window.work_area.select_area(Area.SYNC)
+    tab = window.work_area.page_for[Area.SYNC].status_tab
+    summary = engine.SyncSummary(warnings=[engine.ROSTER_ATTACK], problems=[
+        engine.Problem("users/x", "unsigned_role_change", False)])
+    tab._on_finished(summary)
+    assert "no coordinator signed" in tab.progress_label.text()
+    assert "refused and not applied" in tab.progress_label.text()
+    window.close()
