@@ -98,3 +98,26 @@ def test_the_sync_screen_says_when_unsigned_roster_changes_were_refused(
     assert "no coordinator signed" in tab.progress_label.text()
     assert "refused and not applied" in tab.progress_label.text()
     window.close()
+
+
+def test_roles_and_re_enabling_on_the_command_line_are_signed(vault: Vault, admin_session,
+                                                              vault_dir) -> None:
+    users.add_user(admin_session, "leyla", [Role.CASE_WORKER], WORKER_PASSPHRASE)
+    users.disable_user(admin_session, "leyla")
+    admin_session.close()
+    common = ("--data-dir", str(vault_dir), "--user", ADMIN)
+    changed = run_cli("user", "roles", "leyla", "--role", "legal_advisor", "--role", "medical",
+                      *common, passphrase=ADMIN_PASSPHRASE)
+    assert changed.returncode == 0, changed.stderr
+    enabled = run_cli("user", "enable", "leyla", *common, passphrase=ADMIN_PASSPHRASE,
+                      new_passphrase="leyla is back again")
+    assert enabled.returncode == 0, enabled.stderr
+    unknown = run_cli("user", "roles", "leyla", "--role", "boss", *common,
+                      passphrase=ADMIN_PASSPHRASE)
+    assert unknown.returncode != 0 and "Unknown role" in unknown.stderr
+    with vault.unlock("leyla", "leyla is back again") as session:
+        assert set(session.user.roles) == {Role.LEGAL_ADVISOR, Role.MEDICAL}
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as session:
+        leyla = next(u for u in users.list_users(session) if u.username == "leyla")
+        proof = users.role_proofs(session)[leyla.id]
+        assert proof.matches and proof.signed_by == ADMIN
