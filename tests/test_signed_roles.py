@@ -221,3 +221,11 @@ def test_a_user_no_coordinator_signed_is_let_back_in_by_re_enabling(
     admin_session.close()
     with vault.unlock(BOB, "bob's new passphrase") as session:
         assert session.user.roles == (Role.LEGAL_ADVISOR,)
+
+
+def test_the_audit_log_names_refusals_in_words() -> None:
+    from shelterdesk.domain.audit_actions import action_label
+
+    assert action_label("roles.unproven") == "Roles: not signed by a coordinator, not believed"
+    assert action_label("sync.roster_refused") == (
+        "Sync: unsigned change of roles or laptops refused")
