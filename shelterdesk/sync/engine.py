@@ -116,8 +116,7 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         place = place_for(transport, conn)
         with transaction(conn):
             found, refused = acks.read(place, conn)
-        summary.problems += [Problem(where, reason, reason in WAITING_REASONS)
-                             for where, reason in refused]
+        summary.problems += [Problem(where, reason, False) for where, reason in refused]
         acks.check_rollback(conn, found, outbox.own_envelopes(conn, place))
         _registry_pass(conn, place, summary)
         shapes = table_shapes(conn)
@@ -300,8 +299,7 @@ def _release(conn: Connection, summary: SyncSummary, shapes: dict) -> None:
         refused = roster_guard.screen_held(conn)
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         report = merger.release_quarantine()
-        # Which users' roles came out of the quarantine is not known here: review them all
-        # when any user row or statement did.
+        # Released user rows and statements get the same review as an envelope's.
         if "users" in report.touched or "roster_statements" in report.touched:
             refused += roster_guard.review_rows(
                 conn, set(report.touched.get("users", ())),
