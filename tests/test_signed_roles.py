@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shelterdesk.domain.errors import PermissionDenied
@@ -229,3 +229,69 @@ def test_the_audit_log_names_refusals_in_words() -> None:
     assert action_label("roles.unproven") == "Roles: not signed by a coordinator, not believed"
     assert action_label("sync.roster_refused") == (
         "Sync: unsigned change of roles or laptops refused")
+
+
+# --- the chain's invariants, over random histories ---------------------------------------------
+ACTORS = ("founder", "nigar", "bob", "outsider")
+KEYS = {name: roster.new_private_key() for name in ACTORS}
+OPERATION = st.tuples(st.sampled_from(ACTORS), st.sampled_from(ACTORS[:3]),
+                      st.sampled_from([("coordinator",), ("case_worker",),
+                                       ("coordinator", "medical")]),
+                      st.sampled_from([False, False, False, True]))
+
+
+@pytest.fixture(scope="module")
+def chain_db(tmp_path_factory):
+    from shelterdesk.store.migrate import apply_migrations
+
+    connection = open_database(tmp_path_factory.mktemp("chain") / "chain.db",
+                               bytearray(b"k" * 32), create=True)
+    apply_migrations(connection)
+    with transaction(connection):
+        roster.pin_root(connection, roster.public_of(KEYS["founder"]))
+    yield connection
+    connection.close()
+
+
+def _history(connection: Connection, operations) -> list[roster.Statement]:
+    """What the program would sign, in order: the founding statement, then each operation
+    signed with the actor's key (serial and prev from the chain as it then stands)."""
+    founder_pub = roster.public_of(KEYS["founder"])
+    made = [roster.sign(KEYS["founder"], roster.user_body(
+        "founder", ["coordinator"], disabled=False, key=founder_pub, serial=1, prev=""))]
+    for signer, subject, roles, disabled in operations:
+        state = roster.evaluate(connection, extra=made)
+        current = state.proofs.get(subject)
+        made.append(roster.sign(KEYS[signer], roster.user_body(
+            subject, list(roles), disabled=disabled, key=roster.public_of(KEYS[subject]),
+            serial=current.serial + 1 if current else 1,
+            prev=current.statement_id if current else "", after=made[-1].at)))
+    return made
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(OPERATION, max_size=10), st.randoms(use_true_random=False))
+def test_the_chain_holds_whatever_the_history_and_the_order_it_arrives_in(
+        chain_db: Connection, operations, rng) -> None:
+    with transaction(chain_db):
+        chain_db.execute("DELETE FROM roster_statements")
+    made = _history(chain_db, operations)
+    computed = roster.evaluate(chain_db, extra=made)
+    shuffled = list(made)
+    rng.shuffle(shuffled)
+    with transaction(chain_db):
+        for statement in shuffled:
+            roster.store(chain_db, statement)
+    stored = roster.evaluate(chain_db)
+    assert stored.proofs == computed.proofs  # the order rows arrive in changes nothing
+    founder_key, outsider_key = (roster.public_of(KEYS[n]) for n in ("founder", "outsider"))
+    counted = {p.statement_id for p in stored.proofs.values()}
+    for index, statement in enumerate(made):
+        if statement.id not in counted or index == 0:
+            continue
+        assert statement.issuer != outsider_key  # a key no coordinator holds proves nothing
+        before = roster.evaluate(chain_db, until=made[index - 1].at)
+        assert before.holder(statement.issuer) is not None  # signed by an active coordinator
+        founder = before.proofs["founder"]
+        if statement.subject == "founder" and founder.active_coordinator:
+            assert statement.issuer == founder_key  # only she changes her own roles
