@@ -295,3 +295,20 @@ def test_the_chain_holds_whatever_the_history_and_the_order_it_arrives_in(
         founder = before.proofs["founder"]
         if statement.subject == "founder" and founder.active_coordinator:
             assert statement.issuer == founder_key  # only she changes her own roles
+
+
+def test_a_coordinator_whose_sealed_key_was_spoiled_gets_a_new_one(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, "nigar", [Role.COORDINATOR], WORKER_PASSPHRASE)
+    nigar_id = _user_id(admin_session.connection, "nigar")
+    with transaction(admin_session.connection):
+        admin_session.connection.execute("UPDATE roster_keys SET sealed = 'AAAA' WHERE"
+                                         " user_id = ?", (nigar_id,))
+    with vault.unlock("nigar", WORKER_PASSPHRASE) as nigar, \
+            pytest.raises(roster_signing.CannotSign):
+        users.add_user(nigar, BOB, [Role.CASE_WORKER], "bob's own passphrase")
+    users.set_roles(admin_session, "nigar", [Role.COORDINATOR])  # re-saved: a new key
+    with vault.unlock("nigar", WORKER_PASSPHRASE) as nigar:
+        users.add_user(nigar, BOB, [Role.CASE_WORKER], "bob's own passphrase")
+    with vault.unlock(BOB, "bob's own passphrase") as session:
+        assert session.user.roles == (Role.CASE_WORKER,)

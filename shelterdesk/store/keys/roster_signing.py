@@ -76,7 +76,8 @@ def issue(connection: Connection, signer_id: str, subject_id: str, *,
     key = current.key if current else ""
     if subject_id == signer_id:
         key = key or _public
-    elif roster.COORDINATOR in new_roles and (new_key or not key):
+    elif roster.COORDINATOR in new_roles and (new_key or not key or _unusable(
+            connection, subject_id, key)):
         key = roster_keys.create_for(connection, subject_id) or key
     statement = roster.sign(private, roster.user_body(
         subject_id, new_roles,
@@ -91,6 +92,13 @@ def issue(connection: Connection, signer_id: str, subject_id: str, *,
         raise RoleChangeNotSigned(reason=refused)
     roster.store(connection, statement)
     return statement
+
+
+def _unusable(connection: Connection, user_id: str, key: str) -> bool:
+    """Her sealed key is missing, does not open, or is not the one the chain names (a row
+    rewritten elsewhere): a role change for her makes her a new one."""
+    opened = roster_keys.open_key(connection, user_id)
+    return opened is None or opened[1] != key
 
 
 def found_existing(connection: Connection, coordinator_id: str) -> bool:
