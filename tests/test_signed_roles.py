@@ -312,3 +312,17 @@ def test_a_coordinator_whose_sealed_key_was_spoiled_gets_a_new_one(
         users.add_user(nigar, BOB, [Role.CASE_WORKER], "bob's own passphrase")
     with vault.unlock(BOB, "bob's own passphrase") as session:
         assert session.user.roles == (Role.CASE_WORKER,)
+
+
+def test_a_coordinator_made_by_update_does_not_count_as_the_other_coordinator(
+        vault: Vault, admin_session: Session) -> None:
+    users.add_user(admin_session, "nigar", [Role.COORDINATOR], WORKER_PASSPHRASE)
+    users.add_user(admin_session, BOB, [Role.CASE_WORKER], "bob's own passphrase")
+    users.set_roles(admin_session, ADMIN, [Role.CASE_WORKER])  # the founder hands over
+    with transaction(admin_session.connection):  # bob "becomes" a coordinator outside
+        admin_session.connection.execute("UPDATE users SET roles = 'coordinator'"
+                                         " WHERE username = ?", (BOB,))
+    admin_session.close()
+    with vault.unlock("nigar", WORKER_PASSPHRASE) as nigar, \
+            pytest.raises(users.LastCoordinator):
+        users.disable_user(nigar, "nigar")

@@ -92,7 +92,13 @@ def disable_user(session: Session, username: str) -> None:
     user = load_user(session.connection, username)
     if user is None:
         raise UnknownUser(name=username)
-    if user.has_role(Role.COORDINATOR):
+    state = roster.evaluate(session.connection)
+    if state.root is not None:  # the coordinators the chain proves, not the table's
+        if state.proofs.get(user.id) is not None and state.proofs[user.id].active_coordinator \
+                and not any(p.active_coordinator for p in state.proofs.values()
+                            if p.user_id != user.id):
+            raise LastCoordinator()
+    elif user.has_role(Role.COORDINATOR):
         others = session.connection.execute(
             "SELECT count(*) FROM users WHERE disabled = 0 AND id != ?"
             " AND (' ' || roles || ' ') LIKE '% coordinator %'", (user.id,)).fetchone()[0]
