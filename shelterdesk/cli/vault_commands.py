@@ -57,6 +57,17 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                      help=_("set a new passphrase for a user"))
     reset.add_argument("username", metavar="USERNAME")
     reset.set_defaults(handler=cmd_user_reset)
+    roles = user_commands.add_parser(
+        "roles", parents=[common],
+        help=_("set a user's roles (signed with your coordinator key)"))
+    roles.add_argument("username", metavar="USERNAME")
+    roles.add_argument("--role", action="append", required=True, metavar="ROLE",
+                       help=", ".join(r.value for r in Role))
+    roles.set_defaults(handler=cmd_user_roles)
+    enable = user_commands.add_parser(
+        "enable", parents=[common], help=_("re-enable a disabled user with a new passphrase"))
+    enable.add_argument("username", metavar="USERNAME")
+    enable.set_defaults(handler=cmd_user_enable)
 
     recover = commands.add_parser(
         "recover", parents=[common],
@@ -132,9 +143,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         found = users.list_users(session)
+        proofs = users.role_proofs(session)
     if flag(args, "json"):
         print_json([{"id": u.id, "username": u.username, "display_name": u.display_name,
-                     "roles": [r.value for r in u.roles], "disabled": u.disabled}
+                     "roles": [r.value for r in u.roles], "disabled": u.disabled,
+                     "signed": _proof_json(proofs.get(u.id))}
                     for u in found])
         return 0
     if not found:
@@ -145,7 +158,19 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         state = _("disabled") if user.disabled else _("active")
         say(f"{user.username:<{width}}{user.display_name or '—':<{names}}{state:<10} "
             + ", ".join(role_label(r) for r in user.roles))
+        say(" " * width + "  " + users.describe_proof(proofs.get(user.id)))
     return 0
+
+
+def _proof_json(proof: users.RoleProof | None) -> dict | None:
+    """What the coordinator-signed chain proves of the user (None: roles not signed yet)."""
+    if proof is None or not proof.signed:
+        return None
+    return {"verified": proof.matches and bool(proof.signed_by),
+            "roles": [r.value for r in proof.proven_roles], "disabled": proof.proven_disabled,
+            "claimed": [r.value for r in proof.claimed_roles],
+            "signed_by": proof.signed_by, "signed_at": proof.signed_at,
+            "founder": proof.founder}
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
@@ -170,6 +195,28 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
             user=args.username), confirm=True)
         users.reset_passphrase(session, args.username, new)
     say(_("Passphrase of {user} reset.").format(user=args.username))
+    return 0
+
+
+def cmd_user_roles(args: argparse.Namespace) -> int:
+    """The window's Change roles…: the change is signed with the coordinator's own key."""
+    roles = _roles(args.role)
+    with unlock(args) as session:
+        users.set_roles(session, args.username, roles)
+    if flag(args, "json"):
+        print_json({"username": args.username, "roles": [r.value for r in roles]})
+    else:
+        say(_("Roles of {user} changed.").format(user=args.username))
+    return 0
+
+
+def cmd_user_enable(args: argparse.Namespace) -> int:
+    """The window's Re-enable…: a new passphrase, and the enabling signed."""
+    with unlock(args) as session:
+        new = read_secret(NEW_PASSPHRASE_ENV, _("New passphrase for {user}: ").format(
+            user=args.username), confirm=True)
+        users.enable_user(session, args.username, new)
+    say(_("User {user} enabled again.").format(user=args.username))
     return 0
 
 

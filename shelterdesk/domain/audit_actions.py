@@ -16,7 +16,8 @@ THINGS = {
     "lock": N_("Locking"), "login": N_("Login"), "logout": N_("Logout"),
     "medical": N_("Medical service"), "note": N_("Note"), "organisation": N_("Organisation"),
     "permission": N_("Permission"), "perpetrator": N_("Perpetrator"),
-    "referral": N_("Referral"), "room": N_("Room"), "service": N_("Other service"),
+    "referral": N_("Referral"), "roles": N_("Roles"), "room": N_("Room"),
+    "service": N_("Other service"),
     "settings": N_("Settings"), "shelter": N_("Shelter"), "stats": N_("Statistics"),
     "stay": N_("Stay"), "sync": N_("Sync"), "user": N_("User"), "vault": N_("Vault"),
 }
@@ -34,6 +35,8 @@ DEEDS = {
     "reopen": N_("reopened"), "reserve": N_("reserved"), "reset": N_("passphrase reset"),
     "resolve": N_("resolved"), "restore": N_("restored"), "reveal": N_("name shown"),
     "revoke": N_("laptop revoked"), "roles": N_("roles changed"),
+    "roster_refused": N_("unsigned change of roles or laptops refused"),
+    "unproven": N_("not signed by a coordinator, not believed"),
     "rollback_detected": N_("rollback detected"), "run": N_("run"),
     "screen": N_("screen locked"), "status": N_("status changed"), "verify": N_("verified"),
     "view": N_("viewed"), "withdraw": N_("withdrawn"),

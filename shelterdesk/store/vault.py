@@ -14,8 +14,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from shelterdesk.domain.accounts import check_passphrase, check_username, normalize_username
@@ -47,7 +46,15 @@ from shelterdesk.store.errors import (
     VaultAlreadyExists,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keys import emergency, failed_unlocks, member_slots, recovery
+from shelterdesk.store.keys import (
+    emergency,
+    failed_unlocks,
+    member_slots,
+    recovery,
+    roster,
+    roster_signing,
+)
+from shelterdesk.store.keys.failed_unlocks import AttemptThrottle
 from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
@@ -87,42 +94,6 @@ class User:
 class CreatedVault:
     vault_id: str
     recovery_key: str  # shown once, never stored in clear
-
-
-@dataclass
-class AttemptThrottle:
-    """A growing delay after repeated failures in this process; the same schedule is kept
-    per user beside the vault for every process (store/keys/failed_unlocks.py)."""
-
-    failures: int = 0
-    not_before: float = 0.0
-    failed_at: list[str] = field(default_factory=list)
-    clock: Callable[[], float] = time.time  # wall clock of the failed-unlock file (tests move it)
-
-    def delay_for(self, failures: int) -> float:
-        return 0.0 if failures < 3 else float(min(2 ** (failures - 3), 300))
-
-    def check(self) -> None:
-        remaining = self.not_before - time.monotonic()
-        if remaining > 0:
-            raise TooManyAttempts(seconds=int(remaining + 0.999))
-
-    def wait_at_least(self, seconds: float) -> None:
-        """The wait the file beside the vault asks for, so the window's countdown shows it."""
-        self.not_before = max(self.not_before, time.monotonic() + seconds)
-
-    def seconds_remaining(self) -> float:
-        return max(0.0, self.not_before - time.monotonic())
-
-    def failed(self) -> None:
-        self.failures += 1
-        self.failed_at.append(audit.now_iso())
-        self.not_before = time.monotonic() + self.delay_for(self.failures)
-
-    def succeeded(self) -> list[str]:
-        pending, self.failed_at = self.failed_at, []
-        self.failures, self.not_before = 0, 0.0
-        return pending
 
 
 class Vault:
@@ -188,6 +159,8 @@ class Vault:
                     if member:
                         user_key, credential = member_slots.set_passphrase(
                             connection, user_id, passphrase, params)
+                        if roster.has_tables(connection):  # the organisation's founding key
+                            roster_signing.found(connection, user_id, user_key)
                     audit.append(connection, user_id, "vault.create", "vault", vault_id)
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -256,6 +229,8 @@ class Vault:
                 # A one-layer slot from before sync: give the user a credential that
                 # every laptop of the organisation will accept.
                 session.rewrite_slot(name, passphrase, action=None)
+                with session.lock, transaction(session.connection):  # now with a user key
+                    _believed(session.connection, session.user)
             return session
 
     @property
@@ -325,6 +300,13 @@ class Vault:
                 raise UnknownUser(name=name)
             if user.disabled:
                 raise UserDisabled(name=name)
+            try:
+                with transaction(connection):
+                    user = _believed(connection, user)
+            except roster_signing.RolesNotProven:
+                with transaction(connection):
+                    audit.append(connection, user.id, "roles.unproven", "user", user.id)
+                raise
             self.throttle.succeeded()
             outcome = self._record_success(connection, slots, user, attempts_key)
             with transaction(connection):
@@ -393,6 +375,20 @@ def integrity_check_due(path: Path, key: bytearray) -> bool:
     finally:
         connection.close()
     return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS
+
+
+def _believed(connection: Connection, user: User) -> User:
+    """The user with only the roles the signed chain proves (store/keys/roster.py), in the
+    caller's transaction; a ``users`` row that claims more was changed outside the
+    program, and is audited."""
+    roles, differs = roster_signing.believe(connection, user.id,
+                                            tuple(r.value for r in user.roles))
+    if differs:
+        audit.append(connection, user.id, "roles.unproven", "user", user.id,
+                     claimed=[r.value for r in user.roles], proven=list(roles))
+    known = {r.value for r in Role}
+    return User(user.id, user.username, user.display_name,
+                tuple(Role(r) for r in roles if r in known), user.disabled)
 
 
 def load_user(connection: Connection, username: str) -> User | None:

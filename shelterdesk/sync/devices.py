@@ -12,11 +12,14 @@ after the last one applied here are refused everywhere.
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 from dataclasses import dataclass, field
 
+from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.keys import roster, roster_signing
 from shelterdesk.store.replication import changes, merge_rules, registry
 from shelterdesk.store.rows import now
 from shelterdesk.sync import crypto, records
@@ -62,34 +65,115 @@ def require_identity(connection: Connection) -> registry.Identity:
 
 
 # --- control records carried in envelope streams ---------------------------------------
-def apply_controls(connection: Connection, controls: list[changes.Change]) -> int:
-    """Act on the sync layer's records from an applied envelope; returns devices added."""
+UNSIGNED_DEVICE = "unsigned_device_change"
+SIGNER_NOT_KNOWN_YET = "signer_not_known_yet"  # waiting: retried after every envelope
+ROSTER_RECORDS = ("~invite", "~revoke", "~device")
+
+
+def apply_controls(connection: Connection, controls: list[changes.Change],
+                   refused: list[tuple[str, str]] | None = None) -> int:
+    """Act on the sync layer's records from an applied envelope; returns devices added.
+
+    Invitations and removals count only with a statement an active coordinator signed;
+    a device vouched for must carry its announcement, signed by the key of an invitation
+    accepted that way (docs/sync.md "The roster"). Others are refused, audited and named
+    in ``refused``; a record signed by a coordinator whose own grant has not arrived yet
+    waits in ``roster_pending`` and is tried again after every envelope."""
+    found = refused if refused is not None else []
     added = 0
     for control in controls:
-        value = control.value if isinstance(control.value, dict) else {}
-        try:
-            if control.tbl == "~invite":
-                registry.add_invite(connection, control.row_id, control.origin,
-                                    records.unb64(value["invite_pub"]), str(value["expires_at"]))
-            elif control.tbl == "~device":
-                added += registry.add_device(
-                    connection, control.row_id, records.unb64(value["sign_pub"]),
-                    records.unb64(value["kx_pub"]), label=str(value.get("label", "")),
-                    added_by=control.origin, invite_id=str(value.get("invite_id", "")))
-            elif control.tbl == "~revoke":
-                registry.revoke_device(connection, control.row_id, int(value["after"]))
-            elif control.tbl == "~laptop":
-                name = value.get("name")
-                # Any laptop may rename one (a coordinator did); only a laptop itself says
-                # who works on it.
-                user = value.get("user") if control.origin == control.row_id else None
-                registry.set_laptop_info(
-                    connection, control.row_id, control.hlc,
-                    name=clean_name(str(name)) if name is not None else None,
-                    user_id=str(user) if user is not None else None)
-        except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
-            continue  # a malformed record from a trusted device changes nothing
+        added += _act(connection, control, found, pending_ok=True)
+    return added + retry_pending(connection, found)
+
+
+def retry_pending(connection: Connection, refused: list[tuple[str, str]]) -> int:
+    """Apply the waiting laptop records whose signer is now known; drop refused ones."""
+    if not roster.has_tables(connection):
+        return 0
+    added = 0
+    for origin, seq, table, row_id, stamp, text in connection.execute(
+            "SELECT origin, seq, tbl, row_id, hlc, value FROM roster_pending"
+            " ORDER BY hlc, origin, seq").fetchall():
+        control = changes.Change(origin, seq, stamp, table, row_id, "+", json.loads(text))
+        before = len(refused)
+        added += _act(connection, control, refused, pending_ok=False)
+        waiting = len(refused) > before and refused[-1][1] == SIGNER_NOT_KNOWN_YET
+        if waiting:
+            refused.pop()
+        else:
+            connection.execute("DELETE FROM roster_pending WHERE origin = ? AND seq = ?"
+                               " AND tbl = ? AND row_id = ?", (origin, seq, table, row_id))
     return added
+
+
+def _act(connection: Connection, control: changes.Change, refused: list[tuple[str, str]],
+         *, pending_ok: bool) -> int:
+    value = control.value if isinstance(control.value, dict) else {}
+    where = f"{control.tbl[1:]}/{control.row_id}"
+    try:
+        verdict = _judge(connection, control, value)
+        if verdict == roster_signing.PENDING:
+            if pending_ok:
+                connection.execute(
+                    "INSERT OR IGNORE INTO roster_pending (origin, seq, tbl, row_id, hlc, value)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (control.origin, control.seq, control.tbl,
+                                                   control.row_id, control.hlc,
+                                                   json.dumps(value, sort_keys=True)))
+            refused.append((where, SIGNER_NOT_KNOWN_YET))
+            return 0
+        if verdict == roster_signing.REFUSED:
+            audit.append(connection, "", "sync.roster_refused", "device", control.row_id,
+                         reason=UNSIGNED_DEVICE, record=control.tbl, sender=control.origin)
+            refused.append((where, UNSIGNED_DEVICE))
+            return 0
+        if control.tbl == "~invite":
+            registry.add_invite(connection, control.row_id, control.origin,
+                                records.unb64(value["invite_pub"]), str(value["expires_at"]))
+        elif control.tbl == "~device":
+            return int(registry.add_device(
+                connection, control.row_id, records.unb64(value["sign_pub"]),
+                records.unb64(value["kx_pub"]), label=str(value.get("label", "")),
+                added_by=control.origin, invite_id=str(value.get("invite_id", ""))))
+        elif control.tbl == "~revoke":
+            registry.revoke_device(connection, control.row_id, int(value["after"]))
+        elif control.tbl == "~laptop":
+            name = value.get("name")
+            # Any laptop may rename one (a coordinator did); only a laptop itself says
+            # who works on it.
+            user = value.get("user") if control.origin == control.row_id else None
+            registry.set_laptop_info(
+                connection, control.row_id, control.hlc,
+                name=clean_name(str(name)) if name is not None else None,
+                user_id=str(user) if user is not None else None)
+    except (KeyError, TypeError, ValueError, EnvelopeRejected, LaptopNameInvalid):
+        pass  # a malformed record from a trusted device changes nothing
+    return 0
+
+
+def _judge(connection: Connection, control: changes.Change, value: dict) -> str:
+    if roster.root(connection) is None or control.tbl not in ROSTER_RECORDS:
+        return roster_signing.VALID  # a vault from before signed roles; names are not roster
+    if control.tbl == "~invite":
+        return roster_signing.judge_device_statement(
+            connection, value.get("statement"), roster_signing.DEVICE_INVITE, control.row_id,
+            invite_pub=value.get("invite_pub"), expires_at=value.get("expires_at"))
+    if control.tbl == "~revoke":
+        return roster_signing.judge_device_statement(
+            connection, value.get("statement"), roster_signing.DEVICE_REVOKE, control.row_id)
+    try:
+        body, invite = _verified_announcement(
+            connection, control.row_id, records.unb64(str(value["announcement"])))
+    except (EnvelopeRejected, KeyError, ValueError, TypeError):
+        return roster_signing.REFUSED
+    if (body.get("sign_pub"), body.get("kx_pub")) != (value.get("sign_pub"),
+                                                        value.get("kx_pub")):
+        return roster_signing.REFUSED
+    if invite is not None:
+        return roster_signing.VALID
+    # The invitation may be waiting for its own signer, or not have arrived yet.
+    waiting = connection.execute("SELECT 1 FROM roster_pending WHERE tbl = '~invite'"
+                                 " AND row_id = ?", (str(body.get("invite_id", "")),)).fetchone()
+    return roster_signing.PENDING if waiting else roster_signing.REFUSED
 
 
 # --- laptop names and users ---------------------------------------------------------------
@@ -156,6 +240,25 @@ def announce(transport: Transport, connection: Connection, invite_id: str,
                          records.pack(records.ANNOUNCEMENT, body, [invite_key, ident.sign_key]))
 
 
+def _verified_announcement(connection: Connection, name: str, blob: bytes
+                           ) -> tuple[dict, registry.Invite | None]:
+    """An announcement's body and its invitation (None: not known here yet), after checking
+    both signatures; EnvelopeRejected (or KeyError/ValueError) for anything else."""
+    ident = require_identity(connection)
+    body, message, (invite_sig, device_sig) = records.unpack(records.ANNOUNCEMENT, blob, 2)
+    if body.get("org") != ident.org_id or body.get("device") != name:
+        raise EnvelopeRejected()
+    invite = registry.invite(connection, str(body.get("invite_id", "")))
+    if invite is None:
+        return body, None
+    sign_pub = records.unb64(body["sign_pub"])
+    records.require_signature(invite.invite_pub, invite_sig, message)
+    records.require_signature(sign_pub, device_sig, message)
+    if str(body.get("at", "")) > invite.expires_at:
+        raise EnvelopeRejected()
+    return body, invite
+
+
 def read_announcements(transport: Transport, connection: Connection,
                        report: RegistryReport) -> None:
     """Register announced devices whose invitation this device knows (caller's transaction)."""
@@ -167,18 +270,10 @@ def read_announcements(transport: Transport, connection: Connection,
         if blob is None:
             continue
         try:
-            body, message, (invite_sig, device_sig) = records.unpack(
-                records.ANNOUNCEMENT, blob, 2)
-            if body.get("org") != ident.org_id or body.get("device") != name:
-                raise EnvelopeRejected()
-            invite = registry.invite(connection, str(body.get("invite_id", "")))
+            body, invite = _verified_announcement(connection, name, blob)
             if invite is None:
                 continue  # the inviter's stream has not arrived yet
             sign_pub, kx_pub = records.unb64(body["sign_pub"]), records.unb64(body["kx_pub"])
-            records.require_signature(invite.invite_pub, invite_sig, message)
-            records.require_signature(sign_pub, device_sig, message)
-            if str(body.get("at", "")) > invite.expires_at:
-                raise EnvelopeRejected()
         except (EnvelopeRejected, KeyError, ValueError) as error:
             reason = getattr(error, "reason", "malformed")
             report.rejected.append((f"devices/{name}", reason))
@@ -196,7 +291,8 @@ def read_announcements(transport: Transport, connection: Connection,
         if invite.own:  # vouch in this device's own stream, for devices that miss the file
             changes.append_control(connection, "device", name, {
                 "sign_pub": body["sign_pub"], "kx_pub": body["kx_pub"],
-                "invite_id": invite.invite_id, "label": str(body.get("label", ""))})
+                "invite_id": invite.invite_id, "label": str(body.get("label", "")),
+                "announcement": records.b64(blob)})
 
 
 # --- key epochs ----------------------------------------------------------------------------
@@ -261,6 +357,8 @@ def read_grants(transport: Transport, connection: Connection, report: RegistryRe
         registry.add_epoch(connection, epoch, key, issuer.device_id)
         held[epoch] = key
         report.keys_received += 1
+        if roster.root(connection) is not None:
+            continue  # removals count only from signed ~revoke records (apply_controls)
         for device_id, after in body.get("revoked", []):
             if device_id != ident.device_id:
                 report.revocations += registry.revoke_device(connection, str(device_id),
@@ -268,7 +366,8 @@ def read_grants(transport: Transport, connection: Connection, report: RegistryRe
     report.newer_epoch_missing = newest_seen > max(held, default=0)
 
 
-def revoke(connection: Connection, device_id: str) -> tuple[int, int]:
+def revoke(connection: Connection, device_id: str,
+           statement: dict[str, str] | None = None) -> tuple[int, int]:
     """Remove a device (caller's transaction): its envelopes after the last one applied here
     are refused, and a new key epoch starts. Returns (last accepted seq, new epoch)."""
     ident = require_identity(connection)
@@ -288,5 +387,8 @@ def revoke(connection: Connection, device_id: str) -> tuple[int, int]:
     registry.revoke_device(connection, device_id, after)
     epoch = registry.current_epoch(connection) + 1
     registry.add_epoch(connection, epoch, crypto.random_key(), ident.device_id)
-    changes.append_control(connection, "revoke", device_id, {"after": after, "epoch": epoch})
+    value: dict = {"after": after, "epoch": epoch}
+    if statement is not None:  # a coordinator's signed removal (roster_signing.sign_device)
+        value["statement"] = statement
+    changes.append_control(connection, "revoke", device_id, value)
     return after, epoch

@@ -19,6 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.keys import roster_guard
 from shelterdesk.store.records import erasure
 from shelterdesk.store.replication import changes, registry, replica
 from shelterdesk.store.replication import conflicts as sync_conflicts
@@ -39,6 +40,9 @@ from shelterdesk.sync.errors import (
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 MAX_ROUNDS = 64
+# Role or laptop changes no coordinator signed arrived and were refused (explain.py).
+ROSTER_ATTACK = "unsigned_roster_changes_refused"
+WAITING_REASONS = frozenset({devices.SIGNER_NOT_KNOWN_YET, roster_guard.SIGNER_NOT_KNOWN_YET})
 
 
 @dataclass
@@ -265,8 +269,10 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     header, found = _check(conn, blob, ref, ident, schema)
     with replica.applying(conn):
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
+        found, refused = roster_guard.screen(conn, found)
         report = merger.apply(found)
-        summary.devices_added += devices.apply_controls(conn, report.controls)
+        refused += roster_guard.review(conn, found, header.sender)
+        summary.devices_added += devices.apply_controls(conn, report.controls, refused)
         replica.reindex(conn, report.touched)
         sync_conflicts.queue_for_review(conn, report.touched)
         changes.record_applied(conn, header.sender, header.seq_to, envelope.digest(blob))
@@ -276,15 +282,32 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     summary.superseded_changes += report.superseded
     summary.quarantined_changes += report.quarantined
     summary.conflicts_new += report.conflicts
+    _note_refused(summary, refused)
+
+
+def _note_refused(summary: SyncSummary, refused: list[tuple[str, str]]) -> None:
+    if refused:
+        summary.problems += [Problem(where, reason, reason in WAITING_REASONS)
+                             for where, reason in refused]
+        if ROSTER_ATTACK not in summary.warnings and any(
+                reason not in WAITING_REASONS for _where, reason in refused):
+            summary.warnings.append(ROSTER_ATTACK)
 
 
 def _release(conn: Connection, summary: SyncSummary, shapes: dict) -> None:
     with replica.applying(conn):
+        refused = roster_guard.screen_held(conn)
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         report = merger.release_quarantine()
+        # Released user rows and statements get the same review as an envelope's.
+        if "users" in report.touched or "roster_statements" in report.touched:
+            refused += roster_guard.review_rows(
+                conn, set(report.touched.get("users", ())),
+                set(report.touched.get("roster_statements", ())))
         replica.reindex(conn, report.touched)
         sync_conflicts.queue_for_review(conn, report.touched)
     summary.released_changes += report.applied + report.superseded
+    _note_refused(summary, refused)
     summary.conflicts_new += report.conflicts
     summary.held_changes = conn.execute("SELECT count(*) FROM sync_quarantine").fetchone()[0]
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shelterdesk.domain import case_codes
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.keys import roster
 from shelterdesk.store.replication import changes, registry
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
@@ -75,9 +77,12 @@ def _package_key(secret: bytes) -> bytes:
 
 
 def create(connection: Connection, *, org_name: str, prefix: str,
-           valid_hours: int = DEFAULT_VALID_HOURS) -> tuple[Invitation, bytes]:
+           valid_hours: int = DEFAULT_VALID_HOURS,
+           sign: Callable[[str, dict[str, Any]], dict[str, str] | None] = lambda _i, _f: None
+           ) -> tuple[Invitation, bytes]:
     """A new invitation (caller's transaction): logs its public key in this device's stream,
-    and returns the code and the sealed package to put in the transport."""
+    and returns the code and the sealed package to put in the transport. ``sign(invite_id,
+    fields)`` gives the coordinator's signed statement for it (the roster)."""
     ident = registry.identity(connection)
     secret = secrets.token_bytes(SECRET_BYTES)
     invite_id = invite_id_for(secret)
@@ -85,8 +90,11 @@ def create(connection: Connection, *, org_name: str, prefix: str,
     invite_pub = crypto.signing_public(invite_key)
     expires = (datetime.now(UTC) + timedelta(hours=valid_hours)).strftime(
         "%Y-%m-%dT%H:%M:%S.%fZ")
-    changes.append_control(connection, "invite", invite_id, {
-        "invite_pub": records.b64(invite_pub), "expires_at": expires})
+    control: dict[str, Any] = {"invite_pub": records.b64(invite_pub), "expires_at": expires}
+    statement = sign(invite_id, dict(control))
+    if statement is not None:
+        control["statement"] = statement
+    changes.append_control(connection, "invite", invite_id, control)
     registry.add_invite(connection, invite_id, ident.device_id, invite_pub, expires, own=True)
     package = {
         "format": 1, "org_id": ident.org_id, "org_name": org_name, "case_prefix": prefix,
@@ -98,6 +106,7 @@ def create(connection: Connection, *, org_name: str, prefix: str,
                      "invite_id": d.invite_id, "revoked_after": d.revoked_after}
                     for d in registry.devices(connection)],
         "schema": registry.schema_version(connection),
+        "roster_root": roster.root(connection) or "",
     }
     plaintext = json.dumps(package, sort_keys=True).encode()
     nonce, ciphertext = crypto.encrypt(_package_key(secret), plaintext,
@@ -147,4 +156,6 @@ def adopt(connection: Connection, package: dict[str, Any]) -> registry.Identity:
                         crypto.exchange_public(kx_key), added_by=package["inviter"],
                         invite_id=package["invite_id"])
     registry.mark_invite_used(connection, package["invite_id"], ident.device_id)
+    if package.get("roster_root"):  # the founding key this laptop will believe roles from
+        roster.pin_root(connection, str(package["roster_root"]))
     return registry.identity(connection)

@@ -27,6 +27,11 @@ WARNINGS = {
         "The other laptops use a newer organisation key that this laptop has not received. "
         "If this laptop was removed from the organisation, it can no longer sync: ask a "
         "coordinator to invite it again."),
+    "unsigned_roster_changes_refused": N_(
+        "Another laptop sent changes to users' roles or to the organisation's laptops that no "
+        "coordinator signed. They were refused and not applied. Someone may have changed a "
+        "vault outside ShelterDesk: tell the founding coordinator (the audit log names the "
+        "laptop)."),
     "waiting_for_related_records": N_(
         "Some records refer to records another laptop has not sent yet; they will connect "
         "once that laptop syncs."),

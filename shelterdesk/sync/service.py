@@ -11,6 +11,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
+from shelterdesk.store.keys import roster_signing
 from shelterdesk.store.replication import join as vault_join
 from shelterdesk.store.replication import registry
 from shelterdesk.store.vault import Session, Vault
@@ -57,7 +58,10 @@ def invite(session: Session, transport: Transport,
         devices.ensure_org(connection)
         invitation, package = enrollment.create(
             connection, org_name=session.meta("org_name"),
-            prefix=session.meta("case_prefix", "SD"), valid_hours=valid_hours)
+            prefix=session.meta("case_prefix", "SD"), valid_hours=valid_hours,
+            sign=lambda invite_id, fields: roster_signing.sign_device(
+                connection, session.user.id, roster_signing.DEVICE_INVITE, invite_id,
+                **fields))
         audit.append(connection, session.user.id, "sync.invite", "invite", invitation.invite_id,
                      expires_at=invitation.expires_at)
         place = place_for(transport, connection)
@@ -116,7 +120,9 @@ def revoke(session: Session, device_id: str) -> tuple[int, int]:
     """Remove a laptop from the organisation (coordinator); takes effect at the next sync."""
     session.require_role(Role.COORDINATOR, action=N_("remove a laptop"))
     with session.lock, transaction(session.connection) as connection:
-        after, epoch = devices.revoke(connection, device_id)
+        statement = roster_signing.sign_device(connection, session.user.id,
+                                               roster_signing.DEVICE_REVOKE, device_id)
+        after, epoch = devices.revoke(connection, device_id, statement)
         audit.append(connection, session.user.id, "sync.revoke", "device", device_id,
                      after=after, epoch=epoch)
     return after, epoch

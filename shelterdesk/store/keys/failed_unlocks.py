@@ -249,3 +249,39 @@ else:  # pragma: no cover - Windows
     def _unlock(handle: int) -> None:
         os.lseek(handle, 0, os.SEEK_SET)
         msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+
+
+@dataclass
+class AttemptThrottle:
+    """A growing delay after repeated failures in this process; the same schedule is kept
+    per user beside the vault for every process (store/keys/failed_unlocks.py)."""
+
+    failures: int = 0
+    not_before: float = 0.0
+    failed_at: list[str] = field(default_factory=list)
+    clock: Callable[[], float] = time.time  # wall clock of the failed-unlock file (tests move it)
+
+    def delay_for(self, failures: int) -> float:
+        return 0.0 if failures < 3 else float(min(2 ** (failures - 3), 300))
+
+    def check(self) -> None:
+        remaining = self.not_before - time.monotonic()
+        if remaining > 0:
+            raise TooManyAttempts(seconds=int(remaining + 0.999))
+
+    def wait_at_least(self, seconds: float) -> None:
+        """The wait the file beside the vault asks for, so the window's countdown shows it."""
+        self.not_before = max(self.not_before, time.monotonic() + seconds)
+
+    def seconds_remaining(self) -> float:
+        return max(0.0, self.not_before - time.monotonic())
+
+    def failed(self) -> None:
+        self.failures += 1
+        self.failed_at.append(audit.now_iso())
+        self.not_before = time.monotonic() + self.delay_for(self.failures)
+
+    def succeeded(self) -> list[str]:
+        pending, self.failed_at = self.failed_at, []
+        self.failures, self.not_before = 0, 0.0
+        return pending

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from shelterdesk.domain.accounts import check_passphrase, check_username
 from shelterdesk.domain.errors import UserFacingError, ValidationFailed
-from shelterdesk.domain.roles import Role
+from shelterdesk.domain.roles import Role, role_label
 from shelterdesk.domain.validation import text_problems
-from shelterdesk.i18n import N_
+from shelterdesk.i18n import N_, _, format_date, format_list
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.errors import (
@@ -17,8 +18,9 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongCurrentPassphrase,
 )
-from shelterdesk.store.keys import member_slots
+from shelterdesk.store.keys import member_slots, roster, roster_signing
 from shelterdesk.store.records.corrections import keep_version
+from shelterdesk.store.rows import to_datetime
 from shelterdesk.store.vault import Session, User, load_user
 
 
@@ -31,12 +33,24 @@ class LastCoordinator(UserFacingError):
 
 
 def list_users(session: Session) -> list[User]:
+    """Every user with the roles that count: once the vault signs roles, those the chain
+    proves (a ``users`` row changed outside the program shows in :func:`role_proofs`)."""
     session.require_role(Role.COORDINATOR, action=N_("manage users"))
-    rows = session.connection.execute(
-        "SELECT id, username, display_name, roles, disabled FROM users ORDER BY username"
-    ).fetchall()
-    return [User(r[0], r[1], r[2], tuple(Role(x) for x in r[3].split()), bool(r[4]))
-            for r in rows]
+    with session.lock:
+        rows = session.connection.execute(
+            "SELECT id, username, display_name, roles, disabled FROM users ORDER BY username"
+        ).fetchall()
+        state = roster.evaluate(session.connection)
+    known = {r.value for r in Role}
+    found = []
+    for user_id, username, display_name, roles, disabled in rows:
+        if state.root is not None:
+            proof = state.proofs.get(user_id)
+            roles = " ".join(proof.roles) if proof else ""
+            disabled = proof.disabled if proof else True
+        found.append(User(user_id, username, display_name,
+                          tuple(Role(x) for x in roles.split() if x in known), bool(disabled)))
+    return found
 
 
 def add_user(session: Session, username: str, roles: list[Role], passphrase: str,
@@ -55,6 +69,7 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     if slots.find(slots.slot_id_for(name)) is not None:
         raise UserAlreadyExists(name=name)
     user = User(str(uuid.uuid4()), name, display_name.strip(), tuple(roles))
+    roster_signing.require_signer(session.connection, session.user.id)
     with session.lock, transaction(session.connection) as connection:
         now = audit.now_iso()
         connection.execute(
@@ -65,6 +80,9 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
                      roles=[r.value for r in roles])
         # The slot is written last, inside the transaction: if it fails, the row goes too.
         session.rewrite_slot(name, passphrase, action=None)
+        # Signed once the user key exists (a coordinator's signing key is sealed under it).
+        roster_signing.issue(connection, session.user.id, user.id,
+                             roles=[r.value for r in roles], disabled=False)
     return user
 
 
@@ -74,13 +92,20 @@ def disable_user(session: Session, username: str) -> None:
     user = load_user(session.connection, username)
     if user is None:
         raise UnknownUser(name=username)
-    if user.has_role(Role.COORDINATOR):
+    state = roster.evaluate(session.connection)
+    if state.root is not None:  # the coordinators the chain proves, not the table's
+        if state.proofs.get(user.id) is not None and state.proofs[user.id].active_coordinator \
+                and not any(p.active_coordinator for p in state.proofs.values()
+                            if p.user_id != user.id):
+            raise LastCoordinator()
+    elif user.has_role(Role.COORDINATOR):
         others = session.connection.execute(
             "SELECT count(*) FROM users WHERE disabled = 0 AND id != ?"
             " AND (' ' || roles || ' ') LIKE '% coordinator %'", (user.id,)).fetchone()[0]
         if others == 0:
             raise LastCoordinator()
     with session.lock, transaction(session.connection) as connection:
+        roster_signing.issue(connection, session.user.id, user.id, disabled=True)
         connection.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                            (audit.now_iso(), user.id))
         member_slots.forget(connection, user.id)
@@ -96,6 +121,8 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
     if user is None:
         raise UnknownUser(name=username)
     with session.lock, transaction(session.connection) as connection:
+        roster_signing.issue(connection, session.user.id, user.id,
+                             roles=[r.value for r in roles])
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
                      stamp=audit.now_iso())
         connection.execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?",
@@ -117,6 +144,7 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         raise UnknownUser(name=username)
     if not user.disabled:
         raise UserNotDisabled(name=user.username)
+    roster_signing.require_signer(session.connection, session.user.id)
     with session.lock, transaction(session.connection) as connection:
         stamp = audit.now_iso()
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
@@ -126,6 +154,9 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         audit.append(connection, session.user.id, "user.enable", "user", user.id)
         # The slot is written last, inside the transaction: if it fails, the row stays disabled.
         session.rewrite_slot(user.username, passphrase, action=None)
+        # A new user key came with the new passphrase: a coordinator's signing key is new too.
+        roster_signing.issue(connection, session.user.id, user.id, disabled=False,
+                             new_key=True)
 
 
 def change_own_passphrase(session: Session, current: str, new: str) -> None:
@@ -145,3 +176,63 @@ def reset_passphrase(session: Session, username: str, new: str) -> None:
     if user.disabled:
         raise UserDisabled(name=user.username)
     session.rewrite_slot(user.username, new, action="user.reset", subject_id=user.id)
+
+
+@dataclass(frozen=True)
+class RoleProof:
+    """What the signed chain says of one user, for Administration → Users and ``user list``."""
+
+    user_id: str
+    signed: bool  # the vault has signed roles at all (False: an old vault, not yet founded)
+    proven_roles: tuple[Role, ...]
+    proven_disabled: bool
+    matches: bool  # the users row says the same as the chain
+    signed_by: str  # the signing coordinator's display name (or user name)
+    signed_at: str
+    founder: bool
+    serial: int = 0
+    claimed_roles: tuple[Role, ...] = ()  # what the vault's users row says
+
+
+def role_proofs(session: Session) -> dict[str, RoleProof]:
+    """Each user's roles as the coordinator-signed chain proves them (coordinators)."""
+    session.require_role(Role.COORDINATOR, action=N_("manage users"))
+    with session.lock:
+        connection = session.connection
+        state = roster.evaluate(connection)
+        rows = connection.execute(
+            "SELECT id, username, display_name, roles, disabled FROM users").fetchall()
+    names = {r[0]: r[2] or r[1] for r in rows}
+    known = {r.value for r in Role}
+    proofs: dict[str, RoleProof] = {}
+    for user_id, _name, _display, roles_text, disabled in rows:
+        proof = state.proofs.get(user_id)
+        claimed = tuple(Role(r) for r in roles_text.split() if r in known)
+        if proof is None:
+            proofs[user_id] = RoleProof(user_id, state.root is not None, (), False,
+                                        state.root is None, "", "", False, 0, claimed)
+            continue
+        proven = tuple(Role(r) for r in proof.roles if r in known)
+        matches = set(proof.roles) == set(roles_text.split()) and proof.disabled == bool(
+            disabled)
+        proofs[user_id] = RoleProof(user_id, True, proven, proof.disabled, matches,
+                                    names.get(proof.issuer_user_id, ""), proof.at,
+                                    user_id == state.founder_id, proof.serial, claimed)
+    return proofs
+
+
+def describe_proof(proof: RoleProof | None) -> str:
+    """One line on what the signed chain says of a user (window and ``user list`` alike)."""
+    if proof is None or not proof.signed:
+        return _("not signed yet (a coordinator's next unlock signs every user's roles)")
+    if not proof.signed_by:
+        return _("⚠ no coordinator signed these roles: this user cannot log in")
+    when = format_date(to_datetime(proof.signed_at))
+    if not proof.matches:
+        return _("⚠ changed outside ShelterDesk to {claimed}: only what {name} signed on "
+                 "{date} counts").format(
+            claimed=format_list([role_label(r) for r in proof.claimed_roles]) or _("no role"),
+            name=proof.signed_by, date=when)
+    if proof.founder and proof.serial == 1:
+        return _("founding coordinator (since {date})").format(date=when)
+    return _("verified: signed by {name} on {date}").format(name=proof.signed_by, date=when)

@@ -22,10 +22,11 @@ from shelterdesk.store.connection import Connection
 
 # Replicated tables, parents before children (the order rows are dumped and seeded in).
 SYNCED_TABLES: tuple[str, ...] = (
-    "users", "user_secrets", "organisations", "shelters", "rooms", "beds", "clients", "cases",
-    "legal_consultations", "medical_services", "other_services", "stays", "consents",
-    "referrals", "evidence_items", "custody_events", "perpetrators", "perpetrator_evidence",
-    "notes", "follow_ups", "record_versions", "case_closures",
+    "users", "user_secrets", "roster_statements", "roster_keys", "organisations", "shelters",
+    "rooms", "beds", "clients", "cases", "legal_consultations", "medical_services",
+    "other_services", "stays", "consents", "referrals", "evidence_items", "custody_events",
+    "perpetrators", "perpetrator_evidence", "notes", "follow_ups", "record_versions",
+    "case_closures",
 )
 # Kept per device, and why (docs/sync.md "What is not synced").
 LOCAL_TABLES: dict[str, str] = {
@@ -37,6 +38,7 @@ LOCAL_TABLES: dict[str, str] = {
     "search_index": "derived; rebuilt for changed cases after applying",
     "search_map": "derived",
     "schema_migrations": "per database",
+    "roster_pending": "laptop records waiting for their signer's grant, per device",
 }
 # Bookkeeping columns: replicated, but concurrent writes to them are not worth a review.
 NOISY_COLUMNS = frozenset({"updated_at", "last_activity_at"})

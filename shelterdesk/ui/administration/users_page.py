@@ -47,13 +47,24 @@ class UserTableModel(ListTableModel[User]):
         DISPLAY_NAME = 1
         ROLES = 2
         STATE = 3
+        SIGNED = 4
 
     HEADERS = {
         Columns.USERNAME: N_("User name"),
         Columns.DISPLAY_NAME: N_("Display name"),
         Columns.ROLES: N_("Roles"),
         Columns.STATE: N_("State"),
+        Columns.SIGNED: N_("Signed roles"),
     }
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # What the coordinator-signed chain proves of each user (store/keys/roster.py).
+        self.proofs: dict[str, users.RoleProof] = {}
+
+    def proof_warns(self, user: User) -> bool:
+        proof = self.proofs.get(user.id)
+        return proof is not None and proof.signed and (not proof.matches or not proof.signed_by)
 
     def user_at(self, row: int) -> User | None:
         return self.row_at(row)
@@ -70,7 +81,12 @@ class UserTableModel(ListTableModel[User]):
                 return user.display_name
             if column == self.Columns.ROLES:
                 return format_list([role_label(r) for r in user.roles])
+            if column == self.Columns.SIGNED:
+                return users.describe_proof(self.proofs.get(user.id)) if self.proofs else ""
             return _("disabled") if user.disabled else _("active")
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.Columns.SIGNED \
+                and self.proof_warns(user):
+            return Qt.GlobalColor.darkRed
         if role == Qt.ItemDataRole.ForegroundRole and user.disabled:
             return Qt.GlobalColor.gray
         return None
@@ -140,7 +156,8 @@ class UsersPage(QWidget):
         self.intro_label.setText(_(
             "Each person has their own user name and passphrase; roles decide what they "
             "see. A disabled user can no longer log in, and their past work stays in the "
-            "audit log."))
+            "audit log. Every change of roles is signed with your coordinator key; a role "
+            "that no coordinator signed is not given, and is marked here."))
         self.add_button.setText(_("Add a user…"))
         self.reset_button.setText(_("Reset passphrase…"))
         self.disable_button.setText(_("Disable user"))
@@ -162,8 +179,8 @@ class UsersPage(QWidget):
 
     def reload(self) -> None:
         session = self.session
-        run_in_background(lambda: users.list_users(session), self._on_loaded, self._on_failed,
-                          busy=self.busy, owner=self)
+        run_in_background(lambda: (users.list_users(session), users.role_proofs(session)),
+                          self._on_loaded, self._on_failed, busy=self.busy, owner=self)
 
     def selected_user(self) -> User | None:
         rows = self.table.selectionModel().selectedRows()
@@ -180,7 +197,9 @@ class UsersPage(QWidget):
         self.disable_action.setEnabled(self.disable_button.isEnabled())
         self.history_button.setEnabled(user is not None)
 
-    def _on_loaded(self, rows: list[User]) -> None:
+    def _on_loaded(self, loaded: tuple[list[User], dict[str, users.RoleProof]]) -> None:
+        rows, proofs = loaded
+        self.model.proofs = proofs
         self.model.set_rows(rows)
         self._update_buttons()
 

@@ -1,0 +1,197 @@
+"""Issuing signed role statements: founding, grants and changes, and the upgrade of old vaults.
+
+Every function runs in the caller's transaction, so a statement and the ``users`` row
+it describes are written (and replicated) together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from shelterdesk.domain.errors import UserFacingError
+from shelterdesk.i18n import N_
+from shelterdesk.store.connection import Connection
+from shelterdesk.store.errors import VaultError
+from shelterdesk.store.keys import roster, roster_keys
+
+
+class CannotSign(UserFacingError):
+    message = N_("Your coordinator signing key is not available, so this change cannot be "
+                 "signed. Ask the founding coordinator to give you the coordinator role again.")
+
+
+class FounderProtected(UserFacingError):
+    message = N_("Only the founding coordinator can change her own roles or disable herself "
+                 "while she is a coordinator.")
+
+
+class RoleChangeNotSigned(UserFacingError):
+    message = N_("The role change could not be signed ({reason}).")
+
+
+def found(connection: Connection, founder_id: str, user_key: bytes,
+          roles: Iterable[str] = (roster.COORDINATOR,)) -> str:
+    """A new organisation's founding key (the founder's signing key), pinned as this
+    laptop's root, and the founding statement. Returns the root public key."""
+    private, public = roster_keys.create(connection, founder_id, user_key)
+    roster.pin_root(connection, public)
+    statement = roster.sign(private, roster.user_body(
+        founder_id, list(roles), disabled=False, key=public, serial=1, prev="",
+        after=roster.latest_at(connection)))
+    roster.store(connection, statement)
+    return public
+
+
+def require_signer(connection: Connection, signer_id: str) -> None:
+    """CannotSign before anything is written, if this vault signs roles and the signer's
+    key does not open."""
+    if roster.root(connection) is not None and roster_keys.open_key(connection,
+                                                                     signer_id) is None:
+        raise CannotSign()
+
+
+def issue(connection: Connection, signer_id: str, subject_id: str, *,
+          roles: Iterable[str] | None = None, disabled: bool | None = None,
+          new_key: bool = False) -> roster.Statement | None:
+    """Sign the subject's new state (what is not given stays as the chain proves it).
+
+    A user given the coordinator role without a signing key gets one (sealed under her
+    own user key); ``new_key`` replaces it (a user enabled again has a new user key).
+    None when this vault has no signed roles yet (an old vault before its first
+    coordinator unlock)."""
+    if roster.root(connection) is None:
+        return None
+    signer = roster_keys.open_key(connection, signer_id)
+    if signer is None:
+        raise CannotSign()
+    private, _public = signer
+    state = roster.evaluate(connection)
+    current = state.proofs.get(subject_id)
+    if roles is None and current is None:  # never signed (missed by an upgrade): the row's
+        row = connection.execute("SELECT roles FROM users WHERE id = ?",
+                                 (subject_id,)).fetchone()
+        roles = row[0].split() if row else []
+    new_roles = sorted(set(roles)) if roles is not None else list(
+        current.roles if current else ())
+    key = current.key if current else ""
+    if subject_id == signer_id:
+        key = key or _public
+    elif roster.COORDINATOR in new_roles and (new_key or not key or _unusable(
+            connection, subject_id, key)):
+        key = roster_keys.create_for(connection, subject_id) or key
+    statement = roster.sign(private, roster.user_body(
+        subject_id, new_roles,
+        disabled=disabled if disabled is not None else bool(current and current.disabled),
+        key=key, serial=(current.serial + 1) if current else 1,
+        prev=current.statement_id if current else "", after=roster.latest_at(connection)))
+    after = roster.evaluate(connection, extra=[statement])
+    refused = next((reason for sid, _s, reason in after.rejected if sid == statement.id), "")
+    if refused == "founder_protected":
+        raise FounderProtected()
+    if refused:
+        raise RoleChangeNotSigned(reason=refused)
+    roster.store(connection, statement)
+    return statement
+
+
+def _unusable(connection: Connection, user_id: str, key: str) -> bool:
+    """Her sealed key is missing, does not open, or is not the one the chain names (a row
+    rewritten elsewhere): a role change for her makes her a new one."""
+    opened = roster_keys.open_key(connection, user_id)
+    return opened is None or opened[1] != key
+
+
+def found_existing(connection: Connection, coordinator_id: str) -> bool:
+    """Trust on first use, for a vault from before signed roles: at the first unlock by a
+    coordinator, she becomes the founding key and signs every user's roles and state as
+    the table holds them then. False (nothing done) if she has no user key yet."""
+    if roster.root(connection) is not None or not roster.has_tables(connection):
+        return False
+    user_key = roster_keys.user_key_for(connection, coordinator_id)
+    if user_key is None:
+        return False
+    row = connection.execute("SELECT roles FROM users WHERE id = ?",
+                             (coordinator_id,)).fetchone()
+    found(connection, coordinator_id, user_key, row[0].split())
+    for user_id, roles, disabled in connection.execute(
+            "SELECT id, roles, disabled FROM users WHERE id != ? ORDER BY username",
+            (coordinator_id,)).fetchall():
+        issue(connection, coordinator_id, user_id, roles=roles.split(), disabled=bool(disabled))
+    return True
+
+
+class RolesNotProven(VaultError):
+    message = N_("Your roles are not confirmed by a coordinator's signature, so the vault "
+                 "cannot open for you. Ask a coordinator to set your roles again.")
+
+
+def _member_laptop(connection: Connection) -> bool:
+    """A laptop that joined an organisation (not the one that founded it): its root arrives
+    with the founding laptop's envelopes instead of being made here."""
+    row = connection.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+                             " AND name = 'sync_state'").fetchone()
+    if row is None:
+        return False
+    state = connection.execute("SELECT device_id, org_id FROM sync_state").fetchone()
+    if state is None or not state[1]:
+        return False
+    own = connection.execute("SELECT added_by FROM sync_devices WHERE device_id = ?",
+                             (state[0],)).fetchone()
+    return own is not None and own[0] != state[0]
+
+
+def believe(connection: Connection, user_id: str, table_roles: tuple[str, ...]
+            ) -> tuple[tuple[str, ...], bool]:
+    """At unlock (caller's transaction): the roles to believe for the user and whether the
+    vault's ``users`` row claims something else. Raises RolesNotProven when the chain
+    proves no role (or a disabling), and founds the chain of an old vault at the first
+    unlock by a coordinator (trust on first use)."""
+    if roster.root(connection) is None:
+        if roster.COORDINATOR in table_roles and not _member_laptop(connection):
+            found_existing(connection, user_id)
+        return table_roles, False
+    proof = roster.evaluate(connection).proofs.get(user_id)
+    if proof is None or proof.disabled or not proof.roles:
+        raise RolesNotProven()
+    return proof.roles, set(proof.roles) != set(table_roles)
+
+
+DEVICE_INVITE = "device.invite"
+DEVICE_REVOKE = "device.revoke"
+
+
+def sign_device(connection: Connection, signer_id: str, kind: str, subject: str,
+                **fields: object) -> dict[str, str] | None:
+    """A coordinator's signed statement about the organisation's laptops (an invitation, a
+    removal), to travel inside the control record; None for a vault without signed roles."""
+    if roster.root(connection) is None:
+        return None
+    signer = roster_keys.open_key(connection, signer_id)
+    if signer is None:
+        raise CannotSign()
+    body = {"kind": kind, "subject": subject, "serial": 1, "prev": "",
+            "at": roster.stamp_after(""), **fields}
+    return roster.sign(signer[0], body).as_dict()
+
+
+VALID, PENDING, REFUSED = "valid", "pending", "refused"
+
+
+def judge_device_statement(connection: Connection, carried: object, kind: str, subject: str,
+                           **fields: object) -> str:
+    """VALID when an active coordinator signed a statement of this kind, about this subject,
+    saying these fields (always, for a vault without signed roles); PENDING when it is well
+    signed by a key no statement here names yet; REFUSED otherwise."""
+    if roster.root(connection) is None:
+        return VALID
+    try:
+        statement = roster.Statement.from_dict(carried)
+    except (KeyError, TypeError, ValueError):
+        return REFUSED
+    if statement.kind != kind or statement.subject != subject:
+        return REFUSED
+    if any(statement.body.get(name) != value for name, value in fields.items()):
+        return REFUSED
+    if roster.authorised(connection, statement) is not None:
+        return VALID
+    return PENDING if roster.signer_unknown(connection, statement) else REFUSED
