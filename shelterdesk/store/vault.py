@@ -46,8 +46,13 @@ from shelterdesk.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from shelterdesk.store.keys import emergency, member_slots, recovery
-from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
+from shelterdesk.store.keys import compartments, emergency, member_slots, recovery, sealing
+from shelterdesk.store.keys.keyslots import (
+    KdfParams,
+    SlotFile,
+    calibrate,
+    derive_subkey,
+)
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
 DATABASE_NAME = "vault.db"
@@ -179,7 +184,7 @@ class Vault:
                          now, now))
                     member = member_slots.has_table(connection)
                     if member:
-                        user_key, credential = member_slots.set_passphrase(
+                        user_key, credential, public_key = member_slots.set_passphrase(
                             connection, user_id, passphrase, params)
                     audit.append(connection, user_id, "vault.create", "vault", vault_id)
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -187,7 +192,7 @@ class Vault:
                 connection.close()
             slots = SlotFile.new(vault_id)
             if member:
-                slots.put_member(username, credential, user_key, vault_key)
+                slots.put_member(username, credential, user_key, vault_key, public_key)
             else:  # a schema from before sync (tests of upgrades)
                 slots.put_user(username, passphrase, vault_key, params)
             slots.put_recovery(recovery_secret, vault_key)
@@ -227,18 +232,21 @@ class Vault:
             if slot.kind == "disabled":
                 self._failed(slots, passphrase)
                 raise UserDisabled(name=name)
-            vault_key = slots.unwrap_user(slot, passphrase)
-            if vault_key is None:
+            opened = slots.unwrap_user_keys(slot, passphrase)
+            if opened is None:
                 # A duress passphrase lands here too: the slots are destroyed, and the
                 # person at the screen sees the ordinary message.
                 self._failed(slots, passphrase)
                 raise WrongPassphrase()
-            session = self._open_session(slots, vault_key, name, "login")
+            vault_key, private_key = opened
+            session = self._open_session(slots, vault_key, name, "login", private_key)
             emergency.after_unlock(self.directory)
-            if slot.kind == "user" and member_slots.has_table(session.connection):
-                # A one-layer slot from before sync: give the user a credential that
-                # every laptop of the organisation will accept.
+            if ((slot.kind == "user" and member_slots.has_table(session.connection))
+                    or (private_key is None and member_slots.has_key_pairs(session.connection))):
+                # A slot from before sync or before compartments: give the user a credential
+                # that every laptop accepts, with a key pair for their compartment keys.
                 session.rewrite_slot(name, passphrase, action=None)
+            session.maintain_compartments()
             return session
 
     def _failed(self, slots: SlotFile, passphrase: str) -> None:
@@ -266,6 +274,8 @@ class Vault:
                 wipe(vault_key)
                 raise UserDisabled(name=name)
             session = self._open_session(slots, vault_key, name, "login.recovery")
+            # The recovery key opens the core only: the user's compartment keys are sealed
+            # again to their new key pair at the next unlock of someone who holds them.
             session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
             return session
 
@@ -276,7 +286,7 @@ class Vault:
         return False
 
     def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
-                      action: str) -> Session:
+                      action: str, private_key: bytearray | None = None) -> Session:
         try:
             if not slots.mac_matches(vault_key):
                 raise SlotFileCorrupted()
@@ -288,6 +298,8 @@ class Vault:
             connection = open_database(self.database_path, vault_key)
         except BaseException:
             wipe(vault_key)
+            if private_key is not None:
+                wipe(private_key)
             raise
         try:
             apply_migrations(connection, self.migrations)
@@ -300,6 +312,8 @@ class Vault:
                 raise UnknownUser(name=name)
             if user.disabled:
                 raise UserDisabled(name=name)
+            keys = compartments.load(connection, user.id,
+                                     bytes(private_key) if private_key is not None else None)
             failures = self.throttle.succeeded()
             with transaction(connection):
                 for failed_at in failures:
@@ -318,7 +332,7 @@ class Vault:
             connection.close()
             wipe(vault_key)
             raise
-        return Session(self, connection, user, vault_key)
+        return Session(self, connection, user, vault_key, keys, private_key)
 
 
 FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
@@ -358,11 +372,16 @@ class Session:
     """An unlocked vault for one user. Front ends get every repository from here."""
 
     def __init__(self, vault: Vault, connection: Connection, user: User,
-                 vault_key: bytearray) -> None:
+                 vault_key: bytearray, keys: compartments.CompartmentKeys | None = None,
+                 private_key: bytearray | None = None) -> None:
         self.vault = vault
         self._connection: Connection | None = connection
         self.user = user
         self._vault_key = vault_key
+        # The compartment keys this user holds (store/keys/compartments.py): record
+        # functions seal and open legal, medical and evidence content with them.
+        self.compartments = keys or compartments.CompartmentKeys()
+        self._private_key = private_key
         self.lock = threading.RLock()
 
     @property
@@ -448,17 +467,63 @@ class Session:
             if user is None:
                 raise UnknownUser(name=username)
             params = calibrate()
+            own = user.id == self.user.id
+            # Our own passphrase keeps our key pair (a first one for an account from before
+            # compartments); anyone else's gets a new pair, their old one may have leaked.
+            keep = None
+            if own:
+                keep = self._private_key or bytearray(sealing.new_private_key())
+
+            def write() -> tuple[bytes, dict, bytes | None]:
+                result = member_slots.set_passphrase(self.connection, user.id, passphrase,
+                                                     params, keep)
+                if self.compartments.held():  # seal what we hold to the new public key
+                    compartments.share(self.connection, self.compartments, only_user=user.id)
+                return result
+
             if self.connection.in_transaction:
-                user_key, credential = member_slots.set_passphrase(
-                    self.connection, user.id, passphrase, params)
+                user_key, credential, public_key = write()
             else:
                 with transaction(self.connection):
-                    user_key, credential = member_slots.set_passphrase(
-                        self.connection, user.id, passphrase, params)
-            slots.put_member(username, credential, user_key, self._vault_key)
+                    user_key, credential, public_key = write()
+            if own and public_key is not None:
+                self._private_key = keep
+            slots.put_member(username, credential, user_key, self._vault_key, public_key)
             slots.save(self.vault.slots_path, self._vault_key)
             if action:
                 self.audit(action, "user", subject_id or self.user.id)
+
+    def maintain_compartments(self) -> compartments.ShareReport:
+        """At unlock: a first key for a compartment nobody holds yet (coordinators), every
+        key we hold sealed to the holders that lack it, grants taken back from users who
+        lost the role, and any plaintext left from before compartments sealed."""
+        with self.lock:
+            if not compartments.has_tables(self.connection):
+                return compartments.ShareReport()
+            if self._private_key is not None:
+                own = self.connection.execute(
+                    "SELECT public_key FROM user_secrets WHERE user_id = ?",
+                    (self.user.id,)).fetchone()
+                if own is not None and own[0] is not None and self.user.has_role(
+                        Role.COORDINATOR):
+                    compartments.ensure_keys(self.connection, self.compartments,
+                                             self.user.roles)
+            with transaction(self.connection) as connection:
+                report = compartments.share(connection, self.compartments)
+                report.sealed_cells = compartments.seal_plaintext(connection, self.compartments)
+                if report.granted or report.revoked or report.sealed_cells:
+                    audit.append(connection, self.user.id, "compartments.share", "vault", "",
+                                 granted=report.granted, revoked=report.revoked,
+                                 sealed=report.sealed_cells)
+            return report
+
+    def seal(self, table: str, column: str, row_id: str, value):  # noqa: ANN001, ANN201
+        """The stored form of one cell (compartment ciphertext where the column is sealed)."""
+        return self.compartments.seal(table, column, row_id, value)
+
+    def unseal(self, table: str, column: str, row_id: str, value):  # noqa: ANN001, ANN201
+        """The plaintext of one stored cell; CompartmentLocked without its key."""
+        return self.compartments.open(table, column, row_id, value)
 
     def refresh_member_slots(self) -> int:
         """Rewrite this laptop's slots from the users and credentials sync brought."""
@@ -482,7 +547,7 @@ class Session:
     def verify_passphrase(self, passphrase: str) -> bool:
         slots = self.vault.load_slots()
         slot = slots.find(slots.slot_id_for(self.user.username))
-        if slot is None or slot.kind not in ("user", "member"):
+        if slot is None or slot.kind not in ("user", "member", "personal"):
             return False
         key = slots.unwrap_user(slot, passphrase)
         if key is None:
@@ -505,6 +570,9 @@ class Session:
                 self._connection.close()
                 self._connection = None
                 wipe(self._vault_key)
+                self.compartments.wipe()
+                if self._private_key is not None:
+                    wipe(self._private_key)
 
     # --- for backups: the vault key is used here and never handed out ------------------
     def open_connection(self, path: Path | None = None, *, create: bool = False) -> Connection:

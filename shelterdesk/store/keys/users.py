@@ -17,7 +17,7 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongPassphrase,
 )
-from shelterdesk.store.keys import member_slots
+from shelterdesk.store.keys import compartments, member_slots
 from shelterdesk.store.records.corrections import keep_version
 from shelterdesk.store.vault import Session, User, load_user
 
@@ -102,6 +102,10 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
                            (" ".join(r.value for r in roles), audit.now_iso(), user.id))
         audit.append(connection, session.user.id, "user.roles", "user", user.id,
                      roles=[r.value for r in roles])
+        if compartments.has_tables(connection):
+            # The keys of the roles now held are sealed to the user; the others' grants go
+            # (a key once held is only worth retiring by a rotation, docs/security.md).
+            compartments.share(connection, session.compartments, only_user=user.id)
 
 
 class UserNotDisabled(UserFacingError):
