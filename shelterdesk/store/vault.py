@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shelterdesk.domain.accounts import check_passphrase, check_username, normalize_username
 from shelterdesk.domain.errors import PermissionDenied, UserFacingError, ValidationFailed
@@ -29,6 +30,7 @@ from shelterdesk.store.connection import (
     check_integrity,
     looks_like_plain_sqlite,
     open_database,
+    raw_key_spec,
     transaction,
     wipe,
 )
@@ -47,6 +49,7 @@ from shelterdesk.store.errors import (
     WrongRecoveryKey,
 )
 from shelterdesk.store.keys import compartments, emergency, member_slots, recovery, sealing
+from shelterdesk.store.keys.interrupted_rotation import settle_interrupted_rotation
 from shelterdesk.store.keys.keyslots import (
     KdfParams,
     SlotFile,
@@ -239,12 +242,14 @@ class Vault:
                 self._failed(slots, passphrase)
                 raise WrongPassphrase()
             vault_key, private_key = opened
+            slots, vault_key, private_key = settle_interrupted_rotation(
+                self.slots_path, self.database_path, slots, (vault_key, private_key), name,
+                passphrase)
             session = self._open_session(slots, vault_key, name, "login", private_key)
             emergency.after_unlock(self.directory)
             if ((slot.kind == "user" and member_slots.has_table(session.connection))
                     or (private_key is None and member_slots.has_key_pairs(session.connection))):
-                # A slot from before sync or before compartments: give the user a credential
-                # that every laptop accepts, with a key pair for their compartment keys.
+                # A slot from before sync or compartments: a credential with a key pair.
                 session.rewrite_slot(name, passphrase, action=None)
             session.maintain_compartments()
             return session
@@ -274,8 +279,7 @@ class Vault:
                 wipe(vault_key)
                 raise UserDisabled(name=name)
             session = self._open_session(slots, vault_key, name, "login.recovery")
-            # The recovery key opens the core only: the user's compartment keys are sealed
-            # again to their new key pair at the next unlock of someone who holds them.
+            # Core only: compartment keys are resealed at a key holder's next unlock.
             session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
             return session
 
@@ -378,8 +382,6 @@ class Session:
         self._connection: Connection | None = connection
         self.user = user
         self._vault_key = vault_key
-        # The compartment keys this user holds (store/keys/compartments.py): record
-        # functions seal and open legal, medical and evidence content with them.
         self.compartments = keys or compartments.CompartmentKeys()
         self._private_key = private_key
         self.lock = threading.RLock()
@@ -468,9 +470,7 @@ class Session:
                 raise UnknownUser(name=username)
             params = calibrate()
             own = user.id == self.user.id
-            # Our own passphrase keeps our key pair (a first one for an account from before
-            # compartments); anyone else's gets a new pair, their old one may have leaked.
-            keep = None
+            keep = None  # own: keep our key pair; anyone else's: a new one (it may have leaked)
             if own:
                 keep = self._private_key or bytearray(sealing.new_private_key())
 
@@ -494,39 +494,34 @@ class Session:
                 self.audit(action, "user", subject_id or self.user.id)
 
     def maintain_compartments(self) -> compartments.ShareReport:
-        """At unlock: a first key for a compartment nobody holds yet (coordinators), every
-        key we hold sealed to the holders that lack it, grants taken back from users who
-        lost the role, and any plaintext left from before compartments sealed."""
+        """At unlock: keys created, shared, taken back, plaintext sealed (compartments.py)."""
         with self.lock:
-            if not compartments.has_tables(self.connection):
-                return compartments.ShareReport()
-            if self._private_key is not None:
-                own = self.connection.execute(
-                    "SELECT public_key FROM user_secrets WHERE user_id = ?",
-                    (self.user.id,)).fetchone()
-                if own is not None and own[0] is not None and self.user.has_role(
-                        Role.COORDINATOR):
-                    compartments.ensure_keys(self.connection, self.compartments,
-                                             self.user.roles)
-            with transaction(self.connection) as connection:
-                report = compartments.share(connection, self.compartments)
-                report.sealed_cells = compartments.seal_plaintext(connection, self.compartments)
-                if report.granted or report.revoked or report.sealed_cells:
-                    audit.append(connection, self.user.id, "compartments.share", "vault", "",
-                                 granted=report.granted, revoked=report.revoked,
-                                 sealed=report.sealed_cells)
-            return report
+            return compartments.maintain(self.connection, self.user.id, self.user.roles,
+                                         self.compartments, self._private_key is not None)
 
-    def seal(self, table: str, column: str, row_id: str, value):  # noqa: ANN001, ANN201
-        """The stored form of one cell (compartment ciphertext where the column is sealed)."""
+    def seal(self, table: str, column: str, row_id: str, value: Any) -> Any:
+        """A cell's stored form / plaintext (:class:`compartments.CompartmentKeys`)."""
         return self.compartments.seal(table, column, row_id, value)
 
-    def unseal(self, table: str, column: str, row_id: str, value):  # noqa: ANN001, ANN201
-        """The plaintext of one stored cell; CompartmentLocked without its key."""
+    def unseal(self, table: str, column: str, row_id: str, value: Any) -> Any:
         return self.compartments.open(table, column, row_id, value)
 
-    def refresh_member_slots(self) -> int:
-        """Rewrite this laptop's slots from the users and credentials sync brought."""
+    def rekey(self, new_key: bytearray) -> None:
+        """Re-encrypt the database under a new core key (SQLCipher rekey, key rotation in
+        store/keys/rotation.py); the session holds the new key and wipes the old one."""
+        with self.lock:
+            connection = self.connection
+            spec = raw_key_spec(new_key)
+            try:
+                connection.reset_key(spec)
+            finally:
+                wipe(spec)
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # no old frame
+            open_database(self.vault.database_path, new_key).close()
+            old, self._vault_key = self._vault_key, new_key
+            wipe(old)
+
+    def refresh_member_slots(self) -> int:  # from the users and credentials sync brought
         with self.lock:
             return member_slots.refresh(self.connection, self.vault.slots_path,
                                         self._vault_key)

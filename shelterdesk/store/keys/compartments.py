@@ -37,7 +37,8 @@ from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.domain.permissions import Action, Kind, allowed
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
-from shelterdesk.store.connection import Connection
+from shelterdesk.store import audit
+from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.keys import sealing
 from shelterdesk.store.rows import now
 
@@ -277,6 +278,28 @@ def ensure_keys(connection: Connection, keys: CompartmentKeys, roles: Iterable[R
             (compartment,)).fetchone()
         if any_grant is None:
             new_key(keys, compartment)
+
+
+def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
+             keys: CompartmentKeys, has_private_key: bool) -> ShareReport:
+    """At unlock: a first key for a compartment nobody holds yet (coordinators), every key
+    held sealed to the holders that lack it, grants taken back from users who lost the
+    role, and any plaintext left from before compartments sealed (audited)."""
+    if not has_tables(connection):
+        return ShareReport()
+    if has_private_key and Role.COORDINATOR in roles:
+        own = connection.execute("SELECT public_key FROM user_secrets WHERE user_id = ?",
+                                 (user_id,)).fetchone()
+        if own is not None and own[0] is not None:
+            ensure_keys(connection, keys, roles)
+    with transaction(connection):
+        report = share(connection, keys)
+        report.sealed_cells = seal_plaintext(connection, keys)
+        if report.granted or report.revoked or report.sealed_cells:
+            audit.append(connection, user_id, "compartments.share", "vault", "",
+                         granted=report.granted, revoked=report.revoked,
+                         sealed=report.sealed_cells)
+    return report
 
 
 def seal_plaintext(connection: Connection, keys: CompartmentKeys) -> int:

@@ -100,6 +100,15 @@ def derive_recovery(secret: bytes, salt: bytes) -> bytes:
                 info=b"shelterdesk/recovery-slot/v1").derive(secret)
 
 
+RECOVERY_X25519 = "x25519-hkdf-sha256"
+
+
+def _recovery_private(secret: bytes, key_salt: bytes) -> bytes:
+    return sealing.private_from_seed(HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=key_salt,
+        info=b"shelterdesk/recovery-x25519/v1").derive(bytes(secret)))
+
+
 def calibrate(target: tuple[float, float] = CALIBRATION_TARGET) -> KdfParams:
     """Argon2id memory cost that takes 0.5–1 s here, never below 64 MiB.
 
@@ -314,9 +323,27 @@ class SlotFile:
         return slot is not None and slot.kind == wanted and slot.credential() == expected
 
     def put_recovery(self, recovery_secret: bytes, vault_key: bytes) -> None:
-        slot = Slot(RECOVERY_SLOT_ID, "recovery", {"name": "hkdf-sha256"},
-                    secrets.token_bytes(16), secrets.token_bytes(12))
-        self._seal(slot, derive_recovery(recovery_secret, slot.salt), vault_key)
+        """The vault key sealed to an X25519 key derived from the recovery secret: so a key
+        rotation can seal the new vault key to the same printed recovery key without
+        knowing it (store/keys/rotation.py)."""
+        key_salt = secrets.token_bytes(16)
+        public = sealing.public_key(_recovery_private(recovery_secret, key_salt))
+        self._seal_recovery(Slot(RECOVERY_SLOT_ID, "recovery", {
+            "name": RECOVERY_X25519, "pub": _b64(public)}, key_salt), vault_key)
+
+    def reseal_recovery(self, previous: Slot, vault_key: bytes) -> bool:
+        """The same recovery key for a new vault key (False for a recovery slot of the older
+        symmetric form, which only its secret could rewrap)."""
+        if previous.kdf.get("name") != RECOVERY_X25519:
+            return False
+        self._seal_recovery(Slot(RECOVERY_SLOT_ID, "recovery", dict(previous.kdf),
+                                 previous.salt), vault_key)
+        return True
+
+    def _seal_recovery(self, slot: Slot, vault_key: bytes) -> None:
+        slot.ciphertext = sealing.seal(_unb64(slot.kdf["pub"]), bytes(vault_key),
+                                       self._aad(slot))
+        self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
 
     def disable(self, username: str) -> None:
         """Replace a user's slot by a marker: the wrapped key is gone from the file."""
@@ -366,6 +393,10 @@ class SlotFile:
         slot = self.find(RECOVERY_SLOT_ID)
         if slot is None:
             raise SlotFileCorrupted()
+        if slot.kdf.get("name") == RECOVERY_X25519:
+            opened = sealing.open_sealed(_recovery_private(secret, slot.salt), slot.ciphertext,
+                                         self._aad(slot))
+            return None if opened is None else bytearray(opened)
         return self._open(slot, derive_recovery(secret, slot.salt))
 
     def _open(self, slot: Slot, kek: bytes) -> bytearray | None:
