@@ -28,6 +28,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
@@ -96,8 +97,7 @@ def rotate(session: Session, *, reason: str, progress: Progress | None = None,
             wipe(new_key)
             next_path(session.vault.slots_path).unlink(missing_ok=True)
             raise
-        os.replace(pending, session.vault.slots_path)
-        fsync_directory(session.vault.slots_path.parent)
+        _move_into_place(pending, session.vault.slots_path)
         step()
         with transaction(session.connection) as connection:
             report.epoch = _new_epoch(connection)
@@ -112,6 +112,11 @@ def rotate(session: Session, *, reason: str, progress: Progress | None = None,
                          new_recovery_key=bool(report.new_recovery_key))
         step()
     return report
+
+
+def _move_into_place(pending: Path, target: Path) -> None:
+    os.replace(pending, target)
+    fsync_directory(target.parent)
 
 
 def _slot_file(session: Session, old: SlotFile, new_key: bytearray,
