@@ -183,6 +183,7 @@ def test_a_vault_from_before_compartments_is_sealed_at_a_coordinator_s_unlock(tm
             connection.execute("UPDATE record_versions SET content = json_set(content,"
                                " '$.summary', ?)", (LEGAL_MARK + " v1",))
             connection.execute("DELETE FROM compartment_grants")
+            connection.execute("DELETE FROM meta WHERE key = 'compartments_swept'")
         admin.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
         (found,) = care.list_legal_consultations(admin, case.id)

@@ -280,6 +280,9 @@ def ensure_keys(connection: Connection, keys: CompartmentKeys, roles: Iterable[R
             new_key(keys, compartment)
 
 
+_SWEPT = "compartments_swept"  # meta: the compartments whose plaintext was sealed here
+
+
 def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
              keys: CompartmentKeys, has_private_key: bool) -> ShareReport:
     """At unlock: a first key for a compartment nobody holds yet (coordinators), every key
@@ -294,7 +297,16 @@ def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
             ensure_keys(connection, keys, roles)
     with transaction(connection):
         report = share(connection, keys)
-        report.sealed_cells = seal_plaintext(connection, keys)
+        # The full sweep for plaintext runs once per compartment held (a vault from before
+        # compartments), not at every unlock: a million services would cost a scan each time.
+        row = connection.execute("SELECT value FROM meta WHERE key = ?", (_SWEPT,)).fetchone()
+        swept = set((row[0] if row else "").split())
+        if not set(keys.held()) <= swept:
+            report.sealed_cells = seal_plaintext(connection, keys)
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+                " SET value = excluded.value", (_SWEPT, " ".join(sorted(swept | set(
+                    keys.held())))))
         if report.granted or report.revoked or report.sealed_cells:
             audit.append(connection, user_id, "compartments.share", "vault", "",
                          granted=report.granted, revoked=report.revoked,
