@@ -93,13 +93,10 @@ class RotateKeysDialog(QDialog):
         self.report = report
         lines = [_("The vault's keys are new. Copies of the key-slot file or backups made "
                    "before no longer open it.")]
-        if report.without_slot:
-            lines.append(_("These users need a new passphrase from a coordinator before they "
-                           "can unlock this laptop: {users}").format(
-                               users=", ".join(report.without_slot)))
+        follow_up = follow_up_text(report)
+        if follow_up:
+            lines.append(follow_up)
         if report.new_recovery_key:
-            lines.append(_("The new recovery key (shown only this once; the old one no longer "
-                           "works):"))
             self.recovery_edit.setText(report.new_recovery_key)
             self.recovery_edit.show()
         self.message_label.setText("\n".join(lines))
@@ -108,3 +105,18 @@ class RotateKeysDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.rotate_button.setEnabled(True)
         self.message_label.setText(describe_error(error))
+
+
+def follow_up_text(report: rotation.RotationReport | None) -> str:
+    """What a rotation (also the one after disabling a user or a reset) leaves to do."""
+    if report is None:
+        return ""
+    lines = []
+    if report.without_slot:
+        lines.append(_("These users need a new passphrase from a coordinator before they "
+                       "can unlock this laptop: {users}").format(
+                           users=", ".join(report.without_slot)))
+    if report.new_recovery_key:
+        lines.append(_("The new recovery key (shown only this once; the old one no longer "
+                       "works):") + " " + report.new_recovery_key)
+    return "\n".join(lines)
