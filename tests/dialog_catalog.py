@@ -102,6 +102,7 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "add-organisation": lambda w: _admin(w, 1).organisations_page.open_add_dialog(),
         "add-shelter": lambda w: _admin(w, 2).shelters_page.open_add_shelter(),
         "new-recovery-key": lambda w: w.menus.open_new_recovery_key(),
+        "rotate-keys": lambda w: w.menus.open_rotate_keys(),
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()
