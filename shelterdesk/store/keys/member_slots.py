@@ -88,6 +88,8 @@ def refresh(connection: Connection, slots_path: Path, vault_key: bytes | bytearr
     rows = connection.execute(
         f"SELECT u.username, u.disabled, s.user_key, s.credential, {public} FROM users u"
         " LEFT JOIN user_secrets s ON s.user_id = u.id ORDER BY u.username").fetchall()
+    rotated = connection.execute(
+        "SELECT 1 FROM meta WHERE key = 'keys_rotated_at'").fetchone() is not None
     changed = 0
     for username, disabled, key, credential_text, public_key in rows:
         existing = slots.find(slots.slot_id_for(username))
@@ -100,6 +102,10 @@ def refresh(connection: Connection, slots_path: Path, vault_key: bytes | bytearr
             continue  # a user from before this version: upgraded at their next login
         credential = json.loads(credential_text)
         public_key = bytes(public_key) if public_key is not None else None
+        if public_key is None and rotated:
+            # After a key rotation no slot is wrapped under a user key (which the database
+            # shows to anyone with the core key): this user needs a passphrase reset.
+            continue
         if not slots.has_member(username, credential, public_key):
             slots.put_member(username, credential, bytes(key), vault_key, public_key)
             changed += 1

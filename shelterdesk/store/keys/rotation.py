@@ -101,6 +101,9 @@ def rotate(session: Session, *, reason: str, progress: Progress | None = None,
         step()
         with transaction(session.connection) as connection:
             report.epoch = _new_epoch(connection)
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES ('keys_rotated_at', ?) ON CONFLICT (key)"
+                " DO UPDATE SET value = excluded.value", (now(),))
             if report.new_recovery_key:
                 connection.execute(
                     "INSERT INTO meta (key, value) VALUES (?, 'yes') ON CONFLICT (key)"
