@@ -217,6 +217,7 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "enable-user": _enable_user,
         "evidence-viewer": lambda w: _viewer(w, case_id),
         "erase-client": lambda w: _file_tab(w, case_id, "overview") and _erase(w),
+        "rotate-keys": lambda w: w.menus.open_rotate_keys(),
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()

@@ -24,10 +24,13 @@ def _texts(session: Session) -> dict[str, list[str]]:
         "rooms": "SELECT name FROM rooms",
         "beds": "SELECT label FROM beds",
         "notes": "SELECT body FROM notes",
-        "legal": "SELECT summary FROM legal_consultations",
-        "medical": "SELECT summary FROM medical_services",
+        "legal": "SELECT summary, id FROM legal_consultations",
+        "medical": "SELECT summary, id FROM medical_services",
     }
-    return {key: [r[0] for r in session.connection.execute(sql)] for key, sql in query.items()}
+    tables = {"legal": "legal_consultations", "medical": "medical_services"}
+    # Legal and medical summaries are sealed in their compartments: opened with the keys.
+    return {key: [session.unseal(tables[key], "summary", r[1], r[0]) if key in tables else r[0]
+                  for r in session.connection.execute(sql)] for key, sql in query.items()}
 
 
 def test_russian_demo_data_is_russian(admin_session: Session) -> None:

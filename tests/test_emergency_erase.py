@@ -23,7 +23,7 @@ NEW = "a fresh passphrase after recovery"
 def _every_slot_refuses(vault: Vault, passphrases: list[str]) -> None:
     """No passphrase (the old ones, the duress one) opens any slot of the file any more."""
     slots = SlotFile.load(vault.slots_path)
-    users = [s for s in slots.slots if s.kind in ("member", "user")]
+    users = [s for s in slots.slots if s.kind in ("member", "personal", "user")]
     assert users  # decoys in the shape of slots, so the file looks as before
     for slot in users:
         for passphrase in passphrases:

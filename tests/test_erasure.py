@@ -45,6 +45,9 @@ SECRETS = ["Zümrüdxanım", "zumrudxanim", "Qarayeva", "qarayeva", "Gizli küç
            "https://instagram.com/eraseprofile", "Erasepetrator Rustamov", "+7 999 111 22 33",
            "Erasecustody Unit 9", "Erasedraft content"]
 KEPT = ["Gülnarə", "Keepova", "Keepnote stays"]
+SEALED = {"Eraselegal ymnb", "Eraselegalout", "Erasemedical trvx", "ERASEBLOB-7f3a",
+          "erasechat.png", "https://instagram.com/eraseprofile", "Erasepetrator Rustamov",
+          "+7 999 111 22 33"}
 
 
 def _full_file(session: Session, *, name: str, family: str, marker: str, beds: list[str],
@@ -110,7 +113,10 @@ def test_before_erasure_the_strings_are_there(admin_session: Session, two_client
     admin_session.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = _readable(admin_session)
     for text in SECRETS + KEPT:
-        assert text.encode() in data, text
+        if text in SEALED:  # compartment content: ciphertext even before (test_compartments)
+            assert text.encode() not in data, text
+        else:
+            assert text.encode() in data, text
 
 
 def test_erasure_leaves_no_string_in_the_raw_bytes_nor_in_the_index(

@@ -138,7 +138,9 @@ def test_an_altered_file_or_an_empty_case_writes_nothing(admin_session: Session,
                                 override_reason="x")
     with admin_session.lock:
         admin_session.connection.execute(
-            "UPDATE evidence_items SET content = ? WHERE file_name = 'chat.txt'", (b"forged",))
+            "UPDATE evidence_items SET content = ? WHERE id = ?",
+            (b"forged", next(i.id for i in evidence.list_evidence(admin_session, case.id)
+                             if i.file_name == "chat.txt")))
     with pytest.raises(EvidenceAltered):
         export_for_investigator(admin_session, case.id, out_dir / "b.zip",
                                 override_reason="x")

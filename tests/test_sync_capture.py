@@ -132,7 +132,10 @@ def test_store_functions_are_captured(admin_session: Session) -> None:
         assert expected in logged, expected
     content = connection.execute(
         "SELECT value FROM change_log WHERE tbl = 'evidence_items' AND col = '+'").fetchone()[0]
-    assert json.loads(content)["content"] == {"$hex": b"\x89PNG bytes".hex().upper()}
+    # The file travels as its sealed bytes (the evidence compartment), opened by a holder.
+    stored = bytes.fromhex(json.loads(content)["content"]["$hex"])
+    assert b"PNG bytes" not in stored
+    assert admin_session.unseal("evidence_items", "content", item.id, stored) == b"\x89PNG bytes"
 
 
 def test_local_uniqueness_rules_still_hold(admin_session: Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -78,7 +79,10 @@ def test_legal_advisor_corrects_a_consultation_with_a_reason(qtbot,
     # The earlier text is in the vault's history table, named in the audit log by its record.
     [version] = admin_session.connection.execute(
         "SELECT content FROM record_versions WHERE record_id = ?", (saved.id,)).fetchall()
-    assert "Claim for 2,000 AZN" in version[0]
+    # Sealed in the legal compartment, as the row itself is; opened with the key.
+    assert "Claim for 2,000 AZN" not in version[0]
+    content = admin_session.compartments.open_row("legal_consultations", json.loads(version[0]))
+    assert "Claim for 2,000 AZN" in content["summary"]
 
 
 def test_a_case_worker_has_no_correct_button_on_legal_but_corrects_a_note(

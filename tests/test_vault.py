@@ -207,14 +207,15 @@ def test_memory_security_can_be_switched_on(tmp_path) -> None:
 
 
 def test_large_vaults_are_checked_in_full_once_a_day(vault: Vault, monkeypatch) -> None:
+    from shelterdesk.store import connection as connection_module
     from shelterdesk.store import vault as vault_module
 
-    monkeypatch.setattr(vault_module, "FULL_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(connection_module, "FULL_CHECK_MAX_BYTES", 0)
     vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()  # never checked: a full check, recorded
     calls = []
     monkeypatch.setattr(vault_module, "check_integrity", lambda *a: calls.append(a))
     vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()
     assert calls == []  # checked less than a day ago
-    monkeypatch.setattr(vault_module, "FULL_CHECK_EVERY_SECONDS", -1)
+    monkeypatch.setattr(connection_module, "FULL_CHECK_EVERY_SECONDS", -1)
     vault.unlock(ADMIN, ADMIN_PASSPHRASE).close()
     assert len(calls) == 1

@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         backup_commands,
         erase_commands,
         evidence_commands,
+        keys_commands,
         records_commands,
         referral_commands,
         relay_commands,
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (vault_commands, records_commands, referral_commands, stats_commands,
                    backup_commands, sync_commands, relay_commands, erase_commands,
-                   retention_commands, evidence_commands):
+                   retention_commands, evidence_commands, keys_commands):
         module.register(commands, common)
     return parser
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from shelterdesk.cli import keys_commands
 from shelterdesk.cli.common import (
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
@@ -175,8 +176,9 @@ def _proof_json(proof: users.RoleProof | None) -> dict | None:
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
     with unlock(args) as session:
-        users.disable_user(session, args.username)
+        report = users.disable_user(session, args.username)
     say(_("User {user} disabled.").format(user=args.username))
+    keys_commands.say_report(report)
     return 0
 
 
@@ -193,7 +195,8 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
     with unlock(args) as session:
         new = read_secret(NEW_PASSPHRASE_ENV, _("New passphrase for {user}: ").format(
             user=args.username), confirm=True)
-        users.reset_passphrase(session, args.username, new)
+        report = users.reset_passphrase(session, args.username, new)
+        keys_commands.say_report(report)
     say(_("Passphrase of {user} reset.").format(user=args.username))
     return 0
 

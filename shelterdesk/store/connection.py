@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -197,3 +198,27 @@ def transaction(connection: Connection) -> Iterator[Connection]:
         if mapped is not None:
             raise mapped from None
         raise
+
+
+FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
+FULL_CHECK_EVERY_SECONDS = 24 * 3600
+
+
+def integrity_check_due(path: Path, key: bytearray) -> bool:
+    """Every unlock checks a vault up to 128 MiB in full; a larger one once a day.
+
+    A full check reads and authenticates every page (about 5 s for 500 MB here);
+    between full checks a damaged page still fails loudly when it is read.
+    """
+    size = path.stat().st_size
+    if size <= FULL_CHECK_MAX_BYTES or size % 4096:
+        return True
+    connection = open_database(path, key)
+    try:
+        row = connection.execute(
+            "SELECT value FROM meta WHERE key = 'integrity_checked_at'").fetchone()
+    except DatabaseError:
+        return True
+    finally:
+        connection.close()
+    return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS

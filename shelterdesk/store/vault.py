@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shelterdesk.domain.accounts import check_passphrase, check_username, normalize_username
 from shelterdesk.domain.errors import PermissionDenied, UserFacingError, ValidationFailed
@@ -27,8 +28,10 @@ from shelterdesk.store.connection import (
     Connection,
     DatabaseError,
     check_integrity,
+    integrity_check_due,
     looks_like_plain_sqlite,
     open_database,
+    raw_key_spec,
     transaction,
     wipe,
 )
@@ -47,14 +50,16 @@ from shelterdesk.store.errors import (
     WrongRecoveryKey,
 )
 from shelterdesk.store.keys import (
+    compartments,
     emergency,
     failed_unlocks,
     member_slots,
     recovery,
     roster,
     roster_signing,
+    sealing,
 )
-from shelterdesk.store.keys.failed_unlocks import AttemptThrottle
+from shelterdesk.store.keys.interrupted_rotation import settle_interrupted_rotation
 from shelterdesk.store.keys.keyslots import KdfParams, SlotFile, calibrate, derive_subkey
 from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migrations
 
@@ -102,7 +107,7 @@ class Vault:
     def __init__(self, directory: Path | str, migrations: list[Migration] | None = None) -> None:
         self.directory = Path(directory)
         self.migrations = migrations if migrations is not None else bundled_migrations()
-        self.throttle = AttemptThrottle()
+        self.throttle = failed_unlocks.AttemptThrottle()
         self._lock = threading.Lock()
 
     @property
@@ -157,7 +162,7 @@ class Vault:
                          now, now))
                     member = member_slots.has_table(connection)
                     if member:
-                        user_key, credential = member_slots.set_passphrase(
+                        user_key, credential, public_key = member_slots.set_passphrase(
                             connection, user_id, passphrase, params)
                         if roster.has_tables(connection):  # the organisation's founding key
                             roster_signing.found(connection, user_id, user_key)
@@ -167,7 +172,7 @@ class Vault:
                 connection.close()
             slots = SlotFile.new(vault_id)
             if member:
-                slots.put_member(username, credential, user_key, vault_key)
+                slots.put_member(username, credential, user_key, vault_key, public_key)
             else:  # a schema from before sync (tests of upgrades)
                 slots.put_user(username, passphrase, vault_key, params)
             slots.put_recovery(recovery_secret, vault_key)
@@ -218,19 +223,25 @@ class Vault:
                 if slot is None:
                     raise LoginFailed(name=name)
                 raise UserDisabled(name=name)
-            vault_key = slots.unwrap_user(slot, passphrase)
-            if vault_key is None:
+            opened = slots.unwrap_user_keys(slot, passphrase)
+            if opened is None:
                 # A duress passphrase lands here too: the slots are destroyed, and the
                 # person at the screen sees the ordinary message.
                 self._failed(slots, passphrase, key)
                 raise LoginFailed(name=name)
-            session = self._open_session(slots, vault_key, name, "login", attempts_key=key)
-            if slot.kind == "user" and member_slots.has_table(session.connection):
-                # A one-layer slot from before sync: give the user a credential that
-                # every laptop of the organisation will accept.
+            vault_key, private_key = opened
+            slots, vault_key, private_key = settle_interrupted_rotation(
+                self.slots_path, self.database_path, slots, (vault_key, private_key), name,
+                passphrase)
+            session = self._open_session(slots, vault_key, name, "login", private_key,
+                                         attempts_key=key)
+            if ((slot.kind == "user" and member_slots.has_table(session.connection))
+                    or (private_key is None and member_slots.has_key_pairs(session.connection))):
+                # A slot from before sync or compartments: a credential with a key pair.
                 session.rewrite_slot(name, passphrase, action=None)
                 with session.lock, transaction(session.connection):  # now with a user key
                     _believed(session.connection, session.user)
+            session.maintain_compartments()
             return session
 
     @property
@@ -266,17 +277,13 @@ class Vault:
                 wipe(vault_key)
                 raise UserDisabled(name=name)
             session = self._open_session(slots, vault_key, name, "login.recovery")
+            # Core only: compartment keys are resealed at a key holder's next unlock.
             session.rewrite_slot(name, new_passphrase, action="user.passwd.recovery")
             return session
 
-    def _check_integrity_if_due(self, vault_key: bytearray) -> bool:
-        if integrity_check_due(self.database_path, vault_key):
-            check_integrity(self.database_path, vault_key)
-            return True
-        return False
-
     def _open_session(self, slots: SlotFile, vault_key: bytearray, name: str,
-                      action: str, attempts_key: str = "") -> Session:
+                      action: str, private_key: bytearray | None = None,
+                      attempts_key: str = "") -> Session:
         try:
             if not slots.mac_matches(vault_key):
                 raise SlotFileCorrupted()
@@ -284,10 +291,13 @@ class Vault:
                 raise PlainDatabaseRefused()
             if not self.database_path.is_file():
                 raise DatabaseDamaged(detail="database file missing")
-            checked = self._check_integrity_if_due(vault_key)
+            if checked := integrity_check_due(self.database_path, vault_key):
+                check_integrity(self.database_path, vault_key)
             connection = open_database(self.database_path, vault_key)
         except BaseException:
             wipe(vault_key)
+            if private_key is not None:
+                wipe(private_key)
             raise
         try:
             apply_migrations(connection, self.migrations)
@@ -307,8 +317,12 @@ class Vault:
                 with transaction(connection):
                     audit.append(connection, user.id, "roles.unproven", "user", user.id)
                 raise
+            keys = compartments.load(connection, user.id,
+                                     bytes(private_key) if private_key is not None else None)
             self.throttle.succeeded()
-            outcome = self._record_success(connection, slots, user, attempts_key)
+            outcome = failed_unlocks.record_success(
+                self.attempts, connection, slots, user.id,
+                attempts_key or slots.slot_id_for(user.username))
             with transaction(connection):
                 audit.append(connection, user.id, action)
                 if checked:
@@ -324,57 +338,11 @@ class Vault:
             connection.close()
             wipe(vault_key)
             raise
-        session = Session(self, connection, user, vault_key)
+        session = Session(self, connection, user, vault_key, keys, private_key)
         session.failed_unlocks = outcome.failed_at
         session.failed_unlock_trace_removed = outcome.trace_removed
         return session
 
-    def _record_success(self, connection: Connection, slots: SlotFile, user: User,
-                        key: str) -> failed_unlocks.Outcome:
-        """This user's failed attempts since the last visit (and unknown names' ones)
-        into the audit log, and the failed-unlock file's epoch into the database."""
-        stored = connection.execute(
-            "SELECT value FROM meta WHERE key = ?", (failed_unlocks.EPOCH_META,)).fetchone()
-        known = {s.slot_id for s in slots.slots if s.kind in ("member", "user")}
-        outcome, unknown, epoch = self.attempts.succeeded(
-            key or slots.slot_id_for(user.username), known, stored[0] if stored else "")
-        with transaction(connection):
-            for failed_at in outcome.failed_at:
-                audit.append(connection, "", "login.failed", "user", user.id, at=failed_at)
-            for failed_at in unknown:
-                audit.append(connection, "", "login.failed", "user", "", at=failed_at,
-                             unknown_name=True)
-            if outcome.trace_removed:
-                audit.append(connection, user.id, "login.failures_file_removed")
-            connection.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (failed_unlocks.EPOCH_META, epoch))
-        return outcome
-
-
-FULL_CHECK_MAX_BYTES = 128 * 1024 * 1024
-FULL_CHECK_EVERY_SECONDS = 24 * 3600
-
-
-def integrity_check_due(path: Path, key: bytearray) -> bool:
-    """Every unlock checks a vault up to 128 MiB in full; a larger one once a day.
-
-    A full check reads and authenticates every page (about 5 s for 500 MB here);
-    between full checks a damaged page still fails loudly when it is read.
-    """
-    size = path.stat().st_size
-    if size <= FULL_CHECK_MAX_BYTES or size % 4096:
-        return True
-    connection = open_database(path, key)
-    try:
-        row = connection.execute(
-            "SELECT value FROM meta WHERE key = 'integrity_checked_at'").fetchone()
-    except DatabaseError:
-        return True
-    finally:
-        connection.close()
-    return row is None or time.time() - float(row[0]) > FULL_CHECK_EVERY_SECONDS
 
 
 def _believed(connection: Connection, user: User) -> User:
@@ -404,11 +372,14 @@ class Session:
     """An unlocked vault for one user. Front ends get every repository from here."""
 
     def __init__(self, vault: Vault, connection: Connection, user: User,
-                 vault_key: bytearray) -> None:
+                 vault_key: bytearray, keys: compartments.CompartmentKeys | None = None,
+                 private_key: bytearray | None = None) -> None:
         self.vault = vault
         self._connection: Connection | None = connection
         self.user = user
         self._vault_key = vault_key
+        self.compartments = keys or compartments.CompartmentKeys()
+        self._private_key = private_key
         self.lock = threading.RLock()
         # Shown once at unlock: attempts on this user since the last visit, and whether the
         # file that counts them was removed meanwhile (store/keys/failed_unlocks.py).
@@ -498,20 +469,59 @@ class Session:
             if user is None:
                 raise UnknownUser(name=username)
             params = calibrate()
+            own = user.id == self.user.id
+            keep = None  # own: keep our key pair; anyone else's: a new one (it may have leaked)
+            if own:
+                keep = self._private_key or bytearray(sealing.new_private_key())
+
+            def write() -> tuple[bytes, dict, bytes | None]:
+                result = member_slots.set_passphrase(self.connection, user.id, passphrase,
+                                                     params, keep)
+                if self.compartments.held():  # seal what we hold to the new public key
+                    compartments.share(self.connection, self.compartments, only_user=user.id)
+                return result
+
             if self.connection.in_transaction:
-                user_key, credential = member_slots.set_passphrase(
-                    self.connection, user.id, passphrase, params)
+                user_key, credential, public_key = write()
             else:
                 with transaction(self.connection):
-                    user_key, credential = member_slots.set_passphrase(
-                        self.connection, user.id, passphrase, params)
-            slots.put_member(username, credential, user_key, self._vault_key)
+                    user_key, credential, public_key = write()
+            if own and public_key is not None:
+                self._private_key = keep
+            slots.put_member(username, credential, user_key, self._vault_key, public_key)
             slots.save(self.vault.slots_path, self._vault_key)
             if action:
                 self.audit(action, "user", subject_id or self.user.id)
 
-    def refresh_member_slots(self) -> int:
-        """Rewrite this laptop's slots from the users and credentials sync brought."""
+    def maintain_compartments(self) -> compartments.ShareReport:
+        """At unlock: keys created, shared, taken back, plaintext sealed (compartments.py)."""
+        with self.lock:
+            return compartments.maintain(self.connection, self.user.id, self.user.roles,
+                                         self.compartments, self._private_key is not None)
+
+    def seal(self, table: str, column: str, row_id: str, value: Any) -> Any:
+        """A cell's stored form / plaintext (:class:`compartments.CompartmentKeys`)."""
+        return self.compartments.seal(table, column, row_id, value)
+
+    def unseal(self, table: str, column: str, row_id: str, value: Any) -> Any:
+        return self.compartments.open(table, column, row_id, value)
+
+    def rekey(self, new_key: bytearray) -> None:
+        """Re-encrypt the database under a new core key (SQLCipher rekey, key rotation in
+        store/keys/rotation.py); the session holds the new key and wipes the old one."""
+        with self.lock:
+            connection = self.connection
+            spec = raw_key_spec(new_key)
+            try:
+                connection.reset_key(spec)
+            finally:
+                wipe(spec)
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # no old frame
+            open_database(self.vault.database_path, new_key).close()
+            old, self._vault_key = self._vault_key, new_key
+            wipe(old)
+
+    def refresh_member_slots(self) -> int:  # from the users and credentials sync brought
         with self.lock:
             return member_slots.refresh(self.connection, self.vault.slots_path,
                                         self._vault_key)
@@ -532,7 +542,7 @@ class Session:
     def verify_passphrase(self, passphrase: str) -> bool:
         slots = self.vault.load_slots()
         slot = slots.find(slots.slot_id_for(self.user.username))
-        if slot is None or slot.kind not in ("user", "member"):
+        if slot is None or slot.kind not in ("user", "member", "personal"):
             return False
         key = slots.unwrap_user(slot, passphrase)
         if key is None:
@@ -555,6 +565,9 @@ class Session:
                 self._connection.close()
                 self._connection = None
                 wipe(self._vault_key)
+                self.compartments.wipe()
+                if self._private_key is not None:
+                    wipe(self._private_key)
 
     # --- for backups: the vault key is used here and never handed out ------------------
     def open_connection(self, path: Path | None = None, *, create: bool = False) -> Connection:

@@ -162,7 +162,7 @@ def _unwrap(slots: SlotFile, username: str | None, passphrase: str | None,
     if not username:
         return None, ""
     slot = slots.find(slots.slot_id_for(username))
-    if slot is None or slot.kind not in ("user", "member"):
+    if slot is None or slot.kind not in ("user", "member", "personal"):
         raise BackupUnknownUser(name=username)
     key = slots.unwrap_user(slot, passphrase or "")
     if key is None:

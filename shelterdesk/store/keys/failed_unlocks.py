@@ -36,6 +36,7 @@ from typing import Any
 
 from shelterdesk.i18n import _, ngettext
 from shelterdesk.store import audit
+from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.errors import TooManyAttempts
 from shelterdesk.store.keys import keyslots
 
@@ -285,3 +286,25 @@ class AttemptThrottle:
         pending, self.failed_at = self.failed_at, []
         self.failures, self.not_before = 0, 0.0
         return pending
+
+
+def record_success(attempts: FailedUnlocks, connection: Connection, slots: keyslots.SlotFile,
+                   user_id: str, key: str) -> Outcome:
+    """This user's failed attempts since the last visit (and unknown names' ones) into the
+    audit log, and the file's epoch into the database, in the unlocking transaction."""
+    stored = connection.execute(
+        "SELECT value FROM meta WHERE key = ?", (EPOCH_META,)).fetchone()
+    known = {s.slot_id for s in slots.slots if s.kind in ("member", "user")}
+    outcome, unknown, epoch = attempts.succeeded(key, known, stored[0] if stored else "")
+    with transaction(connection):
+        for failed_at in outcome.failed_at:
+            audit.append(connection, "", "login.failed", "user", user_id, at=failed_at)
+        for failed_at in unknown:
+            audit.append(connection, "", "login.failed", "user", "", at=failed_at,
+                         unknown_name=True)
+        if outcome.trace_removed:
+            audit.append(connection, user_id, "login.failures_file_removed")
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (EPOCH_META, epoch))
+    return outcome

@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from shelterdesk.domain.accounts import normalize_username
 from shelterdesk.store.errors import SlotFileCorrupted
+from shelterdesk.store.keys import sealing
 
 MAGIC = b"SDKS1\n"
 FORMAT = 1
@@ -99,6 +100,15 @@ def derive_recovery(secret: bytes, salt: bytes) -> bytes:
                 info=b"shelterdesk/recovery-slot/v1").derive(secret)
 
 
+RECOVERY_X25519 = "x25519-hkdf-sha256"
+
+
+def _recovery_private(secret: bytes, key_salt: bytes) -> bytes:
+    return sealing.private_from_seed(HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=key_salt,
+        info=b"shelterdesk/recovery-x25519/v1").derive(bytes(secret)))
+
+
 def calibrate(target: tuple[float, float] = CALIBRATION_TARGET) -> KdfParams:
     """Argon2id memory cost that takes 0.5–1 s here, never below 64 MiB.
 
@@ -127,6 +137,11 @@ def _time_derivation(params: KdfParams) -> float:
     return time.perf_counter() - start
 
 
+def wipe_buffer(buffer: bytearray) -> None:
+    for index in range(len(buffer)):
+        buffer[index] = 0
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -146,61 +161,103 @@ def _credential_aad(kdf: dict[str, Any], salt: bytes) -> bytes:
     return _canonical({"format": CREDENTIAL_FORMAT, "kdf": kdf, "salt": _b64(salt)})
 
 
-def make_credential(passphrase: str, user_key: bytes, params: KdfParams) -> dict[str, str | dict]:
-    """The user key wrapped under the passphrase: the same on every laptop."""
+def make_credential(passphrase: str, user_key: bytes, params: KdfParams,
+                    private_key: bytes | None = None) -> dict[str, str | dict]:
+    """The user key — and the user's X25519 private key, which opens their personal slots
+    and compartment keys (store/keys/compartments.py) — wrapped under the passphrase:
+    the same on every laptop."""
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kdf = params.as_dict()
     kek = derive_argon2id(passphrase, salt, params)
-    ciphertext = AESGCM(kek).encrypt(nonce, bytes(user_key), _credential_aad(kdf, salt))
-    return {"kdf": kdf, "salt": _b64(salt), "nonce": _b64(nonce), "ct": _b64(ciphertext)}
+    aad = _credential_aad(kdf, salt)
+    ciphertext = AESGCM(kek).encrypt(nonce, bytes(user_key), aad)
+    credential: dict[str, str | dict] = {"kdf": kdf, "salt": _b64(salt), "nonce": _b64(nonce),
+                                         "ct": _b64(ciphertext)}
+    if private_key is not None:
+        private_nonce = secrets.token_bytes(12)
+        credential["pn"] = _b64(private_nonce)
+        credential["pc"] = _b64(AESGCM(kek).encrypt(private_nonce, bytes(private_key),
+                                                    aad + b"/private"))
+    return credential
 
 
 def open_credential(credential: dict[str, Any], passphrase: str) -> bytearray | None:
     """The user key, or None for a wrong passphrase."""
+    opened = open_credential_keys(credential, passphrase)
+    return None if opened is None else opened[0]
+
+
+def open_credential_keys(credential: dict[str, Any],
+                         passphrase: str) -> tuple[bytearray, bytearray | None] | None:
+    """(user key, private key or None for a credential from before compartments), or None
+    for a wrong passphrase."""
     try:
         kdf, salt = dict(credential["kdf"]), _unb64(credential["salt"])
         nonce, ciphertext = _unb64(credential["nonce"]), _unb64(credential["ct"])
+        private = ((_unb64(credential["pn"]), _unb64(credential["pc"]))
+                   if credential.get("pc") else None)
     except (KeyError, TypeError, ValueError):
         raise SlotFileCorrupted() from None
     kek = derive_argon2id(passphrase, salt, KdfParams.from_dict(kdf))
+    aad = _credential_aad(kdf, salt)
     try:
-        return bytearray(AESGCM(kek).decrypt(nonce, ciphertext, _credential_aad(kdf, salt)))
+        user_key = bytearray(AESGCM(kek).decrypt(nonce, ciphertext, aad))
     except InvalidTag:
         return None
+    if private is None:
+        return user_key, None
+    try:
+        return user_key, bytearray(AESGCM(kek).decrypt(private[0], private[1],
+                                                       aad + b"/private"))
+    except InvalidTag:
+        raise SlotFileCorrupted() from None
 
 
 @dataclass
 class Slot:
     slot_id: str
-    kind: str  # "member", "user" (one layer, older), "recovery" or "disabled"
+    # "personal" (the vault key sealed to the user's X25519 key), "member" (the vault key
+    # under the user key), "user" (one layer, older), "recovery" or "disabled"
+    kind: str
     kdf: dict[str, Any] = field(default_factory=dict)
     salt: bytes = b""
     nonce: bytes = b""
     ciphertext: bytes = b""
     wrap_nonce: bytes = b""  # member slots: the vault key under the user key
-    wrap_ct: bytes = b""
+    wrap_ct: bytes = b""  # personal slots: the vault key sealed to the user's public key
+    private_nonce: bytes = b""  # credentials with a private key (personal slots)
+    private_ct: bytes = b""
 
     def as_dict(self) -> dict[str, Any]:
         data = {"id": self.slot_id, "kind": self.kind, "kdf": self.kdf, "salt": _b64(self.salt),
                 "nonce": _b64(self.nonce), "ct": _b64(self.ciphertext)}
-        if self.kind == "member":
+        if self.kind in ("member", "personal"):
             data.update(wn=_b64(self.wrap_nonce), wc=_b64(self.wrap_ct))
+        if self.private_ct:
+            data.update(pn=_b64(self.private_nonce), pc=_b64(self.private_ct))
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Slot:
         kind = data["kind"]
-        if kind not in ("member", "user", "recovery", "disabled", "emergency"):
+        if kind not in ("member", "personal", "user", "recovery", "disabled", "emergency"):
             raise SlotFileCorrupted()
         slot = cls(str(data["id"]), kind, dict(data["kdf"]), _unb64(data["salt"]),
                    _unb64(data["nonce"]), _unb64(data["ct"]))
-        if kind == "member":
+        if kind in ("member", "personal"):
             slot.wrap_nonce, slot.wrap_ct = _unb64(data["wn"]), _unb64(data["wc"])
+        if data.get("pc"):
+            slot.private_nonce, slot.private_ct = _unb64(data["pn"]), _unb64(data["pc"])
+        if kind == "personal" and not slot.private_ct:
+            raise SlotFileCorrupted()
         return slot
 
     def credential(self) -> dict[str, Any]:
-        return {"kdf": self.kdf, "salt": _b64(self.salt), "nonce": _b64(self.nonce),
+        data = {"kdf": self.kdf, "salt": _b64(self.salt), "nonce": _b64(self.nonce),
                 "ct": _b64(self.ciphertext)}
+        if self.private_ct:
+            data.update(pn=_b64(self.private_nonce), pc=_b64(self.private_ct))
+        return data
 
 
 @dataclass
@@ -233,25 +290,60 @@ class SlotFile:
         self._seal(slot, kek, vault_key)
 
     def put_member(self, username: str, credential: dict[str, Any], user_key: bytes,
-                   vault_key: bytes) -> None:
-        """A two-layer slot: the shared credential, and this vault's key under the user key."""
-        slot = Slot(self.slot_id_for(username), "member", dict(credential["kdf"]),
-                    _unb64(credential["salt"]), _unb64(credential["nonce"]),
-                    _unb64(credential["ct"]), secrets.token_bytes(12))
-        slot.wrap_ct = AESGCM(bytes(user_key)).encrypt(slot.wrap_nonce, bytes(vault_key),
-                                                       self._aad(slot))
+                   vault_key: bytes, public_key: bytes | None = None) -> None:
+        """A two-layer slot: the shared credential, and this vault's key under the user key —
+        or, when the user has a key pair (``public_key``), sealed to their public key: a
+        *personal* slot, which nothing readable inside the database opens (key rotation
+        relies on it, docs/security.md)."""
+        personal = public_key is not None and bool(credential.get("pc"))
+        slot = Slot(self.slot_id_for(username), "personal" if personal else "member",
+                    dict(credential["kdf"]), _unb64(credential["salt"]),
+                    _unb64(credential["nonce"]), _unb64(credential["ct"]),
+                    secrets.token_bytes(12))
+        if credential.get("pc"):
+            slot.private_nonce = _unb64(credential["pn"])
+            slot.private_ct = _unb64(credential["pc"])
+        if personal:
+            slot.wrap_ct = sealing.seal(bytes(public_key or b""), bytes(vault_key),
+                                        self._aad(slot))
+        else:
+            slot.wrap_ct = AESGCM(bytes(user_key)).encrypt(slot.wrap_nonce, bytes(vault_key),
+                                                           self._aad(slot))
         self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
 
-    def has_member(self, username: str, credential: dict[str, Any]) -> bool:
+    def has_member(self, username: str, credential: dict[str, Any],
+                   public_key: bytes | None = None) -> bool:
+        """Whether the user's slot carries this credential (in the form it would be written)."""
         slot = self.find(self.slot_id_for(username))
-        return slot is not None and slot.kind == "member" and slot.credential() == {
-            "kdf": dict(credential["kdf"]), "salt": credential["salt"],
-            "nonce": credential["nonce"], "ct": credential["ct"]}
+        wanted = "personal" if public_key is not None and credential.get("pc") else "member"
+        expected = {"kdf": dict(credential["kdf"]), "salt": credential["salt"],
+                    "nonce": credential["nonce"], "ct": credential["ct"]}
+        if credential.get("pc"):
+            expected.update(pn=credential["pn"], pc=credential["pc"])
+        return slot is not None and slot.kind == wanted and slot.credential() == expected
 
     def put_recovery(self, recovery_secret: bytes, vault_key: bytes) -> None:
-        slot = Slot(RECOVERY_SLOT_ID, "recovery", {"name": "hkdf-sha256"},
-                    secrets.token_bytes(16), secrets.token_bytes(12))
-        self._seal(slot, derive_recovery(recovery_secret, slot.salt), vault_key)
+        """The vault key sealed to an X25519 key derived from the recovery secret: so a key
+        rotation can seal the new vault key to the same printed recovery key without
+        knowing it (store/keys/rotation.py)."""
+        key_salt = secrets.token_bytes(16)
+        public = sealing.public_key(_recovery_private(recovery_secret, key_salt))
+        self._seal_recovery(Slot(RECOVERY_SLOT_ID, "recovery", {
+            "name": RECOVERY_X25519, "pub": _b64(public)}, key_salt), vault_key)
+
+    def reseal_recovery(self, previous: Slot, vault_key: bytes) -> bool:
+        """The same recovery key for a new vault key (False for a recovery slot of the older
+        symmetric form, which only its secret could rewrap)."""
+        if previous.kdf.get("name") != RECOVERY_X25519:
+            return False
+        self._seal_recovery(Slot(RECOVERY_SLOT_ID, "recovery", dict(previous.kdf),
+                                 previous.salt), vault_key)
+        return True
+
+    def _seal_recovery(self, slot: Slot, vault_key: bytes) -> None:
+        slot.ciphertext = sealing.seal(_unb64(slot.kdf["pub"]), bytes(vault_key),
+                                       self._aad(slot))
+        self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
 
     def disable(self, username: str) -> None:
         """Replace a user's slot by a marker: the wrapped key is gone from the file."""
@@ -264,23 +356,47 @@ class SlotFile:
         self.slots = [s for s in self.slots if s.slot_id != slot.slot_id] + [slot]
 
     def unwrap_user(self, slot: Slot, passphrase: str) -> bytearray | None:
-        """The vault key from a user's slot (either kind), or None for a wrong passphrase."""
-        if slot.kind == "member":
-            user_key = open_credential(slot.credential(), passphrase)
-            if user_key is None:
+        """The vault key from a user's slot (any kind), or None for a wrong passphrase."""
+        opened = self.unwrap_user_keys(slot, passphrase)
+        if opened is None:
+            return None
+        if opened[1] is not None:
+            wipe_buffer(opened[1])
+        return opened[0]
+
+    def unwrap_user_keys(self, slot: Slot,
+                         passphrase: str) -> tuple[bytearray, bytearray | None] | None:
+        """(vault key, the user's private key or None), or None for a wrong passphrase."""
+        if slot.kind in ("member", "personal"):
+            opened = open_credential_keys(slot.credential(), passphrase)
+            if opened is None:
                 return None
+            user_key, private = opened
             try:
+                if slot.kind == "personal":
+                    vault_key = sealing.open_sealed(bytes(private or b""), slot.wrap_ct,
+                                                    self._aad(slot))
+                    if vault_key is None:
+                        raise SlotFileCorrupted()
+                    return bytearray(vault_key), private
                 return bytearray(AESGCM(bytes(user_key)).decrypt(
-                    slot.wrap_nonce, slot.wrap_ct, self._aad(slot)))
+                    slot.wrap_nonce, slot.wrap_ct, self._aad(slot))), private
             except InvalidTag:
                 raise SlotFileCorrupted() from None
+            finally:
+                wipe_buffer(user_key)
         kek = derive_argon2id(passphrase, slot.salt, KdfParams.from_dict(slot.kdf))
-        return self._open(slot, kek)
+        vault_key = self._open(slot, kek)
+        return None if vault_key is None else (vault_key, None)
 
     def unwrap_recovery(self, secret: bytes) -> bytearray | None:
         slot = self.find(RECOVERY_SLOT_ID)
         if slot is None:
             raise SlotFileCorrupted()
+        if slot.kdf.get("name") == RECOVERY_X25519:
+            opened = sealing.open_sealed(_recovery_private(secret, slot.salt), slot.ciphertext,
+                                         self._aad(slot))
+            return None if opened is None else bytearray(opened)
         return self._open(slot, derive_recovery(secret, slot.salt))
 
     def _open(self, slot: Slot, kek: bytes) -> bytearray | None:
@@ -393,7 +509,7 @@ def keyless_copy(slots: SlotFile) -> SlotFile:
     """The same file with every user's slot replaced by a decoy and no policy slot."""
     kept: list[Slot] = []
     for slot in slots.slots:
-        if slot.kind in ("member", "user"):
+        if slot.kind in ("member", "personal", "user"):
             kept.append(_decoy(slot))
         elif slot.kind in ("recovery", "disabled"):
             kept.append(slot)
@@ -402,6 +518,11 @@ def keyless_copy(slots: SlotFile) -> SlotFile:
 
 def _decoy(slot: Slot) -> Slot:
     """Random bytes in a member slot's shape: no passphrase opens it."""
+    if slot.kind == "personal":
+        return Slot(slot.slot_id, "personal", dict(slot.kdf), secrets.token_bytes(16),
+                    secrets.token_bytes(12), secrets.token_bytes(48), secrets.token_bytes(12),
+                    secrets.token_bytes(len(slot.wrap_ct)), secrets.token_bytes(12),
+                    secrets.token_bytes(len(slot.private_ct)))
     return Slot(slot.slot_id, "member", dict(slot.kdf) if slot.kind == "member" else
                 {**slot.kdf}, secrets.token_bytes(16), secrets.token_bytes(12),
                 secrets.token_bytes(48), secrets.token_bytes(12), secrets.token_bytes(48))

@@ -18,7 +18,7 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongCurrentPassphrase,
 )
-from shelterdesk.store.keys import member_slots, roster, roster_signing
+from shelterdesk.store.keys import compartments, member_slots, roster, roster_signing, rotation
 from shelterdesk.store.records.corrections import keep_version
 from shelterdesk.store.rows import to_datetime
 from shelterdesk.store.vault import Session, User, load_user
@@ -86,7 +86,7 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     return user
 
 
-def disable_user(session: Session, username: str) -> None:
+def disable_user(session: Session, username: str) -> rotation.RotationReport | None:
     """Disable a user: the row is kept for the audit trail, the key slot is removed."""
     session.require_role(Role.COORDINATOR, action=N_("manage users"))
     user = load_user(session.connection, username)
@@ -111,6 +111,9 @@ def disable_user(session: Session, username: str) -> None:
         member_slots.forget(connection, user.id)
         audit.append(connection, session.user.id, "user.disable", "user", user.id)
         session.remove_slot(user.username)
+    # Whatever she copied before (keyslots.bin, a backup, a compartment key) stops opening
+    # the live vault: new core and compartment keys, a new sync epoch.
+    return rotation.after_user_change(session, reason="user.disable")
 
 
 def set_roles(session: Session, username: str, roles: list[Role]) -> None:
@@ -129,6 +132,10 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
                            (" ".join(r.value for r in roles), audit.now_iso(), user.id))
         audit.append(connection, session.user.id, "user.roles", "user", user.id,
                      roles=[r.value for r in roles])
+        if compartments.has_tables(connection):
+            # The keys of the roles now held are sealed to the user; the others' grants go
+            # (a key once held is only worth retiring by a rotation, docs/security.md).
+            compartments.share(connection, session.compartments, only_user=user.id)
 
 
 class UserNotDisabled(UserFacingError):
@@ -166,7 +173,8 @@ def change_own_passphrase(session: Session, current: str, new: str) -> None:
     session.rewrite_slot(session.user.username, new, action="user.passwd")
 
 
-def reset_passphrase(session: Session, username: str, new: str) -> None:
+def reset_passphrase(session: Session, username: str,
+                     new: str) -> rotation.RotationReport | None:
     """A coordinator sets a new passphrase for someone who forgot theirs."""
     session.require_role(Role.COORDINATOR, action=N_("manage users"))
     check_passphrase(new)
@@ -176,6 +184,7 @@ def reset_passphrase(session: Session, username: str, new: str) -> None:
     if user.disabled:
         raise UserDisabled(name=user.username)
     session.rewrite_slot(user.username, new, action="user.reset", subject_id=user.id)
+    return rotation.after_user_change(session, reason="user.reset")
 
 
 @dataclass(frozen=True)

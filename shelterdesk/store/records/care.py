@@ -25,11 +25,20 @@ class _Table:
     staff_column: str
     record: type
 
-    def values(self, record: Any) -> tuple:
-        return tuple(_stored(getattr(record, column)) for column in self.columns)
+    def values(self, record: Any, session: Session | None = None) -> tuple:
+        """The stored values; with a session, the compartment's columns sealed under its key
+        (store/keys/compartments.py)."""
+        values = tuple(_stored(getattr(record, column)) for column in self.columns)
+        if session is None:
+            return values
+        return tuple(session.seal(self.name, column, record.id, value)
+                     for column, value in zip(self.columns, values, strict=True))
 
-    def build(self, row: tuple) -> Any:
+    def build(self, row: tuple, session: Session | None = None) -> Any:
         fields = dict(zip(("id", "case_id", *self.columns), row, strict=True))
+        if session is not None:
+            fields = {name: session.unseal(self.name, name, fields["id"], value)
+                      for name, value in fields.items()}
         for name in ("date", "next_step_date", "follow_up_date"):
             if name in fields:
                 fields[name] = to_date(fields[name])
@@ -65,8 +74,8 @@ def _add(session: Session, table: _Table, record: Any) -> Any:
     with session.lock, transaction(session.connection) as connection:
         stamp = now()
         connection.execute(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
-                           (record.id, record.case_id, *table.values(record), session.user.id,
-                            stamp))
+                           (record.id, record.case_id, *table.values(record, session),
+                            session.user.id, stamp))
         touch(connection, record.case_id, stamp)
         audit.append(connection, session.user.id, f"{table.kind.value}.add", "case",
                      record.case_id, record=record.id)
@@ -81,7 +90,7 @@ def _list(session: Session, table: _Table, case_id: str) -> list[Any]:
             f"SELECT {columns} FROM {table.name} WHERE case_id = ? ORDER BY date DESC,"
             " created_at DESC", (case_id,)).fetchall()
         audit.append(connection, session.user.id, f"{table.kind.value}.view", "case", case_id)
-    return [table.build(row) for row in rows]
+    return [table.build(row, session) for row in rows]
 
 
 def add_legal_consultation(session: Session, record: LegalConsultation) -> LegalConsultation:

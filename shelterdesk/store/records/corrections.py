@@ -127,7 +127,9 @@ def history(session: Session, table: str, record_id: str) -> list[Version]:
     _require_view(session, table, case_id)
     with session.lock, transaction(session.connection) as connection:
         audit.append(connection, session.user.id, "record.history", table, record_id)
-    return [Version(r[0], json.loads(r[1]), r[2], r[3], r[4], to_datetime(r[5])) for r in rows]
+    # Sealed cells (legal, medical, evidence) were kept as they were stored: opened here.
+    return [Version(r[0], session.compartments.open_row(table, json.loads(r[1])), r[2], r[3],
+                    r[4], to_datetime(r[5])) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
+from shelterdesk.store.keys import compartments
 from shelterdesk.store.records import referrals, search
 from shelterdesk.store.records.demo_words import DemoWords, words_for
 from shelterdesk.store.rows import dumps, now
@@ -155,6 +156,8 @@ def generate(session: Session, clients: int, seed: int = 1, *, services_per_clie
         total_stays += stays_made
         done += size
     with session.lock, transaction(session.connection) as connection:
+        # Written in bulk as plaintext, sealed here in the compartments this session holds.
+        compartments.seal_plaintext(connection, session.compartments)
         audit.append(connection, session.user.id, "demo.generate", "vault", "",
                      clients=clients, seed=seed)
     return DemoSummary(clients, total_services, total_stays)

@@ -34,10 +34,15 @@ class EvidenceAltered(UserFacingError):
     message = N_("The stored evidence no longer matches its SHA-256 hash; do not use it.")
 
 
-def _from_row(row) -> EvidenceItem:
+def _from_row(session: Session, row) -> EvidenceItem:
+    def opened(column: str, value: str) -> str:
+        return session.unseal("evidence_items", column, row[0], value)
+
     return EvidenceItem(id=row[0], case_id=row[1], kind=row[2], platform=row[3],
-                        source_link=row[4], file_name=row[5], media_type=row[6], size=row[7],
-                        sha256=row[8], description=row[9], captured_at=to_datetime(row[11]))
+                        source_link=opened("source_link", row[4]),
+                        file_name=opened("file_name", row[5]), media_type=row[6], size=row[7],
+                        sha256=row[8], description=opened("description", row[9]),
+                        captured_at=to_datetime(row[11]))
 
 
 def add_evidence(session: Session, item: EvidenceItem) -> EvidenceItem:
@@ -54,9 +59,13 @@ def add_evidence(session: Session, item: EvidenceItem) -> EvidenceItem:
         connection.execute(
             f"INSERT INTO evidence_items ({COLUMNS}, content, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item.id, item.case_id, item.kind, item.platform, item.source_link, item.file_name,
-             item.media_type, item.size, item.sha256, item.description, session.user.id,
-             captured, item.content or None, stamp))
+            (item.id, item.case_id, item.kind, item.platform,
+             session.seal("evidence_items", "source_link", item.id, item.source_link),
+             session.seal("evidence_items", "file_name", item.id, item.file_name),
+             item.media_type, item.size, item.sha256,
+             session.seal("evidence_items", "description", item.id, item.description),
+             session.user.id, captured,
+             session.seal("evidence_items", "content", item.id, item.content or None), stamp))
         _append_event(connection, item.id, "captured", session.user.id, stamp)
         touch(connection, item.case_id, stamp)
         audit.append(connection, session.user.id, "evidence.add", "case", item.case_id,
@@ -101,7 +110,7 @@ def list_evidence(session: Session, case_id: str) -> list[EvidenceItem]:
         rows = session.connection.execute(
             f"SELECT {COLUMNS} FROM evidence_items WHERE case_id = ? ORDER BY captured_at",
             (case_id,)).fetchall()
-    return [_from_row(r) for r in rows]
+    return [_from_row(session, r) for r in rows]
 
 
 def custody_chain(session: Session, evidence_id: str) -> list[CustodyEvent]:
@@ -123,7 +132,7 @@ def read_content(session: Session, evidence_id: str) -> bytes:
             "SELECT content, sha256 FROM evidence_items WHERE id = ?", (evidence_id,)).fetchone()
         audit.append(connection, session.user.id, "evidence.view", "case", case_id,
                      evidence=evidence_id)
-    content = bytes(content or b"")
+    content = bytes(session.unseal("evidence_items", "content", evidence_id, content) or b"")
     if digest and sha256_hex(content) != digest:
         raise EvidenceAltered()
     return content

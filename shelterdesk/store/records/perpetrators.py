@@ -13,9 +13,14 @@ from shelterdesk.store.vault import Session
 COLUMNS = "id, case_id, roles, relationship, sex, nationality, description, accounts, phones"
 
 
-def _values(p: Perpetrator) -> tuple:
-    return (dumps(p.roles), p.relationship, p.sex, p.nationality, p.description.strip(),
-            dumps(p.accounts), dumps(p.phones))
+def _values(session: Session, p: Perpetrator) -> tuple:
+    """The stored values: the description, accounts and phones sealed (evidence key)."""
+    def sealed(column: str, value: str) -> str:
+        return session.seal("perpetrators", column, p.id, value)
+
+    return (dumps(p.roles), p.relationship, p.sex, p.nationality,
+            sealed("description", p.description.strip()), sealed("accounts", dumps(p.accounts)),
+            sealed("phones", dumps(p.phones)))
 
 
 def _link_evidence(connection, perpetrator: Perpetrator) -> None:
@@ -39,7 +44,7 @@ def add_perpetrator(session: Session, perpetrator: Perpetrator) -> Perpetrator:
         connection.execute(
             f"INSERT INTO perpetrators ({COLUMNS}, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (perpetrator.id, perpetrator.case_id, *_values(perpetrator), stamp, stamp))
+            (perpetrator.id, perpetrator.case_id, *_values(session, perpetrator), stamp, stamp))
         _link_evidence(connection, perpetrator)
         touch(connection, perpetrator.case_id, stamp)
         audit.append(connection, session.user.id, "perpetrator.add", "case",
@@ -63,7 +68,7 @@ def update_perpetrator(session: Session, perpetrator: Perpetrator, reason: str =
             "UPDATE perpetrators SET roles = ?, relationship = ?, sex = ?, nationality = ?,"
             " description = ?, accounts = ?, phones = ?, updated_at = ?"
             " WHERE id = ? AND case_id = ?",
-            (*_values(perpetrator), stamp, perpetrator.id, perpetrator.case_id))
+            (*_values(session, perpetrator), stamp, perpetrator.id, perpetrator.case_id))
         if cursor.rowcount != 1:
             raise NotFound(kind="perpetrator")
         _link_evidence(connection, perpetrator)
@@ -85,7 +90,12 @@ def list_perpetrators(session: Session, case_id: str) -> list[Perpetrator]:
     evidence: dict[str, list[str]] = {}
     for perpetrator_id, evidence_id in links:
         evidence.setdefault(perpetrator_id, []).append(evidence_id)
+    def opened(row: tuple, column: str, index: int) -> str:
+        return session.unseal("perpetrators", column, row[0], row[index])
+
     return [Perpetrator(id=r[0], case_id=r[1], roles=loads(r[2]), relationship=r[3], sex=r[4],
-                        nationality=r[5], description=r[6], accounts=loads(r[7]),
-                        phones=loads(r[8]), evidence_ids=sorted(evidence.get(r[0], [])))
+                        nationality=r[5], description=opened(r, "description", 6),
+                        accounts=loads(opened(r, "accounts", 7)),
+                        phones=loads(opened(r, "phones", 8)),
+                        evidence_ids=sorted(evidence.get(r[0], [])))
             for r in rows]

@@ -57,7 +57,7 @@ def _correct_care(session: Session, table: _Table, record: Any, reason: str,
         keep_version(connection, table.name, record.id, reason=reason,
                      user_id=session.user.id, stamp=stamp)
         connection.execute(f"UPDATE {table.name} SET {assignments} WHERE id = ?",
-                           (*table.values(record), record.id))
+                           (*table.values(record, session), record.id))
         touch(connection, case_id, stamp)
         audit.append(connection, session.user.id, f"{table.kind.value}.correct", "case",
                      case_id, record=record.id)
@@ -131,8 +131,11 @@ def correct_evidence(session: Session, item: EvidenceItem, reason: str = "") -> 
                      user_id=session.user.id, stamp=stamp)
         connection.execute(
             "UPDATE evidence_items SET kind = ?, platform = ?, source_link = ?, description = ?"
-            " WHERE id = ?", (item.kind, item.platform, item.source_link.strip(),
-                              item.description.strip(), item.id))
+            " WHERE id = ?", (item.kind, item.platform,
+                              session.seal("evidence_items", "source_link", item.id,
+                                           item.source_link.strip()),
+                              session.seal("evidence_items", "description", item.id,
+                                           item.description.strip()), item.id))
         touch(connection, case_id, stamp)
         audit.append(connection, session.user.id, "evidence.correct", "case", case_id,
                      evidence=item.id, sha256=stored[1])

@@ -17,6 +17,7 @@ from typing import Any
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store.connection import Connection
+from shelterdesk.store.keys import compartments
 from shelterdesk.store.records import erasure
 from shelterdesk.store.rows import NotFound
 from shelterdesk.store.vault import Session
@@ -61,6 +62,8 @@ def collect(session: Session, case_id: str) -> SubjectData:
     for name in list(tables):
         if name in SKIPPED_TABLES or not tables[name]:
             tables.pop(name)
+    for name, rows in tables.items():
+        tables[name] = [_unsealed(session, name, row) for row in rows]
     languages = tables["clients"][0].get("languages") or []
     language = next((lang for lang in languages if lang in ("az", "ru", "en")), "")
     data = SubjectData(sorted(r["case_code"] for r in tables.get("cases", [])), language,
@@ -95,6 +98,22 @@ def _rows(connection: Connection, table: str, column: str,
         names = [d[0] for d in cursor.description]
         found += [_decoded(dict(zip(names, r, strict=True))) for r in cursor.fetchall()]
     return found
+
+
+def _unsealed(session: Session, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Compartment cells (legal, medical, evidence) opened with the coordinator's keys."""
+    if table == "record_versions" and isinstance(row.get("content"), str):
+        content = json.loads(row["content"])
+        row["content"] = json.dumps(session.compartments.open_row(row["record_table"], content),
+                                    ensure_ascii=False, sort_keys=True)
+        return row
+    if table not in compartments.SEALED_COLUMNS:
+        return row
+    raw = {key: base64.b64decode(value["base64"]) if isinstance(value, dict)
+           and set(value) == {"base64"} else value for key, value in row.items()}
+    opened = session.compartments.open_row(table, raw)
+    changed = {key: value for key, value in opened.items() if value is not raw[key]}
+    return {**row, **_decoded(changed)}
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class JoiningVault:
 
     def users_with_slots(self) -> int:
         slots = self.vault.load_slots()
-        return sum(1 for slot in slots.slots if slot.kind == "member")
+        return sum(1 for slot in slots.slots if slot.kind in ("member", "personal"))
 
     def finish(self) -> None:
         """Write the slots for the users that arrived, then close (the key is wiped)."""

@@ -20,6 +20,7 @@ from shelterdesk.domain.roles import Role, role_label
 from shelterdesk.i18n import _
 from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, User
+from shelterdesk.ui.administration.rotate_keys_dialog import follow_up_text
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.passphrase_fields import PassphrasePairFields
@@ -168,9 +169,16 @@ class ResetPassphraseDialog(QDialog):
         run_in_background(lambda: users.reset_passphrase(session, username, passphrase),
                           self._on_done, self._on_failed, busy=self.busy, owner=self)
 
-    def _on_done(self, _result: object) -> None:
+    def _on_done(self, result: object) -> None:
         self.passphrase.clear()
         self.passphrase_reset.emit(self.username)
+        # The reset rotated the keys: a new recovery key is shown here once, if one came.
+        follow_up = follow_up_text(result)  # type: ignore[arg-type]
+        if follow_up:
+            self.message_label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.message_label.setText(follow_up)
+            return
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:

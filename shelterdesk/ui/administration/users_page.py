@@ -27,6 +27,7 @@ from shelterdesk.domain.roles import role_label
 from shelterdesk.i18n import N_, _, format_list
 from shelterdesk.store.keys import users
 from shelterdesk.store.vault import Session, User
+from shelterdesk.ui.administration.rotate_keys_dialog import follow_up_text
 from shelterdesk.ui.administration.user_change_dialogs import ChangeRolesDialog, EnableUserDialog
 from shelterdesk.ui.administration.user_dialogs import AddUserDialog, ResetPassphraseDialog
 from shelterdesk.ui.cases.history_dialog import RecordHistoryDialog
@@ -237,9 +238,15 @@ class UsersPage(QWidget):
         session = self.session
         self.message_label.clear()
 
-        def done(_result: object) -> None:
+        def done(report: object) -> None:
             self.status.emit(_("User {user} disabled.").format(user=username))
             self.reload()
+            # The keys were rotated: what is left to do (a new recovery key, shown once).
+            follow_up = follow_up_text(report)  # type: ignore[arg-type]
+            if follow_up:
+                self.message_label.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.message_label.setText(follow_up)
 
         run_in_background(lambda: users.disable_user(session, username), done,
                           self._on_failed, busy=self.busy, owner=self)

@@ -1,5 +1,5 @@
 """The main window's menu bar: Help (user guide, About) for everyone, even while locked, and
-the coordinator's Issue a new recovery key… and Emergency erase…"""
+the coordinator's Issue a new recovery key…, Rotate keys… and Emergency erase…"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.administration.emergency_dialog import EmergencyEraseDialog
+from shelterdesk.ui.administration.rotate_keys_dialog import RotateKeysDialog
 from shelterdesk.ui.shell.about_dialog import AboutDialog
 from shelterdesk.ui.shell.help_window import HelpWindow
 from shelterdesk.ui.shell.new_recovery_key_dialog import NewRecoveryKeyDialog
@@ -32,7 +33,10 @@ class WindowMenus(QObject):
         self.emergency_action.triggered.connect(self.open_emergency)
         self.recovery_key_action = QAction(window)
         self.recovery_key_action.triggered.connect(self.open_new_recovery_key)
+        self.rotate_keys_action = QAction(window)
+        self.rotate_keys_action.triggered.connect(self.open_rotate_keys)
         self.vault_menu.addAction(self.recovery_key_action)
+        self.vault_menu.addAction(self.rotate_keys_action)
         self.vault_menu.addAction(self.emergency_action)
         # Not the QAction that addMenu() returns kept in Python: that one is the menu's own
         # (made in C++), and PySide can invalidate a wrapper it holds for it while the
@@ -52,6 +56,7 @@ class WindowMenus(QObject):
         self.about_dialog: AboutDialog | None = None
         self.emergency_dialog: EmergencyEraseDialog | None = None
         self.recovery_key_dialog: NewRecoveryKeyDialog | None = None
+        self.rotate_keys_dialog: RotateKeysDialog | None = None
         self.set_session(None)
         self.retranslate_ui()
 
@@ -65,6 +70,7 @@ class WindowMenus(QObject):
         self.vault_menu.setTitle(_("&Vault"))
         self.emergency_action.setText(_("Emergency erase…"))
         self.recovery_key_action.setText(_("Issue a new recovery key…"))
+        self.rotate_keys_action.setText(_("Rotate keys…"))
         self.help_menu.setTitle(_("&Help"))
         self.guide_action.setText(_("User guide"))
         self.about_action.setText(_("About ShelterDesk"))
@@ -103,3 +109,11 @@ class WindowMenus(QObject):
         self.recovery_key_dialog.confirmed.connect(self.recovery_key_confirmed)
         self.recovery_key_dialog.open()
         return self.recovery_key_dialog
+
+    def open_rotate_keys(self) -> RotateKeysDialog | None:
+        """New keys for the vault and its compartments (coordinators), in the background."""
+        if self.session is None or not self.session.user.has_role(Role.COORDINATOR):
+            return None
+        self.rotate_keys_dialog = RotateKeysDialog(self.session, self.window)
+        self.rotate_keys_dialog.open()
+        return self.rotate_keys_dialog
