@@ -65,7 +65,7 @@ def test_an_attempt_is_counted_before_the_check(vault: Vault, monkeypatch) -> No
     def killed(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(keyslots, "open_credential", killed)
+    monkeypatch.setattr(keyslots, "derive_argon2id", killed)
     with pytest.raises(KeyboardInterrupt):
         Vault(vault.directory).unlock(ADMIN, "a guess at the passphrase")
     monkeypatch.undo()

@@ -90,11 +90,11 @@ def test_a_user_added_outside_the_program_cannot_open_the_vault(
         connection.execute("INSERT INTO users (id, username, display_name, roles, created_at,"
                            " updated_at) VALUES ('mallory-id', 'mallory', '', 'coordinator',"
                            " 'x', 'x')")
-        user_key, credential = member_slots.set_passphrase(
+        user_key, credential, public_key = member_slots.set_passphrase(
             connection, "mallory-id", "mallory's passphrase", KdfParams())
     connection.close()
     slots = SlotFile.load(vault.slots_path)
-    slots.put_member("mallory", credential, user_key, key)
+    slots.put_member("mallory", credential, user_key, key, public_key)
     slots.save(vault.slots_path, key)
     with pytest.raises(roster_signing.RolesNotProven):
         vault.unlock("mallory", "mallory's passphrase")
