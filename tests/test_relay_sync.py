@@ -30,6 +30,7 @@ from tests.relay_helpers import (
     running_relay,
     store_url,
 )
+from tests.sync_helpers import join_with_code
 
 PASS = "coordinator passphrase"
 SECRETS = ["Zülfiyyə", "Qaraxanlı", "+994 55 777 12 34", "AB9876543", "Sumqayıt Sülh küçəsi 17"]
@@ -86,7 +87,8 @@ def test_faults_mid_listing_lose_nothing(relay_store, tmp_path: Path) -> None:
                 intake(session, given_name=f"Name{n}", document_number=f"AA{n:07d}")
             invitation = service.invite(session, transport())
         # small envelopes: many of them, so listings span pages and faults land mid-way
-        service.join(b, invitation.code, transport(), "aysel", PASS)
+        join_with_code(Vault(a), invitation.code, transport(), b, "aysel", PASS,
+                       inviter_user="aysel", inviter_passphrase=PASS)
         with Vault(b).unlock("aysel", PASS) as session:
             for n in range(5):
                 intake(session, given_name=f"Other{n}", document_number=f"BB{n:07d}")
