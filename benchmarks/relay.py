@@ -43,12 +43,13 @@ def _blob(device: str, seq: int) -> bytes:
     return hashlib.sha256(f"{device}/{seq}".encode()).digest() * 64
 
 
-def load(base: str, devices: int, seconds: float) -> Outcome:
+def load(base: str, devices: int, seconds: float, admission: str = "") -> Outcome:
     """Drive a relay at ``base`` (loopback) with ``devices`` concurrent devices."""
     org = secrets.token_hex(16)
     keys = [(secrets.token_hex(16), crypto.new_signing_key()) for _ in range(devices)]
     roster = [(d, crypto.signing_public(k), False) for d, k in keys]
-    founder = RelayTransport(base).as_device(org, keys[0][0], keys[0][1], roster)
+    founder = RelayTransport(base, admission_token=admission).as_device(
+        org, keys[0][0], keys[0][1], roster)
     founder.list_records("acks")  # registers the organisation and its devices
     outcome = Outcome()
     lock = threading.Lock()

@@ -52,6 +52,9 @@ def _transport_options(parser: argparse.ArgumentParser, required: bool = True) -
     where.add_argument("--relay", metavar="URL", help=_("a ShelterDesk relay"))
     parser.add_argument("--allow-http", action="store_true",
                         help=_("allow plain http to a relay on another computer (unsafe)"))
+    parser.add_argument("--admission-token-file", metavar="PATH",
+                        help=_("the relay operator's admission token (to found the "
+                               "organisation on a relay)"))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -129,9 +132,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     resolve.set_defaults(handler=cmd_conflicts_resolve)
 
 
+def _admission_token(args: argparse.Namespace) -> str:
+    path = getattr(args, "admission_token_file", None)
+    if not path:
+        return ""
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(N_("The admission token file “{path}” cannot be read."),
+                       path=str(path)) from error
+
+
 def _transport(args: argparse.Namespace) -> Transport:
     if getattr(args, "relay", None):
-        return open_transport(relay=args.relay, allow_http=flag(args, "allow_http"))
+        return open_transport(relay=args.relay, allow_http=flag(args, "allow_http"),
+                              admission_token=_admission_token(args))
     folder = Path(args.folder).expanduser()
     check_vault_location(data_dir(args), folder)
     return open_transport(folder=folder)
@@ -171,7 +186,7 @@ class LeftOut(CliError):
 
 def _place(args: argparse.Namespace) -> setup.SyncPlace:
     if getattr(args, "relay", None):
-        return setup.SyncPlace(relay=args.relay)
+        return setup.SyncPlace(relay=args.relay, admission_token=_admission_token(args))
     return setup.SyncPlace(folder=str(Path(args.folder).expanduser()))
 
 
