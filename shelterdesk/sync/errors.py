@@ -126,8 +126,8 @@ class EnrollmentOutdated(SyncError):
 
 
 class EnrollmentTimedOut(SyncError):
-    message = N_("The other laptop did not answer in time. Nothing was kept; start again "
-                 "with the same code while it is valid, or ask for a new one.")
+    message = N_("The other laptop did not answer in time. Nothing was kept on this laptop; "
+                 "ask the coordinator for a new code.")
 
 
 class SasMismatch(SyncError):
