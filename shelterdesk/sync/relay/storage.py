@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -143,6 +143,31 @@ class RelayStore:
             self._run(cursor, "DELETE FROM relay_nonces WHERE expires_at < ?", (now(),))
             self._run(cursor, "INSERT INTO relay_nonces (nonce_hash, counter, expires_at) "
                               "VALUES (?, 0, ?)", (nonce_hash, now() + ttl))
+
+    def _relax_commit(self, cursor: Any) -> None:
+        """Let this transaction commit without waiting for its log to reach the disk (where
+        the database can): a crash may forget the last counters, not any envelope."""
+
+    def authenticate(self, org_id: str, device_id: str, nonce_hash: str, counter: int,
+                     check: Callable[[bytes], None]) -> str:
+        """One transaction: the device's key (``check`` raises for a bad signature), then
+        the challenge's counter. "ok", "unknown", "revoked" or "stale"."""
+        with self.transaction() as cursor:
+            self._relax_commit(cursor)
+            row = self._run(cursor, "SELECT sign_pub, revoked_at FROM relay_devices "
+                                    "WHERE org_id = ? AND device_id = ?",
+                            (org_id, device_id)).fetchone()
+            if row is None:
+                return "unknown"
+            if row[1] is not None:
+                return "revoked"
+            check(bytes(row[0]))
+            updated = self._run(cursor, """
+                UPDATE relay_nonces SET counter = ?, org_id = ?, device_id = ?
+                WHERE nonce_hash = ? AND counter < ? AND expires_at >= ?
+                  AND (device_id IS NULL OR (device_id = ? AND org_id = ?))""",
+                (counter, org_id, device_id, nonce_hash, counter, now(), device_id, org_id))
+            return "ok" if updated.rowcount == 1 else "stale"
 
     def use_nonce(self, nonce_hash: str, org_id: str, device_id: str, counter: int) -> bool:
         """True once per (nonce, rising counter); binds the nonce to its first device."""
