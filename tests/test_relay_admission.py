@@ -14,15 +14,23 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.middleware import Middleware
 
 from shelterdesk.store.replication import registry, snapshot
+from shelterdesk.store.replication.changes import Change
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import crypto, envelope, service
 from shelterdesk.sync.relay import protocol as p
 from shelterdesk.sync.relay.sqlite_store import SqliteStore
 from shelterdesk.sync.relay.stores import open_store
-from shelterdesk.sync.relay_client import RelayAdmissionRefused, RelayNotKnown, RelayTransport
+from shelterdesk.sync.relay_client import (
+    RelayAdmissionRefused,
+    RelayNotKnown,
+    RelayTooOld,
+    RelayTransport,
+)
 from shelterdesk.sync.transport import EnvelopeRef
 from tests.cli_helpers import run_cli
 from tests.records_helpers import intake
@@ -260,3 +268,44 @@ def test_two_relay_processes_on_one_database_serve_one_organisation(tmp_path: Pa
         first.close()
         second.close()
         drop_schema(url)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=3000), min_size=1, max_size=12))
+def test_envelope_sizes_fall_in_power_of_two_buckets(values: list[str]) -> None:
+    """The relay learns a size bucket, not a size: the body is padded inside the AEAD."""
+    changes = [Change("a" * 32, n, n, "clients", f"row{n}", "notes", value, 0)
+               for n, value in enumerate(values, start=1)]
+    key, signer = crypto.random_key(), crypto.new_signing_key()
+    blob = envelope.seal(changes, org_id="b" * 32, sender="a" * 32, epoch=1, epoch_key=key,
+                         prev_hash=None, schema=1, signing_key=signer)
+    bucket = len(blob) - envelope.HEADER_BYTES - 16 - crypto.SIGNATURE_BYTES
+    assert bucket >= 1024 and bucket & (bucket - 1) == 0, bucket
+    header = envelope.parse_header(blob)
+    assert envelope.open_body(blob, header, key) == changes
+
+
+class OldRelay:
+    """A relay of the first protocol: no batch route."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/v1/envelopes/fetch":
+            from starlette.responses import JSONResponse
+
+            await JSONResponse({"error": "not_found"}, status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_an_older_relay_is_named_as_such(relay_store) -> None:
+    store, _ = relay_store
+    with running_relay(store, [Middleware(OldRelay)]) as base:
+        one = Device(base)
+        a = RelayTransport(base, admission_token=admission_token(store)).as_device(
+            one.org, one.device, one.key)
+        a.put_envelope(EnvelopeRef(one.device, 1, 1), b"x")
+        with pytest.raises(RelayTooOld):
+            a.get_envelopes([EnvelopeRef(one.device, 1, 1)])
