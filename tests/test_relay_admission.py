@@ -309,3 +309,24 @@ def test_an_older_relay_is_named_as_such(relay_store) -> None:
         a.put_envelope(EnvelopeRef(one.device, 1, 1), b"x")
         with pytest.raises(RelayTooOld):
             a.get_envelopes([EnvelopeRef(one.device, 1, 1)])
+
+
+def test_the_sync_page_keeps_the_admission_token_and_founds_with_it(
+        qtbot, admin_session, relay_store) -> None:
+    """The window's twin of --admission-token-file: typed on the Sync page, saved in the
+    encrypted vault, used by the next sync to found the organisation on the relay."""
+    from shelterdesk.sync import setup
+    from shelterdesk.ui.sync.sync_status_tab import SyncStatusTab
+
+    store, _ = relay_store
+    with running_relay(store) as base:
+        tab = SyncStatusTab(admin_session, None)
+        qtbot.addWidget(tab)
+        tab.relay_radio.setChecked(True)
+        tab.relay_edit.setText(base)
+        tab.admission_edit.setText("  " + admission_token(store) + " ")
+        assert tab.admission_edit.echoMode() == tab.admission_edit.EchoMode.Password
+        assert tab.admission_edit.accessibleName()
+        setup.save_place(admin_session, tab.place())
+        summary = service.sync_now(admin_session, setup.saved_transport(admin_session))
+        assert summary.org_id and store.org_exists(summary.org_id)

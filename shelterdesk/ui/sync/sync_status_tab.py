@@ -94,8 +94,11 @@ class SyncStatusTab(QWidget):
         folder_row.addWidget(self.choose_button)
         place_form = QFormLayout()
         place_form.addRow(self.folder_radio, folder_row)
-        place_form.addRow(self.relay_radio, self.relay_edit)
-        place_form.addRow(self.admission_label, self.admission_edit)
+        relay_row = QHBoxLayout()  # one row: the page must fit a small laptop's height
+        relay_row.addWidget(self.relay_edit, 2)
+        relay_row.addWidget(self.admission_label)
+        relay_row.addWidget(self.admission_edit, 1)
+        place_form.addRow(self.relay_radio, relay_row)
         place_form.addRow(self.interval_label, self.interval_spin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
@@ -164,8 +167,8 @@ class SyncStatusTab(QWidget):
         self.relay_edit.setPlaceholderText(_("e.g. https://relay.example.org"))
         self.admission_label.setText(_("Admission token"))
         self.admission_edit.setAccessibleName(_("Admission token"))
-        self.admission_edit.setPlaceholderText(_("only to found your organisation on a relay "
-                                                 "(from its operator)"))
+        self.admission_edit.setToolTip(_("only to found your organisation on a relay "
+                                         "(from its operator)"))
         self.choose_button.setText(_("Choose…"))
         self.interval_label.setText(_("Sync automatically every"))
         self.interval_spin.setSuffix(" " + _("min"))
