@@ -16,7 +16,9 @@ from shelterdesk.store.replication import registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import crypto, enrollment, envelope, records, service
 from shelterdesk.sync.errors import (
+    EnrollmentCancelled,
     EnrollmentOutdated,
+    EnrollmentTimedOut,
     InvitationExpired,
     InvitationNotFound,
     InvitationTaken,
@@ -264,3 +266,25 @@ def test_whole_org_joins_through_the_helper(tmp_path: Path) -> None:
         invitation = service.invite(session, transport)
     joined = join_with_code(founder, invitation.code, transport, tmp_path / "b")
     assert joined.summary.applied_changes > 0
+
+
+def test_a_join_waiting_for_the_coordinator_can_be_cancelled(tmp_path: Path) -> None:
+    transport = MemoryTransport()
+    founder = _founder(tmp_path)
+    with founder.unlock(ADMIN, PASSPHRASE) as session:
+        invitation = service.invite(session, transport)
+    asked = []
+    with pytest.raises(EnrollmentCancelled):
+        service.join(tmp_path / "b", invitation.code, transport, ADMIN, PASSPHRASE,
+                     poll_seconds=0.01, stop=lambda: asked.append(1) or len(asked) > 3)
+    assert not (tmp_path / "b").exists()
+    with pytest.raises(EnrollmentTimedOut):
+        service.join(tmp_path / "c", service.request_join(MemoryTransport(transport.store),
+                                                           _fresh_code(founder, transport)),
+                     transport, ADMIN, PASSPHRASE, wait_seconds=0.05, poll_seconds=0.01)
+    assert not (tmp_path / "c").exists()
+
+
+def _fresh_code(founder: Vault, transport: MemoryTransport) -> str:
+    with founder.unlock(ADMIN, PASSPHRASE) as session:
+        return service.invite(session, transport).code

@@ -84,6 +84,8 @@ def join_through_the_wizard(qtbot, directory: Path, code: str, folder: Path):
                     timeout=WAIT_MS * 3)
     assert dialog.digits_label.text() == join.digits_label.text()
     assert wizard.currentPage() is join  # no keys yet: it waits for the confirmation
+    cancel = wizard.button(wizard.WizardButton.CancelButton)
+    assert cancel is None or cancel.isEnabled()  # waiting for a person: Cancel works
     click(qtbot, dialog.confirm_button)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=WAIT_MS * 3)
     assert dialog.confirmed

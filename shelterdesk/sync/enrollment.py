@@ -41,6 +41,7 @@ from shelterdesk.store.connection import Connection
 from shelterdesk.store.replication import changes, registry
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
+    EnrollmentCancelled,
     EnrollmentOutdated,
     EnrollmentTimedOut,
     InvalidEnrollmentCode,
@@ -344,10 +345,14 @@ def read_package(transport: Transport, pending: PendingJoin) -> dict[str, Any] |
     return content
 
 
-def wait_for(step: Callable[[], Any], seconds: float, poll: float = 1.0) -> Any:
-    """Call ``step`` until it returns something (EnrollmentTimedOut after ``seconds``)."""
+def wait_for(step: Callable[[], Any], seconds: float, poll: float = 1.0,
+             stop: Callable[[], bool] | None = None) -> Any:
+    """Call ``step`` until it returns something (EnrollmentTimedOut after ``seconds``,
+    EnrollmentCancelled as soon as ``stop()`` says so)."""
     deadline = time.monotonic() + seconds
     while True:
+        if stop is not None and stop():
+            raise EnrollmentCancelled()
         found = step()
         if found is not None:
             return found

@@ -130,6 +130,11 @@ class EnrollmentTimedOut(SyncError):
                  "ask the coordinator for a new code.")
 
 
+class EnrollmentCancelled(SyncError):
+    message = N_("Joining was cancelled before the coordinator confirmed. Nothing was kept on "
+                 "this laptop; ask for a new code to try again.")
+
+
 class SasMismatch(SyncError):
     message = N_("The digits do not match the ones this laptop computed, so no key was sent. "
                  "Someone may have intercepted the code: do not confirm, and make a new "

@@ -125,21 +125,22 @@ def request_join(transport: Transport, code: str) -> enrollment.PendingJoin:
 
 def join(directory: Path, code: str | enrollment.PendingJoin, transport: Transport,
          username: str, passphrase: str, *, on_sas: Callable[[str], None] | None = None,
-         wait_seconds: float = 900.0, poll_seconds: float = 1.0) -> Joined:
+         wait_seconds: float = 900.0, poll_seconds: float = 1.0,
+         stop: Callable[[], bool] | None = None) -> Joined:
     """Create a vault on this laptop from an enrollment code and pull a full first copy.
 
     Asks to join (unless ``code`` is a request already made), shows the digits through
     ``on_sas`` once the inviting laptop answered, and waits for the coordinator to confirm
-    them there. Nothing is left behind if any step fails; the invitation is used up only on
-    success.
+    them there (``stop()`` true: give up waiting). Nothing is left behind if any step fails;
+    the invitation is used up only on success.
     """
     pending = code if isinstance(code, enrollment.PendingJoin) else request_join(transport, code)
     sas = enrollment.wait_for(lambda: enrollment.read_answer(transport, pending), wait_seconds,
-                              poll_seconds)
+                              poll_seconds, stop)
     if on_sas is not None:
         on_sas(sas)
     package = enrollment.wait_for(lambda: enrollment.read_package(transport, pending),
-                                  wait_seconds, poll_seconds)
+                                  wait_seconds, poll_seconds, stop)
     joining = vault_join.create(directory, org_name=str(package.get("org_name", "")),
                                 prefix=str(package.get("case_prefix", "SD")))
     try:

@@ -3,6 +3,8 @@ own passphrase; the organisation's data arrives with the first sync."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -70,6 +72,7 @@ class JoinPage(QWizardPage):
         self.digits_label = QLabel()
         self.digits_label.setObjectName("recoveryKey")
         self.digits = ""
+        self.stop = threading.Event()  # set when the person cancels while it waits
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(self.choose_button)
@@ -159,15 +162,21 @@ class JoinPage(QWizardPage):
         self.message_label.setText(_("Joining and receiving the organisation's data "
                                      "(this can take a while)…"))
         self._wizard.set_navigation_enabled(False)
+        self.stop.clear()
         self._wizard.join(self.code_edit.text().strip(), self.place(),
                           self.username_edit.text().strip(), self.passphrase_edit.text(),
-                          self._on_joined, self._on_failed, self.busy, self.sas_ready.emit)
+                          self._on_joined, self._on_failed, self.busy, self.sas_ready.emit,
+                          self.stop.is_set)
         return False
 
     def _show_digits(self, digits: str) -> None:
         self.digits = digits
         self.digits_label.setText(digits)
         self.retranslate_ui()
+        # waiting for a person now: Cancel works again (the worker stops within a second)
+        cancel = self._wizard.button(QWizard.WizardButton.CancelButton)
+        if cancel is not None:
+            cancel.setEnabled(True)
 
     def _on_joined(self) -> None:
         self.working = False
@@ -191,12 +200,12 @@ class JoinPage(QWizardPage):
 
 
 def join_and_unlock(vault, code: str, place: SyncPlace, username: str, passphrase: str,
-                    on_sas=None):
+                    on_sas=None, stop=None):
     """On a pool thread: enrol into ``vault``'s folder (``on_sas`` gets the digits to show),
     remember the place, unlock."""
     transport = setup.transport_for(vault.directory, place)
     joined = service.join(vault.directory, code, transport, username, passphrase,
-                          on_sas=on_sas)
+                          on_sas=on_sas, stop=stop)
     session = vault.unlock(username, passphrase)
     try:
         setup.remember_joined_place(session, place)

@@ -420,7 +420,7 @@ class SetupWizard(QWizard):
         return next(i for i in self.pageIds() if self.page(i) is page)
 
     def join(self, code: str, place: SyncPlace, username: str, passphrase: str, on_success,
-             on_failure, busy: BusyIndicator, on_sas=None) -> None:
+             on_failure, busy: BusyIndicator, on_sas=None, stop=None) -> None:
         """Enrol this laptop with an invitation, in the background; then the recovery key."""
         vault = self.vault
 
@@ -431,7 +431,7 @@ class SetupWizard(QWizard):
             on_success()
 
         run_in_background(lambda: join_and_unlock(vault, code, place, username, passphrase,
-                                                  on_sas),
+                                                  on_sas, stop),
                           done, on_failure, busy=busy, owner=self, waits=True)
 
     def set_navigation_enabled(self, enabled: bool) -> None:
@@ -480,6 +480,7 @@ class SetupWizard(QWizard):
         # Once the vault exists the recovery key must be confirmed; closing is refused.
         if self.session is not None:
             return
+        self.join_page.stop.set()  # a join waiting for the coordinator gives up
         super().reject()
 
     def close_session(self) -> None:
