@@ -288,3 +288,55 @@ def test_a_join_waiting_for_the_coordinator_can_be_cancelled(tmp_path: Path) -> 
 def _fresh_code(founder: Vault, transport: MemoryTransport) -> str:
     with founder.unlock(ADMIN, PASSPHRASE) as session:
         return service.invite(session, transport).code
+
+
+def test_the_command_line_invites_waits_shows_digits_and_confirms(tmp_path: Path) -> None:
+    """`device invite --wait` prints the code, waits for the new laptop, prints the digits;
+    `device confirm --sas` with the digits the new laptop printed sends the keys."""
+    import subprocess
+    import sys
+
+    from tests.cli_helpers import _environment, run_cli
+
+    a, b, folder = tmp_path / "a", tmp_path / "b", tmp_path / "shared"
+    folder.mkdir()
+    user, secret = "aysel", "coordinator passphrase"
+    assert run_cli("init", "--data-dir", str(a), "--admin", user, "--org-name", "NGO",
+                   "--prefix", "TU", passphrase=secret).returncode == 0
+    where = ["--folder", str(folder)]
+    env = _environment(secret, None, None)
+    inviting = subprocess.Popen(
+        [sys.executable, "-m", "shelterdesk", "device", "invite", "--wait", *where,
+         "--data-dir", str(a), "--user", user], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, text=True, env=env)
+    assert inviting.stdout is not None
+    code = ""
+    for line in inviting.stdout:
+        found = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]", line)
+        if found:
+            code = found.group(0)
+            break
+    assert code
+    joining = subprocess.Popen(
+        [sys.executable, "-m", "shelterdesk", "enroll", "--code", code, *where, "--data-dir",
+         str(b), "--user", user, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, text=True, env=env)
+    shown, _err = inviting.communicate(timeout=240)
+    assert inviting.returncode == 0, _err
+    inviter_digits = re.search(r"(\d{3}) (\d{3})", shown)
+    assert joining.stderr is not None
+    joiner_digits = None
+    for line in joining.stderr:
+        joiner_digits = re.search(r"(\d{3}) (\d{3})", line)
+        if joiner_digits:
+            break
+    assert inviter_digits and joiner_digits
+    assert inviter_digits.group(0) == joiner_digits.group(0)
+    wrong = run_cli("device", "confirm", "--code", code, "--sas", "000000"
+                    if joiner_digits.group(0) != "000 000" else "111111", *where,
+                    "--data-dir", str(a), "--user", user, passphrase=secret)
+    assert wrong.returncode == 1 and "do not match" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    out, err = joining.communicate(timeout=240)
+    assert joining.returncode == 1 and "Traceback" not in err  # cancelled: no keys came
+    assert not b.exists()
