@@ -26,6 +26,7 @@ from shelterdesk.store.replication import changes, replica
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from shelterdesk.sync.folder import FolderTransport
+from tests.sync_helpers import join_with_code
 
 USER, PASSPHRASE = "bench", "benchmark passphrase"
 REMOTE = "f" * 32
@@ -107,7 +108,8 @@ def run() -> None:
         files = list(folder.rglob("*.sde"))
         envelope_bytes = sum(p.stat().st_size for p in files)
         start = time.perf_counter()
-        joined = service.join(root / "b", invitation.code, transport, USER, PASSPHRASE)
+        joined = join_with_code(a, invitation.code, transport, root / "b", USER, PASSPHRASE,
+                                inviter_user=USER, inviter_passphrase=PASSPHRASE)
         first_sync = time.perf_counter() - start
         with Vault(root / "b").unlock(USER, PASSPHRASE) as session:
             received = session.connection.execute("SELECT count(*) FROM clients").fetchone()[0]

@@ -144,8 +144,17 @@ class Device:
         headers = self.headers(method, path, body, **kwargs)  # type: ignore[arg-type]
         return httpx.request(method, self.base + path, content=body or None, headers=headers)
 
-    def register(self) -> httpx.Response:
+    def register(self, token: str = "") -> httpx.Response:
+        """Found this device's organisation (with an operator's token from
+        :func:`admission_token`)."""
         import json
 
         return self.request("POST", "/v1/register", json.dumps(
-            {"sign_pub": self.pub_b64}).encode())
+            {"sign_pub": self.pub_b64, "admission_token": token}).encode())
+
+
+def admission_token(store: RelayStore) -> str:
+    """A fresh single-use token, as `relay --admission-token-file` would add it."""
+    token = "adm-" + secrets.token_urlsafe(18)
+    store.add_admission_tokens([p.hash_id(token)])
+    return token

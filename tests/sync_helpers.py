@@ -21,7 +21,7 @@ from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.migrate import apply_migrations
 from shelterdesk.store.replication import changes, registry, snapshot
 from shelterdesk.store.vault import Vault
-from shelterdesk.sync import engine, service
+from shelterdesk.sync import engine, enrollment, service
 from shelterdesk.sync.transport import RECORD_KINDS, EnvelopeRef, Transport
 
 PASSPHRASE = "coordinator passphrase"
@@ -33,6 +33,7 @@ class Store:
     envelopes: dict[EnvelopeRef, bytes] = field(default_factory=dict)
     records: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
     invitations: dict[str, bytes] = field(default_factory=dict)
+    requests: dict[str, bytes] = field(default_factory=dict)
 
 
 class MemoryTransport(Transport):
@@ -75,6 +76,13 @@ class MemoryTransport(Transport):
 
     def delete_invitation(self, invite_id: str) -> None:
         self.store.invitations.pop(invite_id, None)
+        self.store.requests.pop(invite_id, None)
+
+    def post_enrollment_request(self, invite_id: str, blob: bytes) -> bool:
+        return self.store.requests.setdefault(invite_id, bytes(blob)) == blob
+
+    def get_enrollment_request(self, invite_id: str) -> bytes | None:
+        return self.store.requests.get(invite_id)
 
 
 class FaultyTransport(MemoryTransport):
@@ -163,6 +171,21 @@ def vault_key(directory: Path) -> bytes:
     return bytes(found)
 
 
+def join_with_code(inviter: Vault, code: str, transport: Transport, directory: Path,
+                   user: str = ADMIN, passphrase: str = PASSPHRASE, *,
+                   inviter_user: str = ADMIN, inviter_passphrase: str = PASSPHRASE
+                   ) -> service.Joined:
+    """The whole enrollment exchange in one process: the new laptop asks, the inviting
+    laptop answers, the coordinator confirms the digits the new laptop shows, it joins."""
+    pending = service.request_join(transport, code)
+    with inviter.unlock(inviter_user, inviter_passphrase) as session:
+        sas = service.answer_join(session, transport, code)
+        assert sas is not None
+        sas_seen = enrollment.read_answer(transport, pending)
+        service.confirm_join(session, transport, code, sas_seen or "")
+    return service.join(directory, pending, transport, user, passphrase)
+
+
 def build_org(root: Path, names: tuple[str, ...] = ("a", "b", "c")) -> Org:
     """The first laptop founds the organisation, the others join it with codes."""
     store = Store()
@@ -172,7 +195,7 @@ def build_org(root: Path, names: tuple[str, ...] = ("a", "b", "c")) -> Org:
     for name in names[1:]:
         with founder.unlock(ADMIN, PASSPHRASE) as session:
             invitation = service.invite(session, transport)
-        service.join(root / name, invitation.code, transport, ADMIN, PASSPHRASE)
+        join_with_code(founder, invitation.code, transport, root / name)
     for name in names:  # everyone knows everyone
         with Vault(root / name).unlock(ADMIN, PASSPHRASE) as session:
             service.sync_now(session, transport)

@@ -14,7 +14,7 @@ import pytest
 
 from shelterdesk.store.replication import changes, snapshot
 from shelterdesk.store.vault import Vault
-from tests.cli_helpers import ROOT, run_cli
+from tests.cli_helpers import ROOT, enroll_with_cli, run_cli
 
 PASS = "coordinator passphrase"
 HEADER = ("given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,intake_date,"
@@ -34,12 +34,16 @@ def _laptops(tmp_path: Path, clients: int = 20) -> tuple[Path, Path, Path]:
                 "--prefix", "TU", passphrase=PASS))
     _ok(run_cli("demo-data", "--clients", str(clients), "--data-dir", str(a), "--user", "aysel",
                 passphrase=PASS))
+    qr = tmp_path / "code.png"
     invited = _ok(run_cli("device", "invite", "--folder", str(folder), "--data-dir", str(a),
-                          "--user", "aysel", "--json", passphrase=PASS))
+                          "--user", "aysel", "--json", "--qr", str(qr), passphrase=PASS))
+    assert qr.stat().st_mode & 0o777 == 0o600  # written only when asked, and owner-only
     code = json.loads(invited.stdout)["code"]
-    joined = _ok(run_cli("enroll", "--code", code, "--folder", str(folder), "--data-dir", str(b),
-                         "--user", "aysel", "--json", passphrase=PASS))
+    joined = _ok(enroll_with_cli(code, ["--folder", str(folder)], ["--data-dir", str(a),
+                                 "--user", "aysel"], ["--data-dir", str(b), "--user", "aysel",
+                                                      "--json"], passphrase=PASS))
     assert json.loads(joined.stdout)["recovery_key"]
+    assert "Digits to compare" in joined.stderr
     return a, b, folder
 
 

@@ -12,13 +12,13 @@ from shelterdesk.sync.relay import protocol as p
 from shelterdesk.sync.relay.storage import CONFLICT, CREATED, SAME, Ref, RelayStore
 from shelterdesk.sync.relay_client import RelayTransport
 from shelterdesk.sync.transport import EnvelopeRef
-from tests.relay_helpers import Device, running_relay
+from tests.relay_helpers import Device, admission_token, running_relay
 
 
 def test_migrations_are_recorded_and_idempotent(relay_store) -> None:
     store, _url = relay_store
-    assert store.schema_version() == 1
-    assert store.migrate() == 1 and store.schema_version() == 1
+    assert store.schema_version() == 2
+    assert store.migrate() == 2 and store.schema_version() == 2
 
 
 def test_envelopes_are_idempotent_and_listed_beyond_a_vector(relay_store) -> None:
@@ -43,8 +43,10 @@ def test_client_pages_by_vector_and_orgs_stay_apart(relay_store) -> None:
     store, _ = relay_store
     with running_relay(store) as base:
         one, two = Device(base), Device(base)
-        a = RelayTransport(base, page=4).as_device(one.org, one.device, one.key)
-        b = RelayTransport(base, page=4).as_device(two.org, two.device, two.key)
+        a = RelayTransport(base, page=4, admission_token=admission_token(store)).as_device(
+            one.org, one.device, one.key)
+        b = RelayTransport(base, page=4, admission_token=admission_token(store)).as_device(
+            two.org, two.device, two.key)
         for n in range(1, 12):
             a.put_envelope(EnvelopeRef(one.device, n, n), b"blob %d" % n)
         a.put_envelope(EnvelopeRef(one.device, 1, 1), b"blob 1")  # a repeat is a no-op
@@ -63,7 +65,7 @@ def test_forged_replayed_unknown_and_cross_org_requests_are_refused(relay_store)
     store, _ = relay_store
     with running_relay(store) as base:
         owner = Device(base)
-        assert owner.register().status_code == 201
+        assert owner.register(admission_token(store)).status_code == 201
         path = f"/v1/envelopes/{owner.device}/1/1"
         assert owner.request("PUT", path, b"sealed").status_code == 201
         # forged: signed by another key
@@ -90,13 +92,13 @@ def test_forged_replayed_unknown_and_cross_org_requests_are_refused(relay_store)
         with store.transaction() as cursor:
             store._run(cursor, "UPDATE relay_nonces SET expires_at = 0")
         assert old.request("GET", path).status_code == 401
-        # unknown device of a known org; unknown org
+        # unknown device of a known org; unknown org: the same answer
         stranger = Device(base, owner.org)
         assert stranger.request("GET", path).json()["error"] == "unknown_device"
-        assert Device(base).request("GET", path).json()["error"] == "unknown_org"
+        assert Device(base).request("GET", path).json()["error"] == "unknown_device"
         # cross-organisation: a registered device of org B naming org A, and listing
         other = Device(base)
-        assert other.register().status_code == 201
+        assert other.register(admission_token(store)).status_code == 201
         crossing = other.request("GET", path, org=owner.org)
         assert crossing.status_code == 401
         listing = other.request("POST", "/v1/envelopes/list", b'{"beyond": {}}')
@@ -107,14 +109,15 @@ def test_forged_replayed_unknown_and_cross_org_requests_are_refused(relay_store)
         assert owner.request("PUT", f"/v1/records/acks/{other.device}", b"x").status_code == 403
         # someone else cannot take over an existing organisation
         squatter = Device(base, owner.org)
-        assert squatter.register().json()["error"] == "org_exists"
+        assert squatter.register().json()["error"] == "admission_required"
+        assert squatter.register(admission_token(store)).json()["error"] == "org_exists"
 
 
 def test_roster_revokes_and_enrollment_admits_once(relay_store) -> None:
     store, _ = relay_store
     with running_relay(store) as base:
         coordinator = Device(base)
-        coordinator.register()
+        coordinator.register(admission_token(store))
         lost = Device(base, coordinator.org)
         roster = [{"device_id": lost.device, "sign_pub": lost.pub_b64, "revoked": False}]
         body = json.dumps({"devices": roster}).encode()
@@ -150,7 +153,7 @@ def test_limits_malformed_input_and_internal_errors(relay_store) -> None:
     store, _ = relay_store
     with running_relay(store) as base:
         owner = Device(base)
-        owner.register()
+        owner.register(admission_token(store))
         big = b"\0" * (p.MAX_ENVELOPE + 1)
         too_big = owner.request("PUT", f"/v1/envelopes/{owner.device}/1/1", big)
         assert (too_big.status_code, too_big.json()) == (413, {"error": "too_large"})
@@ -162,7 +165,7 @@ def test_limits_malformed_input_and_internal_errors(relay_store) -> None:
         assert owner.request("GET", f"/v1/envelopes/{owner.device}/0/1").status_code == 400
         assert httpx.get(base + "/v1/nothing").json() == {"error": "not_found"}
         assert httpx.get(base + "/v1/envelopes/x/1/1").status_code in (400, 401)
-        assert httpx.get(base + "/health").json() == {"status": "ok"}
+        assert httpx.get(base + "/health").json() == {"status": "ok", "protocol": p.PROTOCOL}
 
         def explode(*_args: object) -> None:
             raise RuntimeError("secret detail /var/lib/relay.db password=hunter2")

@@ -20,16 +20,18 @@ from shelterdesk.store.vault import Vault
 from shelterdesk.sync import service
 from shelterdesk.sync.relay.stores import open_store
 from shelterdesk.sync.relay_client import RelayTransport
-from tests.cli_helpers import ROOT, run_cli
+from tests.cli_helpers import ROOT, enroll_with_cli, run_cli
 from tests.records_helpers import intake
 from tests.relay_helpers import (
     STORE_KINDS,
+    admission_token,
     drop_schema,
     free_port,
     raw_dump,
     running_relay,
     store_url,
 )
+from tests.sync_helpers import join_with_code
 
 PASS = "coordinator passphrase"
 SECRETS = ["Zülfiyyə", "Qaraxanlı", "+994 55 777 12 34", "AB9876543", "Sumqayıt Sülh küçəsi 17"]
@@ -76,8 +78,11 @@ def test_faults_mid_listing_lose_nothing(relay_store, tmp_path: Path) -> None:
             faults.append(self)
 
     with running_relay(store, [Middleware(Recording)]) as base:
+        token = admission_token(store)
+
         def transport() -> RelayTransport:
-            return RelayTransport(base, timeout=0.4, backoff=0.01, page=3, attempts=8)
+            return RelayTransport(base, timeout=0.4, backoff=0.01, page=3, attempts=8,
+                                  admission_token=token, batch=4)
 
         a, b = tmp_path / "a", tmp_path / "b"
         Vault(a).create("aysel", PASS, org_name="Test NGO", prefix="TU")
@@ -86,7 +91,8 @@ def test_faults_mid_listing_lose_nothing(relay_store, tmp_path: Path) -> None:
                 intake(session, given_name=f"Name{n}", document_number=f"AA{n:07d}")
             invitation = service.invite(session, transport())
         # small envelopes: many of them, so listings span pages and faults land mid-way
-        service.join(b, invitation.code, transport(), "aysel", PASS)
+        join_with_code(Vault(a), invitation.code, transport(), b, "aysel", PASS,
+                       inviter_user="aysel", inviter_passphrase=PASS)
         with Vault(b).unlock("aysel", PASS) as session:
             for n in range(5):
                 intake(session, given_name=f"Other{n}", document_number=f"BB{n:07d}")
@@ -103,11 +109,17 @@ def _ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return result
 
 
+TOKEN = "operator-token-for-one-org"
+
+
 def _start_relay(url: str, port: int, log: Path) -> subprocess.Popen:
     environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    tokens = log.with_name("tokens.txt")
+    tokens.write_text(f"# handed to one NGO\n{TOKEN}\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "shelterdesk", "relay", "--listen", f"127.0.0.1:{port}",
-         "--store", url], stdout=subprocess.DEVNULL, stderr=log.open("wb"), env=environment)
+         "--store", url, "--admission-token-file", str(tokens)], stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"), env=environment)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -161,11 +173,15 @@ def _converge(tmp_path: Path, relay: str) -> None:
         f"dating_app,tinder,{SECRETS[4]} {SECRETS[3]},presumed,high\n")
     _ok(run_cli("import", str(tmp_path / "a.csv"), "--data-dir", str(a), "--user", "aysel",
                 passphrase=PASS))
+    token = tmp_path / "admission"
+    token.write_text(TOKEN)
     invited = _ok(run_cli("device", "invite", "--relay", relay, "--data-dir", str(a),
-                          "--user", "aysel", "--json", passphrase=PASS))
+                          "--user", "aysel", "--json", "--admission-token-file", str(token),
+                          passphrase=PASS))
     code = json.loads(invited.stdout)["code"]
-    joined = _ok(run_cli("enroll", "--code", code, "--relay", relay, "--data-dir", str(b),
-                         "--user", "aysel", "--json", passphrase=PASS))
+    joined = _ok(enroll_with_cli(code, ["--relay", relay], ["--data-dir", str(a), "--user",
+                                 "aysel"], ["--data-dir", str(b), "--user", "aysel", "--json"],
+                                 passphrase=PASS))
     assert json.loads(joined.stdout)["summary"]["applied_changes"] > 0
     again = run_cli("enroll", "--code", code, "--relay", relay, "--data-dir",
                     str(tmp_path / "c"), "--user", "aysel", passphrase=PASS)

@@ -16,8 +16,6 @@ from shelterdesk.store.vault import Vault
 from shelterdesk.sync import enrollment, service
 from shelterdesk.sync.errors import (
     InvalidEnrollmentCode,
-    InvitationExpired,
-    InvitationNotFound,
     RollbackDetected,
 )
 from tests.sync_helpers import ADMIN, PASSPHRASE, MemoryTransport, build_org
@@ -35,45 +33,7 @@ def test_codes_are_short_and_catch_typos() -> None:
             enrollment.parse_code(wrong)
 
 
-def test_a_code_is_used_once_and_expires(tmp_path: Path) -> None:
-    transport = MemoryTransport()
-    founder = Vault(tmp_path / "a")
-    founder.create(ADMIN, PASSPHRASE, org_name="NGO", prefix="TU")
-    with founder.unlock(ADMIN, PASSPHRASE) as session:
-        invitation = service.invite(session, transport)
-        stale = service.invite(session, transport, valid_hours=1)
-    service.join(tmp_path / "b", invitation.code, transport, ADMIN, PASSPHRASE)
-    with pytest.raises(InvitationNotFound):
-        service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
-    assert not (tmp_path / "c").exists()
-    package = transport.store.invitations[stale.invite_id]
-    transport.store.invitations[stale.invite_id] = package  # still there, but backdated:
-    secret = enrollment.parse_code(stale.code)
-    original = enrollment.datetime
-
-    class Later(original):
-        @classmethod
-        def now(cls, tz=None):
-            return original.now(tz) + enrollment.timedelta(hours=2)
-
-    enrollment.datetime = Later
-    try:
-        with pytest.raises(InvitationExpired):
-            enrollment.open_package(transport, secret)
-    finally:
-        enrollment.datetime = original
-
-
-def test_a_failed_join_leaves_nothing_and_keeps_the_code(tmp_path: Path) -> None:
-    transport = MemoryTransport()
-    founder = Vault(tmp_path / "a")
-    founder.create(ADMIN, PASSPHRASE, org_name="NGO", prefix="TU")
-    with founder.unlock(ADMIN, PASSPHRASE) as session:
-        invitation = service.invite(session, transport)
-    with pytest.raises(WrongPassphrase):
-        service.join(tmp_path / "b", invitation.code, transport, ADMIN, "not the passphrase")
-    assert not (tmp_path / "b").exists()
-    service.join(tmp_path / "b", invitation.code, transport, ADMIN, PASSPHRASE)
+# A code's single use, expiry and a failed join: tests/test_enrollment.py.
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from shelterdesk.sync.errors import VaultInSyncFolder
 from shelterdesk.sync.folder import FolderTransport, check_vault_location
 from shelterdesk.sync.transport import EnvelopeRef
 from tests.records_helpers import intake
-from tests.sync_helpers import ADMIN, PASSPHRASE
+from tests.sync_helpers import ADMIN, PASSPHRASE, join_with_code
 
 MARKERS = ["Aysel-Marker-Məmmədova", "+994 50 777 66 55", "MARKER-passport-AZ9988776",
            "Recruited on Instagram by MARKER-recruiter", "Ümid evi MARKER"]
@@ -30,7 +30,7 @@ def two_laptops(tmp_path: Path):
     founder.create(ADMIN, PASSPHRASE, org_name="Test NGO", prefix="TU")
     with founder.unlock(ADMIN, PASSPHRASE) as session:
         invitation = service.invite(session, transport)
-    service.join(tmp_path / "b", invitation.code, transport, ADMIN, PASSPHRASE)
+    join_with_code(founder, invitation.code, transport, tmp_path / "b")
     return founder, Vault(tmp_path / "b"), folder, transport
 
 

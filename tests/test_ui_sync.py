@@ -46,6 +46,9 @@ def set_up_sync_folder(qtbot, window: MainWindow, folder: Path) -> None:
     qtbot.waitUntil(lambda: window.auto_sync.place.is_set, timeout=WAIT_MS)
 
 
+OPEN_INVITES: dict[str, object] = {}
+
+
 def invite_through_the_window(qtbot, window: MainWindow) -> str:
     page = window.work_area.page_for[Area.SYNC]
     page.tabs.setCurrentWidget(page.devices_tab)
@@ -54,7 +57,8 @@ def invite_through_the_window(qtbot, window: MainWindow) -> str:
     qtbot.waitUntil(lambda: bool(CODE.match(dialog.code_label.text())), timeout=WAIT_MS)
     assert not dialog.qr_label.pixmap().isNull()  # the QR code is on screen
     code = dialog.code_label.text()
-    dialog.accept()
+    assert not dialog.confirm_button.isEnabled()  # nothing to confirm before the laptop asks
+    OPEN_INVITES[code] = dialog  # stays open: the coordinator confirms the digits there
     return code
 
 
@@ -74,7 +78,18 @@ def join_through_the_wizard(qtbot, directory: Path, code: str, folder: Path):
     qtbot.keyClicks(join.passphrase_edit, ADMIN_PASSPHRASE)
     assert join.isComplete()
     wizard.next()
+    dialog = OPEN_INVITES.pop(code)
+    # both screens show the same six digits; the coordinator compares, then confirms
+    qtbot.waitUntil(lambda: bool(dialog.digits) and join.digits == dialog.digits,
+                    timeout=WAIT_MS * 3)
+    assert dialog.digits_label.text() == join.digits_label.text()
+    assert wizard.currentPage() is join  # no keys yet: it waits for the confirmation
+    cancel = wizard.button(wizard.WizardButton.CancelButton)
+    assert cancel is None or cancel.isEnabled()  # waiting for a person: Cancel works
+    click(qtbot, dialog.confirm_button)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=WAIT_MS * 3)
+    assert dialog.confirmed
+    dialog.accept()
     key = wizard.recovery_page.key_label.text()
     wizard.recovery_page.written_check.setChecked(True)
     wizard.next()

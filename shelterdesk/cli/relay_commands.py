@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_, _
@@ -21,6 +22,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                        help=_("sqlite:///FILE or postgresql://…"))
     relay.add_argument("--proxy-headers", action="store_true",
                        help=_("trust X-Forwarded-* from a reverse proxy"))
+    relay.add_argument("--admission-token-file", metavar="PATH",
+                       help=_("tokens (one a line) that each let one new organisation found "
+                              "itself on this relay; only their hashes are kept"))
     relay.set_defaults(handler=cmd_relay)
 
 
@@ -33,5 +37,16 @@ def cmd_relay(args: argparse.Namespace) -> int:
         raise RelayOptionInvalid(option="--listen", value=args.listen) from None
     if not args.store.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise RelayOptionInvalid(option="--store", value="sqlite:///… | postgresql://…")
-    serve(args.listen, args.store, proxy_headers=args.proxy_headers)
+    tokens = Path(args.admission_token_file).expanduser() if args.admission_token_file else None
+    if tokens is not None:
+        from shelterdesk.sync.relay.server import read_admission_tokens
+
+        try:
+            read_admission_tokens(tokens)
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise RelayOptionInvalid(option="--admission-token-file",
+                                     value=_("a readable text file, one token of at least 16 "
+                                             "characters a line")) from None
+    serve(args.listen, args.store, proxy_headers=args.proxy_headers,
+          admission_token_file=tokens)
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from pathlib import Path
 
 from shelterdesk.cli.common import (
@@ -21,8 +21,8 @@ from shelterdesk.cli.options import flag
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store.replication import conflict_settle
 from shelterdesk.store.replication import conflicts as sync_conflicts
-from shelterdesk.sync import engine, service, setup
-from shelterdesk.sync.folder import check_vault_location
+from shelterdesk.sync import engine, enrollment, service, setup
+from shelterdesk.sync.folder import check_vault_location, write_atomically
 from shelterdesk.sync.transport import Transport
 from shelterdesk.sync.transports import open_transport
 
@@ -52,6 +52,9 @@ def _transport_options(parser: argparse.ArgumentParser, required: bool = True) -
     where.add_argument("--relay", metavar="URL", help=_("a ShelterDesk relay"))
     parser.add_argument("--allow-http", action="store_true",
                         help=_("allow plain http to a relay on another computer (unsafe)"))
+    parser.add_argument("--admission-token-file", metavar="PATH",
+                        help=_("the relay operator's admission token (to found the "
+                               "organisation on a relay)"))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -75,8 +78,22 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                         help=_("print a one-time code for a new laptop"))
     _transport_options(invite)
     invite.add_argument("--valid-hours", type=int, default=72, metavar="H")
-    invite.add_argument("--qr", metavar="FILE", help=_("also write the code as a QR image"))
+    invite.add_argument("--qr", metavar="FILE",
+                        help=_("also write the code as a QR image (readable only by you)"))
+    invite.add_argument("--wait", action="store_true",
+                        help=_("wait for the new laptop and show the digits to compare"))
+    invite.add_argument("--wait-minutes", type=int, default=15, metavar="M")
     invite.set_defaults(handler=cmd_invite)
+    confirm = device_commands.add_parser(
+        "confirm", parents=[common],
+        help=_("show the digits to compare with the new laptop, then send it the keys"))
+    _transport_options(confirm)
+    confirm.add_argument("--code", required=True, metavar="CODE")
+    confirm.add_argument("--sas", metavar="DIGITS",
+                         help=_("the six digits the new laptop shows; without it, only show "
+                                "this laptop's digits"))
+    confirm.add_argument("--wait-minutes", type=int, default=15, metavar="M")
+    confirm.set_defaults(handler=cmd_confirm)
     device_commands.add_parser("list", parents=[common], help=_("list the laptops")).set_defaults(
         handler=cmd_device_list)
     revoke = device_commands.add_parser("revoke", parents=[common],
@@ -92,6 +109,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     enroll = commands.add_parser("enroll", parents=[common],
                                  help=_("join this laptop to an organisation (new --data-dir)"))
     enroll.add_argument("--code", required=True, metavar="CODE")
+    enroll.add_argument("--wait-minutes", type=int, default=15, metavar="M",
+                        help=_("how long to wait for the coordinator to confirm"))
     _transport_options(enroll)
     enroll.set_defaults(handler=cmd_enroll)
 
@@ -113,9 +132,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     resolve.set_defaults(handler=cmd_conflicts_resolve)
 
 
+def _admission_token(args: argparse.Namespace) -> str:
+    path = getattr(args, "admission_token_file", None)
+    if not path:
+        return ""
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(N_("The admission token file “{path}” cannot be read."),
+                       path=str(path)) from error
+
+
 def _transport(args: argparse.Namespace) -> Transport:
     if getattr(args, "relay", None):
-        return open_transport(relay=args.relay, allow_http=flag(args, "allow_http"))
+        return open_transport(relay=args.relay, allow_http=flag(args, "allow_http"),
+                              admission_token=_admission_token(args))
     folder = Path(args.folder).expanduser()
     check_vault_location(data_dir(args), folder)
     return open_transport(folder=folder)
@@ -155,7 +186,7 @@ class LeftOut(CliError):
 
 def _place(args: argparse.Namespace) -> setup.SyncPlace:
     if getattr(args, "relay", None):
-        return setup.SyncPlace(relay=args.relay)
+        return setup.SyncPlace(relay=args.relay, admission_token=_admission_token(args))
     return setup.SyncPlace(folder=str(Path(args.folder).expanduser()))
 
 
@@ -188,38 +219,75 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_qr(code: str, target: str) -> None:
+    """The code as a QR image, only when asked, readable only by its owner (0600)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8)
+    write_atomically(Path(target).expanduser(), buffer.getvalue())  # 0600, then renamed
+
+
+def _wait_for_digits(args: argparse.Namespace, session, transport: Transport,  # noqa: ANN001
+                     code: str) -> str:
+    minutes = max(1, min(int(getattr(args, "wait_minutes", 15) or 15), 24 * 60))
+    return enrollment.wait_for(lambda: service.answer_join(session, transport, code),
+                               minutes * 60, 1.0)
+
+
 def cmd_invite(args: argparse.Namespace) -> int:
     transport = _transport(args)
     with unlock(args) as session:
         invitation = service.invite(session, transport, max(1, min(args.valid_hours, 24 * 14)))
-    if args.qr:
-        import io
-
-        import segno
-
-        image = io.BytesIO()
-        kind = Path(args.qr).suffix.lstrip(".").lower() or "png"
-        segno.make(invitation.code, error="m").save(image, kind=kind, scale=8)
-        # The code joins a laptop to the organisation: owner-only, like every file we write.
-        descriptor = os.open(args.qr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        if hasattr(os, "fchmod"):  # a file that was there keeps no wider rights
-            os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(image.getvalue())
+        if args.qr:
+            _write_qr(invitation.code, args.qr)
+        if flag(args, "json") and not args.wait:
+            print_json({"code": invitation.code, "expires_at": invitation.expires_at})
+            return 0
+        if not flag(args, "json"):
+            say(_("Enrollment code (one use, valid until {expires}):").format(
+                expires=local_time(invitation.expires_at)))
+            say("")
+            say("    " + invitation.code)
+            say("")
+            where = "--relay URL" if getattr(args, "relay", None) else "--folder PATH"
+            say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
+                  "{where}").format(where=where))
+            say(_("Then compare the six digits both laptops show and confirm here: "
+                  "shelterdesk device confirm --code CODE --sas DIGITS {where}").format(
+                where=where))
+        if not args.wait:
+            return 0
+        sys.stdout.flush()
+        digits = _wait_for_digits(args, session, transport, invitation.code)
     if flag(args, "json"):
-        print_json({"code": invitation.code, "expires_at": invitation.expires_at})
+        print_json({"code": invitation.code, "expires_at": invitation.expires_at,
+                    "sas": digits})
         return 0
-    say(_("Enrollment code (one use, valid until {expires}):").format(
-        expires=local_time(invitation.expires_at)))
-    say("")
-    say("    " + invitation.code)
-    say("")
-    if getattr(args, "relay", None):
-        say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
-              "--relay URL"))
-    else:
-        say(_("On the new laptop: shelterdesk enroll --data-dir DIR --user NAME --code CODE "
-              "--folder PATH"))
+    say(_("The new laptop asked to join. Digits to compare: {sas}").format(sas=digits))
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    transport = _transport(args)
+    with unlock(args) as session:
+        digits = _wait_for_digits(args, session, transport, args.code)
+        if not args.sas:
+            if flag(args, "json"):
+                print_json({"sas": digits, "confirmed": False})
+            else:
+                say(_("Digits to compare: {sas}. If the new laptop shows the same, run this "
+                      "again with --sas {sas_arg}.").format(
+                    sas=digits, sas_arg=enrollment.normal_sas(digits)))
+            return 0
+        invite_id = service.confirm_join(session, transport, args.code, args.sas)
+    if flag(args, "json"):
+        print_json({"sas": digits, "confirmed": True, "invite_id": invite_id})
+        return 0
+    say(_("Confirmed: the organisation's keys were sent to the new laptop, sealed so that "
+          "only it can open them."))
     return 0
 
 
@@ -274,7 +342,15 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     transport = _transport(args)
     user = acting_user(args)
     passphrase = read_secret(PASSPHRASE_ENV, _("Passphrase for {user}: ").format(user=user))
-    joined = service.join(data_dir(args), args.code, transport, user, passphrase)
+    minutes = max(1, min(args.wait_minutes, 24 * 60))
+
+    def show(digits: str) -> None:
+        # on stderr, at once: the coordinator needs them while this command still waits
+        print(_("Digits to compare with the inviting laptop: {sas}. The coordinator confirms "
+                "them there; waiting…").format(sas=digits), file=sys.stderr, flush=True)
+
+    joined = service.join(data_dir(args), args.code, transport, user, passphrase, on_sas=show,
+                          wait_seconds=minutes * 60)
     if flag(args, "json"):
         print_json({"data_dir": str(data_dir(args)), "vault_id": joined.vault_id,
                     "device_id": joined.device_id, "recovery_key": joined.recovery_key,

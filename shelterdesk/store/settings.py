@@ -60,6 +60,9 @@ SPECS: dict[str, SettingSpec] = {
     # syncing (per laptop: the settings table is not replicated)
     "sync_folder": SettingSpec("", False),
     "sync_relay": SettingSpec("", False),
+    # the relay operator's admission token (founding the organisation there); kept in the
+    # encrypted vault, sent only to the relay, and only until the organisation is founded
+    "sync_relay_admission": SettingSpec("", False),
     "sync_interval_minutes": SettingSpec(15, False, minimum=0, maximum=24 * 60),
 }
 

@@ -3,9 +3,9 @@
 One change is ``[seq, hlc, table, row_id, col, value, prev]``. Values are JSON
 scalars; a binary value is ``{"$b": base64}``; a whole-row insert (``col``
 ``+``) or a control record carries an object. Keys are sorted and no spaces
-are written, so the same changes always give the same bytes. Padding (to
-1 KiB steps, then 16 KiB steps) hides the exact size; decoding is bounded so a
-hostile envelope cannot exhaust memory.
+are written, so the same changes always give the same bytes. Padding inside the
+AEAD (to a power of two, 1 KiB at least) leaves the relay a handful of size buckets
+instead of exact sizes; decoding is bounded so a hostile envelope cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -55,9 +55,16 @@ def canonical(changes: list[Change]) -> bytes:
                       ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
+MIN_BUCKET = 1024
+
+
 def padded_size(length: int) -> int:
-    step = 1024 if length <= 64 * 1024 else 16 * 1024
-    return -(-length // step) * step
+    """The bucket a body of ``length`` bytes is padded to: 1 KiB, 2 KiB, 4 KiB, … (any old
+    envelope padded otherwise still opens: the reader checks only that padding is zeros)."""
+    bucket = MIN_BUCKET
+    while bucket < length:
+        bucket *= 2
+    return bucket
 
 
 def pack(changes: list[Change]) -> bytes:

@@ -86,6 +86,15 @@ def verify(public: bytes, signature: bytes, data: bytes) -> bool:
     return True
 
 
+def exchange(own_private: bytes, peer_public: bytes) -> bytes:
+    """The X25519 shared secret (DecryptionFailed for a degenerate peer key)."""
+    try:
+        return X25519PrivateKey.from_private_bytes(own_private).exchange(
+            X25519PublicKey.from_public_bytes(peer_public))
+    except ValueError:
+        raise DecryptionFailed() from None
+
+
 # --- sealing a secret to one device (its X25519 key) ---------------------------------------
 def seal_to(recipient_public: bytes, secret: bytes, aad: bytes) -> bytes:
     """ephemeral public (32) | nonce (12) | AES-GCM(secret): only the recipient opens it."""

@@ -115,6 +115,37 @@ class InvitationExpired(SyncError):
     message = N_("This enrollment code has expired; ask for a new one.")
 
 
+class InvitationTaken(SyncError):
+    message = N_("This enrollment code was already used by another laptop. If that was not "
+                 "you, tell the coordinator, and ask for a new code.")
+
+
+class EnrollmentOutdated(SyncError):
+    message = N_("The invitation was made by another version of ShelterDesk. Update both "
+                 "laptops to the same version, then ask for a new code.")
+
+
+class EnrollmentTimedOut(SyncError):
+    message = N_("The other laptop did not answer in time. Nothing was kept on this laptop; "
+                 "ask the coordinator for a new code.")
+
+
+class EnrollmentCancelled(SyncError):
+    message = N_("Joining was cancelled before the coordinator confirmed. Nothing was kept on "
+                 "this laptop; ask for a new code to try again.")
+
+
+class SasMismatch(SyncError):
+    message = N_("The digits do not match the ones this laptop computed, so no key was sent. "
+                 "Someone may have intercepted the code: do not confirm, and make a new "
+                 "invitation.")
+
+
+class EnrollmentNotConfirmed(SyncError):
+    message = N_("The new laptop has not asked to join with this code yet. Type the code "
+                 "on the new laptop first, then confirm here.")
+
+
 class UnknownDeviceId(SyncError):
     message = N_("There is no device “{device}” in this organisation.")
 

@@ -1,6 +1,7 @@
 """The folder transport: a network share, a USB stick, a Syncthing or Nextcloud folder.
 
-    root/invites/<invite_id>.sdi                 one-time enrollment packages
+    root/invites/<invite_id>.sdi                 enrollment exchange: offer, answer, package
+    root/invites/<invite_id>.sdr                 the new laptop's request (first one wins)
     root/<org_id>/env/<device_id>/<seq_from:016>-<seq_to:016>.sde   envelopes
     root/<org_id>/acks/<device_id>.sda           signed acknowledgements (newest only)
     root/<org_id>/keys/<epoch>-<device_id>.sdk   key-epoch grants sealed to one device
@@ -160,8 +161,29 @@ class FolderTransport(Transport):
         return _read(self._invite_path(invite_id))
 
     def delete_invitation(self, invite_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self._invite_path(invite_id).unlink()
+        for path in (self._invite_path(invite_id), self._request_path(invite_id)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _request_path(self, invite_id: str) -> Path:
+        return self._invite_path(invite_id).with_suffix(".sdr")
+
+    def post_enrollment_request(self, invite_id: str, blob: bytes) -> bool:
+        """Written aside, then hard-linked into place: the link fails if a request is there,
+        so only the first laptop's request counts, and nobody reads half a file."""
+        path = self._request_path(invite_id)
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        write_atomically(temp, blob)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        finally:
+            temp.unlink(missing_ok=True)
+        return True
+
+    def get_enrollment_request(self, invite_id: str) -> bytes | None:
+        return _read(self._request_path(invite_id))
 
 
 def check_vault_location(vault_dir: Path, folder: Path | None = None) -> None:

@@ -16,7 +16,7 @@ import ipaddress
 import json
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,7 +43,18 @@ class RelayRefused(SyncError):
 
 class RelayNotKnown(SyncError):
     message = N_("The relay does not know this laptop yet: sync once through it from a laptop "
-                 "of the organisation that it knows, then try again.")
+                 "of the organisation that it knows, then try again. To found your "
+                 "organisation on this relay, ask its operator for an admission token.")
+
+
+class RelayAdmissionRefused(SyncError):
+    message = N_("The relay refused the admission token: it is mistyped, was used already, or "
+                 "belongs to another relay. Ask the relay's operator for a new one.")
+
+
+class RelayTooOld(SyncError):
+    message = N_("The relay runs an older version of ShelterDesk than this laptop. Ask its "
+                 "operator to update it; nothing was lost.")
 
 
 class RelayInsecure(SyncError):
@@ -79,7 +90,8 @@ class RelayTransport(Transport):
 
     def __init__(self, url: str, org_id: str | None = None, *, allow_http: bool = False,
                  timeout: float = 30.0, attempts: int = 6, backoff: float = 0.25,
-                 page: int = p.LIST_PAGE, client: httpx.Client | None = None) -> None:
+                 page: int = p.LIST_PAGE, client: httpx.Client | None = None,
+                 admission_token: str = "", batch: int = 200) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             # "relay.example.org:8470" parses as scheme "relay.example.org": say what to write.
@@ -90,8 +102,16 @@ class RelayTransport(Transport):
         self.url = url.rstrip("/")
         self.org_id = org_id
         self.attempts, self.backoff, self.page = max(1, attempts), backoff, page
+        # one client for every request of this transport and its clones: connections are
+        # kept alive between requests (no TCP or TLS handshake per envelope)
         self.client = client or httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False)
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False,
+            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60.0),
+            headers={p.H_PROTOCOL: str(p.PROTOCOL)})
+        self.admission_token = admission_token.strip()
+        self.batch = max(1, min(batch, p.FETCH_BATCH))
+        self._listed: list[EnvelopeRef] = []
+        self._prefetched: dict[EnvelopeRef, bytes | None] = {}
         self._device: str | None = None
         self._sign_key: bytes | None = None
         self._roster: list[dict[str, Any]] = []
@@ -138,14 +158,20 @@ class RelayTransport(Transport):
         response = self._send("POST", "/v1/roster", body, signed=True, expect=(401,))
         if response.status_code == 401:
             code = _code(response)
-            if code == "unknown_org":
-                self._send("POST", "/v1/register", self._json(
-                    {"sign_pub": self._public_b64()}), signed=True)
-                self._send("POST", "/v1/roster", body, signed=True)
-            elif code == "unknown_device":
-                raise RelayNotKnown()
-            else:
+            if code != "unknown_device":
                 raise RelayRefused(reason=code)
+            if not self.admission_token:
+                raise RelayNotKnown()
+            # the relay says the same for an unknown organisation: found it with the
+            # operator's token (a known organisation answers org_exists, not admitting us)
+            founded = self._send("POST", "/v1/register", self._json(
+                {"sign_pub": self._public_b64(), "admission_token": self.admission_token}),
+                signed=True, expect=(403, 409))
+            if founded.status_code == 403:
+                raise RelayAdmissionRefused()
+            if founded.status_code == 409:
+                raise RelayNotKnown()
+            self._send("POST", "/v1/roster", body, signed=True)
         self._session.ready = True
 
     # --- HTTP ------------------------------------------------------------------------
@@ -208,7 +234,13 @@ class RelayTransport(Transport):
         self._call("PUT", self._env_path(ref), bytes(blob))
 
     def list_envelopes(self, beyond: Mapping[str, int]) -> list[EnvelopeRef]:
-        """Every envelope past ``beyond``, page by page; each page raises the vector."""
+        """Every envelope past ``beyond``, page by page; each page raises the vector. The
+        listing is remembered so that :meth:`get_envelope` can fetch ahead in batches."""
+        found = self._list(beyond)
+        self._listed, self._prefetched = found, {}
+        return found
+
+    def _list(self, beyond: Mapping[str, int]) -> list[EnvelopeRef]:
         cursor = {k: int(v) for k, v in beyond.items()}
         found: set[EnvelopeRef] = set()
         for _page in range(MAX_PAGES):
@@ -222,8 +254,44 @@ class RelayTransport(Transport):
         return sorted(found)
 
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
+        """One envelope; for one of the last listing, it and the next ones of that listing
+        come in one streamed batch request (at most ``batch`` envelopes held at a time)."""
+        if ref not in self._prefetched and ref in self._listed:
+            start = self._listed.index(ref)
+            self._prefetched = dict(self.get_envelopes(self._listed[start:start + self.batch]))
+        if ref in self._prefetched:
+            return self._prefetched.pop(ref)
         response = self._call("GET", self._env_path(ref))
         return None if response.status_code == 404 else response.content
+
+    def get_envelopes(self, refs: Sequence[EnvelopeRef]) -> list[tuple[EnvelopeRef,
+                                                                         bytes | None]]:
+        """Many envelopes in one request, read from the stream as they arrive."""
+        if not refs:
+            return []
+        self._ready()
+        body = self._json({"envelopes": [[r.device_id, r.seq_from, r.seq_to] for r in refs]})
+        for attempt in range(self.attempts):
+            if attempt:
+                time.sleep(min(4.0, self.backoff * 2 ** (attempt - 1)) * (0.5 + random.random()))
+            headers = self._sign("POST", "/v1/envelopes/fetch", body)
+            try:
+                with self.client.stream("POST", self.url + "/v1/envelopes/fetch", content=body,
+                                        headers=headers) as response:
+                    if response.status_code == 404 and _code_of(response) == "not_found":
+                        raise RelayTooOld()
+                    if response.status_code in RETRY_STATUS or (
+                            response.status_code == 401
+                            and _code_of(response) == "stale_challenge"):
+                        self._session.nonce = ""
+                        continue
+                    if not response.is_success:
+                        raise RelayRefused(reason=f"{response.status_code} "
+                                                  f"{_code_of(response)}")
+                    return _read_frames(response.iter_bytes())
+            except httpx.TransportError:
+                continue
+        raise RelayUnreachable(reason="batch fetch")
 
     # --- records ---------------------------------------------------------------------
     def put_record(self, kind: str, name: str, blob: bytes) -> None:
@@ -247,8 +315,55 @@ class RelayTransport(Transport):
     def delete_invitation(self, invite_id: str) -> None:
         self._send("DELETE", f"/v1/invitations/{invite_id}", signed=False)
 
+    def post_enrollment_request(self, invite_id: str, blob: bytes) -> bool:
+        response = self._send("POST", f"/v1/invitations/{invite_id}/request", bytes(blob),
+                              signed=False, expect=(404, 409))
+        if response.status_code == 404:
+            from shelterdesk.sync.errors import InvitationNotFound
+
+            raise InvitationNotFound()
+        return response.status_code != 409
+
+    def get_enrollment_request(self, invite_id: str) -> bytes | None:
+        response = self._send("GET", f"/v1/invitations/{invite_id}/request", signed=False)
+        return None if response.status_code == 404 else response.content
+
     def close(self) -> None:
         self.client.close()
+
+
+def _code_of(response: httpx.Response) -> str:
+    """The error code of a streamed answer (its body read first)."""
+    response.read()
+    return _code(response)
+
+
+def _read_frames(chunks: Iterator[bytes]) -> list[tuple[EnvelopeRef, bytes | None]]:
+    """The envelopes of a batch answer, parsed while the bytes stream in."""
+    found: list[tuple[EnvelopeRef, bytes | None]] = []
+    buffer = bytearray()
+    need: tuple[EnvelopeRef, int] | None = None
+    for chunk in chunks:
+        buffer += chunk
+        while True:
+            if need is None:
+                if len(buffer) < p.FRAME_HEAD:
+                    break
+                device, seq_from, seq_to, length = p.unframe_head(bytes(buffer[:p.FRAME_HEAD]))
+                del buffer[:p.FRAME_HEAD]
+                need = (EnvelopeRef(device, seq_from, seq_to), length)
+            ref, length = need
+            if length == p.MISSING:
+                found.append((ref, None))
+            elif len(buffer) >= length:
+                found.append((ref, bytes(buffer[:length])))
+                del buffer[:length]
+            else:
+                break
+            need = None
+    if need is not None or buffer:
+        raise httpx.RemoteProtocolError("batch answer cut short")
+    return found
 
 
 def _code(response: httpx.Response) -> str:

@@ -4,6 +4,7 @@ never personal data)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from shelterdesk.sync import devices, engine, enrollment, records
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     EnrollmentFailed,
+    EnrollmentNotConfirmed,
     RollbackDetected,
+    SasMismatch,
     SyncError,
     UnknownDeviceId,
 )
@@ -52,22 +55,64 @@ def sync_now(session: Session, transport: Transport,
 
 def invite(session: Session, transport: Transport,
            valid_hours: int = enrollment.DEFAULT_VALID_HOURS) -> enrollment.Invitation:
-    """A one-time enrollment code; the invitation and this laptop's data go to the transport."""
+    """A one-time enrollment code; its offer (no key of the organisation) goes to the
+    transport. The keys follow only after :func:`confirm_join`."""
     session.require_role(Role.COORDINATOR, action=N_("invite a laptop"))
     with session.lock, transaction(session.connection) as connection:
         devices.ensure_org(connection)
-        invitation, package = enrollment.create(
-            connection, org_name=session.meta("org_name"),
-            prefix=session.meta("case_prefix", "SD"), valid_hours=valid_hours,
+        invitation, offer = enrollment.create(
+            connection, valid_hours=valid_hours,
             sign=lambda invite_id, fields: roster_signing.sign_device(
                 connection, session.user.id, roster_signing.DEVICE_INVITE, invite_id,
                 **fields))
         audit.append(connection, session.user.id, "sync.invite", "invite", invitation.invite_id,
                      expires_at=invitation.expires_at)
         place = place_for(transport, connection)
-    place.put_invitation(invitation.invite_id, package)
+    place.put_invitation(invitation.invite_id, offer)
     sync_now(session, transport)  # so the invitation's key and every record are there
     return invitation
+
+
+def answer_join(session: Session, transport: Transport, code: str) -> str | None:
+    """Answer the new laptop's request and return the digits both screens show; None while
+    the new laptop has not asked yet (coordinator)."""
+    session.require_role(Role.COORDINATOR, action=N_("invite a laptop"))
+    secret = enrollment.parse_code(code)
+    invite_id = enrollment.invite_id_for(secret)
+    request = transport.get_enrollment_request(invite_id)
+    with session.lock:
+        answered = enrollment.answer(session.connection, secret, request)
+        if answered is None:
+            return None
+        place = place_for(transport, session.connection)
+    place.put_invitation(invite_id, answered.blob)
+    return answered.sas
+
+
+def confirm_join(session: Session, transport: Transport, code: str, sas: str) -> str:
+    """The coordinator saw the same digits on both laptops: send the organisation's keys,
+    sealed to the new laptop's key. Digits that differ cancel the invitation. Returns the
+    invitation id."""
+    session.require_role(Role.COORDINATOR, action=N_("invite a laptop"))
+    secret = enrollment.parse_code(code)
+    invite_id = enrollment.invite_id_for(secret)
+    request = transport.get_enrollment_request(invite_id)
+    if request is None:
+        raise EnrollmentNotConfirmed()
+    try:
+        with session.lock, transaction(session.connection) as connection:
+            blob = enrollment.package(connection, secret, request, sas,
+                                      org_name=session.meta("org_name"),
+                                      prefix=session.meta("case_prefix", "SD"))
+            audit.append(connection, session.user.id, "sync.invite_confirmed", "invite",
+                         invite_id)
+            place = place_for(transport, connection)
+    except SasMismatch:
+        session.audit("sync.invite_cancelled", "invite", invite_id, reason="sas_mismatch")
+        transport.delete_invitation(invite_id)
+        raise
+    place.put_invitation(invite_id, blob)
+    return invite_id
 
 
 @dataclass(frozen=True)
@@ -78,14 +123,29 @@ class Joined:
     summary: engine.SyncSummary
 
 
-def join(directory: Path, code: str, transport: Transport, username: str,
-         passphrase: str) -> Joined:
+def request_join(transport: Transport, code: str) -> enrollment.PendingJoin:
+    """The new laptop asks to join with the code (first step; nothing is created yet)."""
+    return enrollment.request(transport, enrollment.parse_code(code))
+
+
+def join(directory: Path, code: str | enrollment.PendingJoin, transport: Transport,
+         username: str, passphrase: str, *, on_sas: Callable[[str], None] | None = None,
+         wait_seconds: float = 900.0, poll_seconds: float = 1.0,
+         stop: Callable[[], bool] | None = None) -> Joined:
     """Create a vault on this laptop from an enrollment code and pull a full first copy.
 
-    Nothing is left behind if any step fails; the invitation is used up only on success.
+    Asks to join (unless ``code`` is a request already made), shows the digits through
+    ``on_sas`` once the inviting laptop answered, and waits for the coordinator to confirm
+    them there (``stop()`` true: give up waiting). Nothing is left behind if any step fails;
+    the invitation is used up only on success.
     """
-    secret = enrollment.parse_code(code)
-    package = enrollment.open_package(transport, secret)
+    pending = code if isinstance(code, enrollment.PendingJoin) else request_join(transport, code)
+    sas = enrollment.wait_for(lambda: enrollment.read_answer(transport, pending), wait_seconds,
+                              poll_seconds, stop)
+    if on_sas is not None:
+        on_sas(sas)
+    package = enrollment.wait_for(lambda: enrollment.read_package(transport, pending),
+                                  wait_seconds, poll_seconds, stop)
     joining = vault_join.create(directory, org_name=str(package.get("org_name", "")),
                                 prefix=str(package.get("case_prefix", "SD")))
     try:

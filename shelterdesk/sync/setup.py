@@ -43,6 +43,7 @@ class SyncPlace:
 
     folder: str = ""
     relay: str = ""
+    admission_token: str = ""  # a relay operator's token, to found the organisation there
 
     @property
     def is_set(self) -> bool:
@@ -50,14 +51,16 @@ class SyncPlace:
 
 
 def saved_place(session: Session) -> SyncPlace:
-    return SyncPlace(settings.get(session, "sync_folder"), settings.get(session, "sync_relay"))
+    return SyncPlace(settings.get(session, "sync_folder"), settings.get(session, "sync_relay"),
+                     settings.get(session, "sync_relay_admission"))
 
 
 def save_place(session: Session, place: SyncPlace, interval_minutes: int | None = None) -> None:
     """Remember where (and how often) this laptop syncs (coordinator; test the place first)."""
     session.require_role(Role.COORDINATOR, action=N_("choose where this laptop syncs"))
     values: dict[str, object] = {"sync_folder": place.folder.strip(),
-                                 "sync_relay": place.relay.strip()}
+                                 "sync_relay": place.relay.strip(),
+                                 "sync_relay_admission": place.admission_token.strip()}
     if interval_minutes is not None:
         values["sync_interval_minutes"] = interval_minutes
     settings.set_values(session, values)
@@ -76,7 +79,8 @@ def remember_joined_place(session: Session, place: SyncPlace) -> None:
 def transport_for(vault_dir: Path, place: SyncPlace) -> Transport:
     """The transport for a place; refuses a folder that is missing or holds the vault."""
     if place.relay:
-        return open_transport(relay=place.relay.strip())
+        return open_transport(relay=place.relay.strip(),
+                              admission_token=place.admission_token.strip())
     if not place.folder:
         raise SyncNotSetUp()
     folder = Path(place.folder).expanduser()

@@ -76,6 +76,14 @@ class Transport(Protocol):
     def delete_invitation(self, invite_id: str) -> None:
         ...
 
+    def post_enrollment_request(self, invite_id: str, blob: bytes) -> bool:
+        """The new laptop's request of an enrollment exchange; False if one is there already
+        (one request per invitation: the first wins)."""
+        ...
+
+    def get_enrollment_request(self, invite_id: str) -> bytes | None:
+        ...
+
     def for_org(self, org_id: str) -> Transport:
         """The same place, scoped to one organisation."""
 

@@ -14,10 +14,13 @@ from shelterdesk.sync.transport import Transport
 
 
 def open_transport(*, folder: str | Path | None = None, relay: str | None = None,
-                   org_id: str | None = None, allow_http: bool = False) -> Transport:
-    """The transport a command line or settings page names."""
+                   org_id: str | None = None, allow_http: bool = False,
+                   admission_token: str = "") -> Transport:
+    """The transport a command line or settings page names (``admission_token``: the relay
+    operator's token that lets this laptop found its organisation there)."""
     if relay:
-        return RelayTransport(relay, org_id, allow_http=allow_http)
+        return RelayTransport(relay, org_id, allow_http=allow_http,
+                              admission_token=admission_token)
     if folder is None:
         raise ValueError("a folder or a relay is needed")
     return FolderTransport(Path(folder), org_id)

@@ -20,13 +20,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from shelterdesk.sync.relay import protocol as p
 from shelterdesk.sync.relay.auth import ApiError, authenticate, verify_with_key
 from shelterdesk.sync.relay.logs import AccessLog
-from shelterdesk.sync.relay.storage import CONFLICT, CREATED, Ref, RelayStore
+from shelterdesk.sync.relay.storage import (
+    CONFLICT,
+    CREATED,
+    NOT_ADMITTED,
+    REGISTERED,
+    Ref,
+    RelayStore,
+)
 
 OCTETS = "application/octet-stream"
 
@@ -110,7 +117,8 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
 
     async def health(request: Request) -> Response:
         ok = await db(store.healthy)
-        return JSONResponse({"status": "ok" if ok else "down"}, status_code=200 if ok else 503)
+        return JSONResponse({"status": "ok" if ok else "down", "protocol": p.PROTOCOL},
+                            status_code=200 if ok else 503)
 
     async def challenge(request: Request) -> Response:
         nonce = secrets.token_hex(32)
@@ -121,9 +129,13 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         body = await read_body(request, p.MAX_JSON)
         data = parse_json(body)
         sign_pub = unb64(data.get("sign_pub"), "sign_pub", 32)
+        token = str(data.get("admission_token", ""))
         org, device = await verify_with_key(request, store, body, sign_pub)
-        if await db(store.register_org, org, device, sign_pub):
+        outcome = await db(store.register_org, org, device, sign_pub, p.hash_id(token))
+        if outcome == REGISTERED:
             return JSONResponse({"registered": True}, status_code=201)
+        if outcome == NOT_ADMITTED:  # before any word on whether the organisation exists
+            raise ApiError(403, "admission_required")
         known = await db(store.device, org, device)
         if known is not None and known.sign_pub == sign_pub and not known.revoked:
             return JSONResponse({"registered": False})
@@ -189,6 +201,30 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         return JSONResponse({"envelopes": [[r.device_id, r.seq_from, r.seq_to] for r in refs],
                              "more": more})
 
+    async def fetch_envelopes(request: Request) -> Response:
+        """Many envelopes in one answer, streamed as they are read (see protocol.frame)."""
+        body = await read_body(request, p.MAX_JSON)
+        org, _device = await authenticate(request, store, body)
+        wanted = parse_json(body).get("envelopes")
+        if not isinstance(wanted, list) or not 1 <= len(wanted) <= p.FETCH_BATCH:
+            raise ApiError(400, "bad_field", field="envelopes")
+        refs = []
+        for item in wanted:
+            if not (isinstance(item, list) and len(item) == 3 and p.HEX32.match(str(item[0]))
+                    and all(isinstance(v, int) and 1 <= v < 2**62 for v in item[1:])):
+                raise ApiError(400, "bad_field", field="envelopes")
+            refs.append(Ref(str(item[0]), int(item[1]), int(item[2])))
+
+        async def frames() -> AsyncIterator[bytes]:
+            for start in range(0, len(refs), p.FETCH_CHUNK):
+                found = await db(lambda c: list(store.get_envelopes(org, c)),
+                                 refs[start:start + p.FETCH_CHUNK])
+                for ref, blob in found:
+                    yield p.frame(ref.device_id, ref.seq_from, ref.seq_to, blob)
+
+        return StreamingResponse(frames(), media_type=OCTETS,
+                                 headers={p.H_PROTOCOL: str(p.PROTOCOL)})
+
     async def get_envelope(request: Request) -> Response:
         ref = _ref(request)
         org, _device = await authenticate(request, store, b"")
@@ -234,6 +270,26 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
             raise ApiError(404, "not_found")
         return Response(blob, media_type=OCTETS)
 
+    async def post_request(request: Request) -> Response:
+        """The new laptop's request in an enrollment exchange: knowing the id is the right,
+        and only the first request counts (the code is single-use)."""
+        invite_hash = _invite_hash(request)
+        blob = await read_body(request, p.MAX_RECORD)
+        if not blob:
+            raise ApiError(400, "empty")
+        outcome = await db(store.post_request, invite_hash, blob)
+        if outcome == "not_found":
+            raise ApiError(404, "not_found")
+        if outcome == "taken":
+            raise ApiError(409, "request_exists")
+        return JSONResponse({"stored": True}, status_code=201)
+
+    async def get_request(request: Request) -> Response:
+        blob = await db(store.get_request, _invite_hash(request))
+        if blob is None:
+            raise ApiError(404, "not_found")
+        return Response(blob, media_type=OCTETS)
+
     async def delete_invitation(request: Request) -> Response:
         await db(store.delete_invitation, _invite_hash(request))
         return JSONResponse({"deleted": True})
@@ -246,6 +302,7 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         Route("/v1/enroll", enroll, methods=["POST"]),
         Route("/v1/roster", roster, methods=["POST"]),
         Route("/v1/envelopes/list", list_envelopes, methods=["POST"]),
+        Route("/v1/envelopes/fetch", fetch_envelopes, methods=["POST"]),
         Route(env, put_envelope, methods=["PUT"]),
         Route(env, get_envelope, methods=["GET"]),
         Route("/v1/records/{kind}", list_records, methods=["GET"]),
@@ -254,6 +311,8 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         Route("/v1/invitations/{invite_id}", put_invitation, methods=["PUT"]),
         Route("/v1/invitations/{invite_id}", get_invitation, methods=["GET"]),
         Route("/v1/invitations/{invite_id}", delete_invitation, methods=["DELETE"]),
+        Route("/v1/invitations/{invite_id}/request", post_request, methods=["POST"]),
+        Route("/v1/invitations/{invite_id}/request", get_request, methods=["GET"]),
     ]
 
     async def api_error(request: Request, error: Exception) -> Response:

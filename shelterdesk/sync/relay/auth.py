@@ -5,8 +5,9 @@ registration (the founding device), an enrollment (a new device with a valid
 invitation) or a roster (an active device of the organisation naming its
 peers). Each request carries the headers of :mod:`protocol`; the relay looks
 the device up *within the organisation the request names*, refuses unknown
-and revoked devices, checks the signature over the canonical request, and
-finally consumes the (nonce, counter) pair so it can never be used again.
+devices (the same answer for an unknown organisation) and revoked ones,
+checks the signature over the canonical request, and finally consumes the
+(nonce, counter) pair so it can never be used again.
 """
 
 from __future__ import annotations
@@ -66,16 +67,23 @@ async def _consume(store: RelayStore, org: str, device: str, nonce: str, counter
 
 
 async def authenticate(request: Request, store: RelayStore, body: bytes) -> tuple[str, str]:
-    """(org, device) of a request signed by an active device the relay knows."""
+    """(org, device) of a request signed by an active device the relay knows: the lookup,
+    the signature check and the challenge's counter in one trip to the database."""
     org, device, nonce, counter, signature = _headers(request)
-    known = await run_in_threadpool(store.device, org, device)
-    if known is None:
-        org_known = await run_in_threadpool(store.org_exists, org)
-        raise ApiError(401, "unknown_device" if org_known else "unknown_org")
-    if known.revoked:
+
+    def check(sign_pub: bytes) -> None:
+        _check_signature(request, body, sign_pub, org, device, nonce, counter, signature)
+
+    outcome = await run_in_threadpool(store.authenticate, org, device, p.hash_id(nonce),
+                                      counter, check)
+    if outcome == "unknown":
+        # One lookup and one answer whether the organisation exists or not: the relay
+        # confirms nothing to whoever guesses or overhears an organisation id.
+        raise ApiError(401, "unknown_device")
+    if outcome == "revoked":
         raise ApiError(403, "revoked_device")
-    _check_signature(request, body, known.sign_pub, org, device, nonce, counter, signature)
-    await _consume(store, org, device, nonce, counter)
+    if outcome == "stale":
+        raise ApiError(401, "stale_challenge")
     return org, device
 
 

@@ -36,6 +36,9 @@ class PostgresStore(RelayStore):
                 connection.cursor() as cursor:
             yield cursor
 
+    def _relax_commit(self, cursor: Any) -> None:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+
     def _lock_for_migration(self, cursor: Any) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
 

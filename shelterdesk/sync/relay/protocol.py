@@ -14,8 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 
 API = "/v1"
+# Features beyond the first relay: admission tokens, enrollment requests, batch fetch. A
+# client sends it, the relay names it in /health and in batch answers; an older relay
+# answers the newer routes 404, which the client reports as "relay too old".
+PROTOCOL = 2
+H_PROTOCOL = "x-sd-protocol"
 H_ORG, H_DEVICE = "x-sd-org", "x-sd-device"
 H_NONCE, H_COUNTER, H_SIGNATURE = "x-sd-nonce", "x-sd-counter", "x-sd-signature"
 NONCE_TTL_SECONDS = 600
@@ -26,6 +32,26 @@ MAX_RECORD = 1024 * 1024
 MAX_INVITATION = 4 * 1024 * 1024
 MAX_JSON = 1024 * 1024
 LIST_PAGE = 2000
+FETCH_BATCH = 500  # the most envelopes asked in one batch request (clients ask 200)
+FETCH_CHUNK = 50  # envelopes read from the database per step of the streamed answer
+_FRAME = struct.Struct(">16sQQI")
+MISSING = 0xFFFFFFFF
+
+
+def frame(device: str, seq_from: int, seq_to: int, blob: bytes | None) -> bytes:
+    """One envelope of a batch answer: device (16) | seq_from | seq_to | length (u32,
+    ``MISSING`` for an envelope the relay does not hold) | bytes."""
+    head = _FRAME.pack(bytes.fromhex(device), seq_from, seq_to,
+                       MISSING if blob is None else len(blob))
+    return head + (blob or b"")
+
+
+FRAME_HEAD = _FRAME.size
+
+
+def unframe_head(head: bytes) -> tuple[str, int, int, int]:
+    device, seq_from, seq_to, length = _FRAME.unpack(head)
+    return device.hex(), seq_from, seq_to, length
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import uvicorn
 
 from shelterdesk.sync.relay.app import build_app
+from shelterdesk.sync.relay.protocol import hash_id
 from shelterdesk.sync.relay.stores import open_store
+
+MIN_TOKEN = 16
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -23,10 +27,24 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def serve(listen: str, store_url: str, *, proxy_headers: bool = False) -> None:
-    """Open the store (migrating it) and serve until told to stop."""
+def read_admission_tokens(path: Path) -> list[str]:
+    """The tokens in an operator's file (one a line, ``#`` comments), as SHA-256 hashes.
+    ValueError for a token shorter than 16 characters (guessable)."""
+    tokens = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.lstrip().startswith("#")]
+    if any(len(token) < MIN_TOKEN for token in tokens):
+        raise ValueError("token")
+    return [hash_id(token) for token in tokens]
+
+
+def serve(listen: str, store_url: str, *, proxy_headers: bool = False,
+          admission_token_file: Path | None = None) -> None:
+    """Open the store (migrating it), take the operator's admission tokens, and serve until
+    told to stop."""
     host, port = parse_listen(listen)
+    hashes = read_admission_tokens(admission_token_file) if admission_token_file else []
     store = open_store(store_url)
+    store.add_admission_tokens(hashes)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     app = build_app(store)
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info",

@@ -8,6 +8,7 @@ and wait up to ``busy_timeout`` for each other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -18,6 +19,18 @@ from pathlib import Path
 from shelterdesk.sync.relay.storage import RelayStore
 
 
+def _create_private(path: Path) -> None:
+    """The database file exists owner-only (0600) before SQLite opens it; SQLite gives its
+    -wal and -shm files the same mode. An existing file is narrowed to 0600 too."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    if os.name == "posix":
+        for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(file, 0o600)
+
+
 class SqliteStore(RelayStore):
     blob_type = "BLOB"
     placeholder = "?"
@@ -25,9 +38,7 @@ class SqliteStore(RelayStore):
     def __init__(self, path: str) -> None:
         self.path = path
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            # Owner-only from the first byte (SQLite gives -wal and -shm the same mode).
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            _create_private(Path(path))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._guard = threading.Lock()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +49,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             invite_hash TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by TEXT NOT NULL,
             blob {blob} NOT NULL, expires_at BIGINT NOT NULL, admitted_device TEXT)""",
     ]),
+    (2, [
+        # the new laptop's request of an enrollment exchange (the first one only)
+        """ALTER TABLE relay_invitations ADD COLUMN request {blob}""",
+        # admission tokens from the operator: SHA-256 only, each founds one organisation
+        """CREATE TABLE relay_admission (
+            token_hash TEXT PRIMARY KEY, added_at BIGINT NOT NULL, used_by_org TEXT,
+            used_at BIGINT)""",
+    ]),
 ]
+REGISTERED, EXISTS, NOT_ADMITTED = "registered", "exists", "not_admitted"
+_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,31 @@ class RelayStore:
             self._run(cursor, "INSERT INTO relay_nonces (nonce_hash, counter, expires_at) "
                               "VALUES (?, 0, ?)", (nonce_hash, now() + ttl))
 
+    def _relax_commit(self, cursor: Any) -> None:
+        """Let this transaction commit without waiting for its log to reach the disk (where
+        the database can): a crash may forget the last counters, not any envelope."""
+
+    def authenticate(self, org_id: str, device_id: str, nonce_hash: str, counter: int,
+                     check: Callable[[bytes], None]) -> str:
+        """One transaction: the device's key (``check`` raises for a bad signature), then
+        the challenge's counter. "ok", "unknown", "revoked" or "stale"."""
+        with self.transaction() as cursor:
+            self._relax_commit(cursor)
+            row = self._run(cursor, "SELECT sign_pub, revoked_at FROM relay_devices "
+                                    "WHERE org_id = ? AND device_id = ?",
+                            (org_id, device_id)).fetchone()
+            if row is None:
+                return "unknown"
+            if row[1] is not None:
+                return "revoked"
+            check(bytes(row[0]))
+            updated = self._run(cursor, """
+                UPDATE relay_nonces SET counter = ?, org_id = ?, device_id = ?
+                WHERE nonce_hash = ? AND counter < ? AND expires_at >= ?
+                  AND (device_id IS NULL OR (device_id = ? AND org_id = ?))""",
+                (counter, org_id, device_id, nonce_hash, counter, now(), device_id, org_id))
+            return "ok" if updated.rowcount == 1 else "stale"
+
     def use_nonce(self, nonce_hash: str, org_id: str, device_id: str, counter: int) -> bool:
         """True once per (nonce, rising counter); binds the nonce to its first device."""
         with self.transaction() as cursor:
@@ -155,16 +190,46 @@ class RelayStore:
     def org_exists(self, org_id: str) -> bool:
         return bool(self._rows("SELECT 1 FROM relay_orgs WHERE org_id = ?", (org_id,)))
 
-    def register_org(self, org_id: str, device_id: str, sign_pub: bytes) -> bool:
-        """Found an organisation with its first device; False if it exists already."""
+    def add_admission_tokens(self, token_hashes: Sequence[str]) -> int:
+        """Tokens the operator hands out (hashes only); returns how many were new."""
+        added = 0
         with self.transaction() as cursor:
+            for token_hash in token_hashes:
+                added += self._run(cursor, "INSERT INTO relay_admission (token_hash, added_at) "
+                                           "VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                   (token_hash, now())).rowcount
+        return added
+
+    def register_org(self, org_id: str, device_id: str, sign_pub: bytes,
+                     token_hash: str) -> str:
+        """Found an organisation with its first device, spending one admission token.
+
+        The token is checked first, so that nobody without one learns whether an
+        organisation exists: :data:`NOT_ADMITTED` for an unknown or spent token (spent on
+        another organisation), :data:`EXISTS` (token kept) or :data:`REGISTERED`."""
+        try:
+            return self._register(org_id, device_id, sign_pub, token_hash)
+        except _Rollback:
+            return NOT_ADMITTED
+
+    def _register(self, org_id: str, device_id: str, sign_pub: bytes, token_hash: str) -> str:
+        with self.transaction() as cursor:
+            token = self._run(cursor, "SELECT used_by_org FROM relay_admission "
+                                      "WHERE token_hash = ?", (token_hash,)).fetchone()
+            if token is None or token[0] not in (None, org_id):
+                return NOT_ADMITTED
             inserted = self._run(cursor, "INSERT INTO relay_orgs VALUES (?, ?) "
                                          "ON CONFLICT DO NOTHING", (org_id, now())).rowcount
             if inserted != 1:
-                return False
+                return EXISTS
+            spent = self._run(cursor, "UPDATE relay_admission SET used_by_org = ?, used_at = ? "
+                                      "WHERE token_hash = ? AND used_by_org IS NULL",
+                              (org_id, now(), token_hash)).rowcount
+            if spent != 1:
+                raise _Rollback()
             self._run(cursor, "INSERT INTO relay_devices VALUES (?, ?, ?, ?, ?, NULL)",
                       (org_id, device_id, sign_pub, device_id, now()))
-            return True
+            return REGISTERED
 
     def apply_roster(self, org_id: str, by_device: str,
                      devices: Sequence[tuple[str, bytes, bool]]) -> tuple[int, int]:
@@ -266,6 +331,20 @@ class RelayStore:
                 return found + kept, True
         return found, False
 
+    def get_envelopes(self, org_id: str, refs: Sequence[Ref]) -> Iterator[tuple[Ref, bytes | None]]:
+        """Many envelopes, a hundred per query, in the order asked (None: not here)."""
+        for start in range(0, len(refs), _BATCH):
+            chunk = refs[start:start + _BATCH]
+            where = " OR ".join(["(device_id = ? AND seq_from = ? AND seq_to = ?)"] * len(chunk))
+            params: list[Any] = [org_id]
+            for ref in chunk:
+                params += [ref.device_id, ref.seq_from, ref.seq_to]
+            found = {Ref(d, int(a), int(b)): bytes(blob) for d, a, b, blob in self._rows(
+                f"SELECT device_id, seq_from, seq_to, blob FROM relay_envelopes "  # noqa: S608
+                f"WHERE org_id = ? AND ({where})", params)}
+            for ref in chunk:
+                yield ref, found.get(ref)
+
     def get_envelope(self, org_id: str, ref: Ref) -> bytes | None:
         rows = self._rows("""SELECT blob FROM relay_envelopes WHERE org_id = ?
                              AND device_id = ? AND seq_from = ? AND seq_to = ?""",
@@ -298,7 +377,8 @@ class RelayStore:
         with self.transaction() as cursor:
             self._run(cursor, "DELETE FROM relay_invitations WHERE expires_at < ?", (now(),))
             return self._run(cursor, """
-                INSERT INTO relay_invitations VALUES (?, ?, ?, ?, ?, NULL)
+                INSERT INTO relay_invitations (invite_hash, org_id, created_by, blob, expires_at)
+                VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (invite_hash) DO UPDATE SET blob = excluded.blob
                 WHERE relay_invitations.org_id = excluded.org_id""",
                 (invite_hash, org_id, device_id, blob, now() + ttl)).rowcount == 1
@@ -306,6 +386,26 @@ class RelayStore:
     def get_invitation(self, invite_hash: str) -> bytes | None:
         rows = self._rows("SELECT blob FROM relay_invitations WHERE invite_hash = ? "
                           "AND expires_at >= ?", (invite_hash, now()))
+        return bytes(rows[0][0]) if rows else None
+
+    def post_request(self, invite_hash: str, blob: bytes) -> str:
+        """The new laptop's request: "ok" (stored, or the same bytes again), "taken" (another
+        request came first) or "not_found" (no such invitation, or expired)."""
+        with self.transaction() as cursor:
+            row = self._run(cursor, "SELECT request FROM relay_invitations WHERE invite_hash = ? "
+                                    "AND expires_at >= ?", (invite_hash, now())).fetchone()
+            if row is None:
+                return "not_found"
+            if row[0] is not None:
+                return "ok" if bytes(row[0]) == blob else "taken"
+            updated = self._run(cursor, "UPDATE relay_invitations SET request = ? "
+                                        "WHERE invite_hash = ? AND request IS NULL",
+                                (blob, invite_hash)).rowcount
+            return "ok" if updated == 1 else "taken"
+
+    def get_request(self, invite_hash: str) -> bytes | None:
+        rows = self._rows("SELECT request FROM relay_invitations WHERE invite_hash = ? "
+                          "AND expires_at >= ? AND request IS NOT NULL", (invite_hash, now()))
         return bytes(rows[0][0]) if rows else None
 
     def delete_invitation(self, invite_hash: str) -> None:
@@ -316,4 +416,8 @@ class RelayStore:
     def iter_tables(self) -> Iterator[str]:
         """The relay's tables (for tests and backups)."""
         yield from ("relay_migrations", "relay_orgs", "relay_devices", "relay_nonces",
-                    "relay_envelopes", "relay_records", "relay_invitations")
+                    "relay_envelopes", "relay_records", "relay_invitations", "relay_admission")
+
+
+class _Rollback(Exception):
+    """A race lost half-way (another process spent the token): nothing is kept."""

@@ -161,11 +161,13 @@ def run_in_background(fn: Callable[[], Any],
                       on_success: Callable[[Any], None] | None = None,
                       on_failure: Callable[[BaseException], None] | None = None,
                       *, busy: BusyIndicator | None = None,
-                      owner: QObject | None = None) -> None:
+                      owner: QObject | None = None, waits: bool = False) -> None:
     """Run ``fn()`` on a pool thread; call back with its result or its error on the GUI thread.
 
     ``owner``: the widget that asked; if it has been deleted by then (the window
-    locked and dropped its pages), the callbacks are skipped.
+    locked and dropped its pages), the callbacks are skipped. ``waits``: ``fn`` mostly
+    waits for someone (minutes, e.g. a coordinator's confirmation); it runs on a pool of
+    its own so that it never holds up the short jobs.
     """
     collect_garbage_on_gui_thread()
     relay = _Relay(on_success, on_failure, busy, owner)
@@ -173,7 +175,18 @@ def run_in_background(fn: Callable[[], Any],
     if busy is not None:
         busy.begin()
     relay.task = _Task(fn, relay)
-    QThreadPool.globalInstance().start(relay.task)
+    (_waiting_pool() if waits else QThreadPool.globalInstance()).start(relay.task)
+
+
+_WAITING: list[QThreadPool] = []
+
+
+def _waiting_pool() -> QThreadPool:
+    if not _WAITING:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(4)
+        _WAITING.append(pool)
+    return _WAITING[0]
 
 
 def operations_in_flight() -> int:
@@ -183,4 +196,5 @@ def operations_in_flight() -> int:
 
 def wait_for_background(timeout_ms: int = 30_000) -> bool:
     """Block until the pool is idle (at shutdown, so no work runs on a closed vault)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    done = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    return all([pool.waitForDone(timeout_ms) for pool in _WAITING]) and done

@@ -3,6 +3,9 @@ own passphrase; the organisation's data arrives with the first sync."""
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -33,7 +36,10 @@ def _wrapped(name: str = "") -> QLabel:
 
 
 class JoinPage(QWizardPage):
-    """Its commit button enrols this laptop in the background (nothing is left if it fails)."""
+    """Its commit button enrols this laptop in the background (nothing is left if it fails);
+    while it waits for the coordinator, it shows the digits to compare."""
+
+    sas_ready = Signal(str)  # emitted from the worker thread; Qt queues it to this one
 
     def __init__(self, wizard) -> None:
         super().__init__()
@@ -62,6 +68,11 @@ class JoinPage(QWizardPage):
         self.passphrase_label.setBuddy(self.passphrase_edit)
         self.busy = BusyIndicator()
         self.message_label = _wrapped("errorMessage")
+        self.sas_label = _wrapped()
+        self.digits_label = QLabel()
+        self.digits_label.setObjectName("recoveryKey")
+        self.digits = ""
+        self.stop = threading.Event()  # set when the person cancels while it waits
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(self.choose_button)
@@ -76,7 +87,10 @@ class JoinPage(QWizardPage):
         layout.addLayout(form)
         layout.addWidget(self.busy)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.sas_label)
+        layout.addWidget(self.digits_label)
         layout.addStretch(1)
+        self.sas_ready.connect(self._show_digits)
         self.setCommitPage(True)
         for edit in (self.code_edit, self.folder_edit, self.relay_edit, self.username_edit,
                      self.passphrase_edit):
@@ -105,6 +119,12 @@ class JoinPage(QWizardPage):
         self.username_edit.setAccessibleName(_("User name"))
         self.passphrase_edit.setAccessibleName(_("Passphrase"))
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Join"))
+        self.digits_label.setAccessibleName(_("Digits to compare"))
+        if self.digits:
+            self.sas_label.setText(_(
+                "Show these digits to the coordinator at the inviting laptop. When they match "
+                "there and the coordinator confirms, this laptop receives the organisation's "
+                "data."))
 
     def _update_enabled(self) -> None:
         folder = self.folder_radio.isChecked()
@@ -142,10 +162,21 @@ class JoinPage(QWizardPage):
         self.message_label.setText(_("Joining and receiving the organisation's data "
                                      "(this can take a while)…"))
         self._wizard.set_navigation_enabled(False)
+        self.stop.clear()
         self._wizard.join(self.code_edit.text().strip(), self.place(),
                           self.username_edit.text().strip(), self.passphrase_edit.text(),
-                          self._on_joined, self._on_failed, self.busy)
+                          self._on_joined, self._on_failed, self.busy, self.sas_ready.emit,
+                          self.stop.is_set)
         return False
+
+    def _show_digits(self, digits: str) -> None:
+        self.digits = digits
+        self.digits_label.setText(digits)
+        self.retranslate_ui()
+        # waiting for a person now: Cancel works again (the worker stops within a second)
+        cancel = self._wizard.button(QWizard.WizardButton.CancelButton)
+        if cancel is not None:
+            cancel.setEnabled(True)
 
     def _on_joined(self) -> None:
         self.working = False
@@ -157,6 +188,9 @@ class JoinPage(QWizardPage):
 
     def _on_failed(self, error: BaseException) -> None:
         self.working = False
+        self.digits = ""
+        self.digits_label.clear()
+        self.sas_label.clear()
         self._wizard.set_navigation_enabled(True)
         self.message_label.setObjectName("errorMessage")
         self.message_label.style().unpolish(self.message_label)
@@ -165,10 +199,13 @@ class JoinPage(QWizardPage):
         self.completeChanged.emit()
 
 
-def join_and_unlock(vault, code: str, place: SyncPlace, username: str, passphrase: str):
-    """On a pool thread: enrol into ``vault``'s folder, remember the place, unlock."""
+def join_and_unlock(vault, code: str, place: SyncPlace, username: str, passphrase: str,
+                    on_sas=None, stop=None):
+    """On a pool thread: enrol into ``vault``'s folder (``on_sas`` gets the digits to show),
+    remember the place, unlock."""
     transport = setup.transport_for(vault.directory, place)
-    joined = service.join(vault.directory, code, transport, username, passphrase)
+    joined = service.join(vault.directory, code, transport, username, passphrase,
+                          on_sas=on_sas, stop=stop)
     session = vault.unlock(username, passphrase)
     try:
         setup.remember_joined_place(session, place)

@@ -420,7 +420,7 @@ class SetupWizard(QWizard):
         return next(i for i in self.pageIds() if self.page(i) is page)
 
     def join(self, code: str, place: SyncPlace, username: str, passphrase: str, on_success,
-             on_failure, busy: BusyIndicator) -> None:
+             on_failure, busy: BusyIndicator, on_sas=None, stop=None) -> None:
         """Enrol this laptop with an invitation, in the background; then the recovery key."""
         vault = self.vault
 
@@ -430,8 +430,9 @@ class SetupWizard(QWizard):
             self.setOption(QWizard.WizardOption.NoCancelButton, True)
             on_success()
 
-        run_in_background(lambda: join_and_unlock(vault, code, place, username, passphrase),
-                          done, on_failure, busy=busy, owner=self)
+        run_in_background(lambda: join_and_unlock(vault, code, place, username, passphrase,
+                                                  on_sas, stop),
+                          done, on_failure, busy=busy, owner=self, waits=True)
 
     def set_navigation_enabled(self, enabled: bool) -> None:
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
@@ -479,6 +480,7 @@ class SetupWizard(QWizard):
         # Once the vault exists the recovery key must be confirmed; closing is refused.
         if self.session is not None:
             return
+        self.join_page.stop.set()  # a join waiting for the coordinator gives up
         super().reject()
 
     def close_session(self) -> None:

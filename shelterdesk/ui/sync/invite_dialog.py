@@ -1,7 +1,10 @@
 """Invite a laptop: make a one-time code, show it with its QR on screen; save only if asked.
+Then, once the new laptop asked, the six digits to compare and a Confirm button.
 
-The code opens the organisation's data to whoever holds it for its lifetime, so it
-is never written anywhere unless the coordinator chooses a file (written owner-only).
+The code alone opens nothing (see ``sync/enrollment.py``): the organisation's keys
+leave this laptop only when the coordinator confirms that the new laptop shows the
+same digits. The code is still never written anywhere unless the coordinator chooses
+a file (written owner-only).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import io
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -52,7 +55,8 @@ class InviteDialog(QDialog):
 
     invited = Signal(object)
 
-    def __init__(self, session: Session, place: SyncPlace, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, place: SyncPlace, parent: QWidget | None = None,
+                 poll_ms: int = 1500) -> None:
         super().__init__(parent)
         self.session = session
         self.place = place
@@ -74,6 +78,19 @@ class InviteDialog(QDialog):
         self.message_label.setObjectName("errorMessage")
         self.save_code_button = QPushButton()
         self.save_qr_button = QPushButton()
+        self.sas_label = QLabel()
+        self.sas_label.setWordWrap(True)
+        self.digits_label = QLabel()
+        self.digits_label.setObjectName("recoveryKey")
+        self.digits_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.confirm_button = QPushButton()
+        self.confirm_button.setEnabled(False)
+        self.digits = ""
+        self.confirmed = False
+        self._asking = False
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self._poll)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_code_button)
@@ -86,11 +103,15 @@ class InviteDialog(QDialog):
         layout.addWidget(self.qr_label)
         layout.addWidget(self.expires_label)
         layout.addLayout(save_row)
+        layout.addWidget(self.sas_label)
+        layout.addWidget(self.digits_label)
+        layout.addWidget(self.confirm_button)
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
         self.save_code_button.clicked.connect(self.save_code)
         self.save_qr_button.clicked.connect(self.save_qr)
+        self.confirm_button.clicked.connect(self.confirm)
         self._set_ready(False)
         self.setMinimumWidth(520)
         self.retranslate_ui()
@@ -104,6 +125,18 @@ class InviteDialog(QDialog):
             "yourself until then."))
         self.save_code_button.setText(_("Save the code to a file…"))
         self.save_qr_button.setText(_("Save the QR image…"))
+        self.confirm_button.setText(_("Confirm: the new laptop shows the same digits"))
+        self.confirm_button.setAccessibleName(_("Confirm the new laptop"))
+        self.digits_label.setAccessibleName(_("Digits to compare"))
+        if self.confirmed:
+            self.sas_label.setText(_("Confirmed. The new laptop receives the organisation's "
+                                     "keys and data now; this window can be closed."))
+        elif self.digits:
+            self.sas_label.setText(_(
+                "The new laptop asked to join. Check that it shows exactly these digits, then "
+                "confirm. If they differ, do not confirm: close this window."))
+        elif self.invitation is not None:
+            self.sas_label.setText(_("Waiting for the new laptop to type the code…"))
         if self.invitation is not None:
             self.expires_label.setText(_("Valid until {when} UTC.").format(
                 when=self.invitation.expires_at[:16].replace("T", " ")))
@@ -136,6 +169,58 @@ class InviteDialog(QDialog):
         self._set_ready(True)
         self.retranslate_ui()
         self.invited.emit(self.invitation)
+        self.poll_timer.start()
+
+    def _poll(self) -> None:
+        """Ask (in the background) whether the new laptop has sent its request yet."""
+        if self._asking or self.digits or self.invitation is None:
+            return
+        self._asking = True
+        session, place, code = self.session, self.place, self.invitation.code
+
+        def work() -> str | None:
+            return service.answer_join(session, transport_for(session.vault.directory, place),
+                                       code)
+
+        run_in_background(work, self._on_answer, self._on_poll_failed, owner=self)
+
+    def _on_answer(self, digits: str | None) -> None:
+        self._asking = False
+        if not digits:
+            return
+        self.poll_timer.stop()
+        self.digits = digits
+        self.digits_label.setText(digits)
+        self.confirm_button.setEnabled(True)
+        self.retranslate_ui()
+        self.confirm_button.setFocus()
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        self._asking = False
+        self.poll_timer.stop()
+        self.message_label.setText(describe_failure(error))
+
+    def confirm(self) -> None:
+        """The coordinator saw the same digits on both screens: send the keys."""
+        if not self.digits or self.invitation is None or self.confirmed:
+            return
+        self.confirm_button.setEnabled(False)
+        session, place = self.session, self.place
+        code, digits = self.invitation.code, self.digits
+
+        def work() -> str:
+            return service.confirm_join(session, transport_for(session.vault.directory, place),
+                                        code, digits)
+
+        def done(_invite_id: str) -> None:
+            self.confirmed = True
+            self.retranslate_ui()
+
+        run_in_background(work, done, self._on_failed, busy=self.busy, owner=self)
+
+    def done(self, result: int) -> None:
+        self.poll_timer.stop()
+        super().done(result)
 
     def _on_failed(self, error: BaseException) -> None:
         self.code_label.clear()

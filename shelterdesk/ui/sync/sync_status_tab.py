@@ -75,6 +75,11 @@ class SyncStatusTab(QWidget):
         self.folder_edit = QLineEdit()
         self.choose_button = QPushButton()
         self.relay_edit = QLineEdit()
+        # the relay operator's token, needed once to found the organisation on a relay
+        self.admission_edit = QLineEdit()
+        self.admission_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.admission_label = QLabel()
+        self.admission_label.setBuddy(self.admission_edit)
         self.interval_spin = QSpinBox()
         self.interval_spin.setRange(0, 24 * 60)
         self.interval_spin.setMinimumWidth(180)
@@ -89,7 +94,11 @@ class SyncStatusTab(QWidget):
         folder_row.addWidget(self.choose_button)
         place_form = QFormLayout()
         place_form.addRow(self.folder_radio, folder_row)
-        place_form.addRow(self.relay_radio, self.relay_edit)
+        relay_row = QHBoxLayout()  # one row: the page must fit a small laptop's height
+        relay_row.addWidget(self.relay_edit, 2)
+        relay_row.addWidget(self.admission_label)
+        relay_row.addWidget(self.admission_edit, 1)
+        place_form.addRow(self.relay_radio, relay_row)
         place_form.addRow(self.interval_label, self.interval_spin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
@@ -156,6 +165,10 @@ class SyncStatusTab(QWidget):
         self.folder_edit.setPlaceholderText(_("a network share, a USB drive, a Syncthing folder"))
         self.relay_edit.setAccessibleName(_("Relay address"))
         self.relay_edit.setPlaceholderText(_("e.g. https://relay.example.org"))
+        self.admission_label.setText(_("Admission token"))
+        self.admission_edit.setAccessibleName(_("Admission token"))
+        self.admission_edit.setToolTip(_("only to found your organisation on a relay "
+                                         "(from its operator)"))
         self.choose_button.setText(_("Choose…"))
         self.interval_label.setText(_("Sync automatically every"))
         self.interval_spin.setSuffix(" " + _("min"))
@@ -193,6 +206,7 @@ class SyncStatusTab(QWidget):
         place = setup.saved_place(self.session)
         self.folder_edit.setText(place.folder)
         self.relay_edit.setText(place.relay)
+        self.admission_edit.setText(place.admission_token)
         (self.relay_radio if place.relay else self.folder_radio).setChecked(True)
         self.interval_spin.setValue(int(settings.get(self.session, "sync_interval_minutes")))
         self._update_enabled()
@@ -202,11 +216,13 @@ class SyncStatusTab(QWidget):
         self.folder_edit.setEnabled(folder)
         self.choose_button.setEnabled(folder)
         self.relay_edit.setEnabled(not folder)
+        self.admission_edit.setEnabled(not folder)
 
     def place(self) -> setup.SyncPlace:
         if self.folder_radio.isChecked():
             return setup.SyncPlace(folder=self.folder_edit.text().strip())
-        return setup.SyncPlace(relay=self.relay_edit.text().strip())
+        return setup.SyncPlace(relay=self.relay_edit.text().strip(),
+                               admission_token=self.admission_edit.text().strip())
 
     def choose_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, _("Choose the shared folder"),
