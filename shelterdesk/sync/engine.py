@@ -20,10 +20,10 @@ from pathlib import Path
 
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.records import erasure
-from shelterdesk.store.replication import changes, registry, replica
+from shelterdesk.store.replication import changes, forwarding, registry, replica
 from shelterdesk.store.replication import conflicts as sync_conflicts
 from shelterdesk.store.replication.capture import shapes as table_shapes
-from shelterdesk.sync import acks, devices, envelope, hlc, outbox
+from shelterdesk.sync import acks, devices, envelope, forward, hlc, outbox, shredding
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     BadSignature,
@@ -79,6 +79,9 @@ class SyncSummary:
     conflicts_open: int = 0
     devices_added: int = 0
     keys_received: int = 0
+    case_keys_received: int = 0
+    sealed_waiting: int = 0  # changes whose client key has not arrived yet
+    forwarded_envelopes: int = 0  # other laptops' envelopes put where they were missing
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -122,6 +125,7 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
             if not _registry_pass(conn, place, summary):
                 break
         report("merging", summary)
+        _release_sealed(conn, ident.org_id, summary, shapes)
         _release(conn, summary, shapes)
         with transaction(conn):
             summary.conflicts_new += sync_conflicts.review(conn)
@@ -130,7 +134,11 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         devices.write_grants(place, conn)
         # Sent last: what arrived may have erased some of what this laptop was about to send.
         _push(conn, place, summary, report)
+        # What other laptops sent through another transport, passed on (store and forward).
+        summary.forwarded_envelopes += forward.offer(conn, place)
         acks.publish(place, conn)
+        forward.tidy(conn)
+        summary.sealed_waiting = shredding.waiting(conn)
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
         _warnings(conn, found, summary)
@@ -165,13 +173,16 @@ def _registry_pass(conn: Connection, place: Transport, summary: SyncSummary) -> 
     with transaction(conn):
         devices.read_grants(place, conn, report)
         devices.read_announcements(place, conn, report)
+        rings = shredding.read_rings(place, conn)
+    summary.case_keys_received += rings.keys_received
+    report.rejected += rings.rejected
     summary.devices_added += report.devices_added
     summary.keys_received += report.keys_received
     seen = {p.where for p in summary.problems}
     summary.problems += [Problem(w, r, False) for w, r in report.rejected if w not in seen]
     if report.newer_epoch_missing and "newer_key_missing" not in summary.warnings:
         summary.warnings.append("newer_key_missing")
-    return report.devices_added + report.keys_received
+    return report.devices_added + report.keys_received + rings.keys_received
 
 
 def _push(conn: Connection, place: Transport, summary: SyncSummary,
@@ -179,6 +190,8 @@ def _push(conn: Connection, place: Transport, summary: SyncSummary,
     report = outbox.PushReport()
     progress("sealing", summary)
     outbox.seal_pending(conn, report)
+    # Client keys reach every laptop before (or with) the envelopes sealed under them.
+    shredding.write_rings(place, conn)
     # Counted once sealed, so the "sending" phase can say how many go out.
     summary.sent_envelopes += report.envelopes
     summary.sent_changes += report.changes
@@ -264,6 +277,8 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     conn = ctx.connection
     header, found = _check(conn, blob, ref, ident, schema)
     with replica.applying(conn):
+        found = shredding.open_batch(conn, found, ident.org_id)
+        forwarding.keep(conn, header.sender, header.seq_from, header.seq_to, blob)
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         report = merger.apply(found)
         summary.devices_added += devices.apply_controls(conn, report.controls)
@@ -273,6 +288,23 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     summary.received_envelopes += 1
     summary.applied_changes += report.applied
     summary.erased_rows += report.erased
+    summary.superseded_changes += report.superseded
+    summary.quarantined_changes += report.quarantined
+    summary.conflicts_new += report.conflicts
+
+
+def _release_sealed(conn: Connection, org_id: str, summary: SyncSummary,
+                    shapes: dict) -> None:
+    """Apply the sealed changes that waited for their client's key, now that it is here."""
+    with replica.applying(conn):
+        ready = shredding.take_ready(conn, org_id)
+        if not ready:
+            return
+        merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
+        report = merger.apply(ready)
+        replica.reindex(conn, report.touched)
+        sync_conflicts.queue_for_review(conn, report.touched)
+    summary.applied_changes += report.applied
     summary.superseded_changes += report.superseded
     summary.quarantined_changes += report.quarantined
     summary.conflicts_new += report.conflicts

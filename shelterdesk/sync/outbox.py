@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import changes, registry
-from shelterdesk.sync import crypto, envelope
+from shelterdesk.sync import crypto, envelope, shredding
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 MAX_CHANGES = 5_000
@@ -59,7 +59,9 @@ def seal_pending(connection: Connection, report: PushReport) -> None:
     schema = registry.schema_version(connection)
     sealed_up_to, prev_hash = registry.last_sent(connection)
     for batch in _batches(connection, sealed_up_to):
-        blob = envelope.seal(batch, org_id=ident.org_id, sender=ident.device_id, epoch=epoch,
+        with transaction(connection):  # a new client key is kept before anything uses it
+            content = shredding.seal_batch(connection, batch, ident.org_id)
+        blob = envelope.seal(content, org_id=ident.org_id, sender=ident.device_id, epoch=epoch,
                              epoch_key=key, prev_hash=prev_hash, schema=schema,
                              signing_key=ident.sign_key)
         prev_hash = envelope.digest(blob)
