@@ -226,3 +226,23 @@ def test_a_forged_or_altered_sealed_change_is_refused(org, tmp_path: Path) -> No
 
 def _outbox(connection):
     return [c for page in changes.iter_outbox(connection, 0) for c in page]
+
+
+def test_an_erasure_withdraws_open_invitations_that_carry_the_erased_key(
+        org, tmp_path: Path) -> None:
+    """An invitation package carries the client keys of its day: an erasure withdraws it."""
+    from shelterdesk.sync.errors import InvitationNotFound
+
+    shutil.copytree(org.root / "a", tmp_path / "a")
+    (tmp_path / "folder").mkdir()
+    folder = FolderTransport(tmp_path / "folder")
+    with Vault(tmp_path / "a").unlock(ADMIN, PASSPHRASE) as session:
+        case = intake(session, given_name="Invitee")
+        service.sync_now(session, folder)
+        invitation = service.invite(session, folder)
+        assert list((tmp_path / "folder" / "invites").glob("*.sdi"))
+        erasure.erase_client(session, case.id)
+        service.sync_now(session, folder)
+    assert not list((tmp_path / "folder" / "invites").glob("*.sdi"))
+    with pytest.raises(InvitationNotFound):
+        service.join(tmp_path / "new", invitation.code, folder, ADMIN, PASSPHRASE)

@@ -20,7 +20,7 @@ from shelterdesk.cli.options import flag
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store.replication import conflict_settle
 from shelterdesk.store.replication import conflicts as sync_conflicts
-from shelterdesk.sync import engine, service, setup
+from shelterdesk.sync import engine, explain, service, setup
 from shelterdesk.sync.folder import check_vault_location
 from shelterdesk.sync.transport import Transport
 from shelterdesk.sync.transports import open_transport
@@ -142,6 +142,9 @@ def print_summary(summary: engine.SyncSummary) -> None:
         say(ngettext("{count} conflict for a coordinator to review (shelterdesk conflicts list).",
                      "{count} conflicts for a coordinator to review (shelterdesk conflicts list).",
                      summary.conflicts_open).format(count=summary.conflicts_open))
+    relaying = explain.relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
+    if relaying:
+        say(relaying)
     for code in summary.warnings:
         say(_("Warning: {text}").format(text=_(WARNINGS.get(code, code))))
 

@@ -136,6 +136,7 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         _push(conn, place, summary, report)
         # What other laptops sent through another transport, passed on (store and forward).
         summary.forwarded_envelopes += forward.offer(conn, place)
+        shredding.withdraw_invitations(place, conn)
         acks.publish(place, conn)
         forward.tidy(conn)
         summary.sealed_waiting = shredding.waiting(conn)

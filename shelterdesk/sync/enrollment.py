@@ -22,7 +22,7 @@ from typing import Any
 
 from shelterdesk.domain import case_codes
 from shelterdesk.store.connection import Connection
-from shelterdesk.store.replication import changes, registry
+from shelterdesk.store.replication import case_keys, changes, registry
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
     InvalidEnrollmentCode,
@@ -88,6 +88,7 @@ def create(connection: Connection, *, org_name: str, prefix: str,
     changes.append_control(connection, "invite", invite_id, {
         "invite_pub": records.b64(invite_pub), "expires_at": expires})
     registry.add_invite(connection, invite_id, ident.device_id, invite_pub, expires, own=True)
+    case_keys.ensure_all(connection, crypto.random_key)
     package = {
         "format": 1, "org_id": ident.org_id, "org_name": org_name, "case_prefix": prefix,
         "inviter": ident.device_id, "invite_id": invite_id, "expires_at": expires,
@@ -98,6 +99,9 @@ def create(connection: Connection, *, org_name: str, prefix: str,
                      "invite_id": d.invite_id, "revoked_after": d.revoked_after}
                     for d in registry.devices(connection)],
         "schema": registry.schema_version(connection),
+        # Client keys travel with the organisation's keys (sync/shredding.py); an erasure
+        # withdraws every open invitation, since this package would keep the erased key.
+        "case_keys": {c: records.b64(k) for c, k in case_keys.held(connection).items()},
     }
     plaintext = json.dumps(package, sort_keys=True).encode()
     nonce, ciphertext = crypto.encrypt(_package_key(secret), plaintext,
@@ -133,6 +137,8 @@ def adopt(connection: Connection, package: dict[str, Any]) -> registry.Identity:
     registry.set_identity(connection, package["org_id"], sign_key, kx_key)
     for number, key in package["epochs"].items():
         registry.add_epoch(connection, int(number), records.unb64(key), package["inviter"])
+    for client, key in dict(package.get("case_keys", {})).items():
+        case_keys.adopt(connection, str(client), records.unb64(key))
     for entry in package["devices"]:
         registry.add_device(connection, entry["id"], records.unb64(entry["sign_pub"]),
                             records.unb64(entry["kx_pub"]), label=entry.get("label", ""),

@@ -50,6 +50,40 @@ def warning_text(code: str) -> str:
     return _(WARNINGS[code]) if code in WARNINGS else code
 
 
+def relaying_text(forwarded: int, waiting: int) -> str:
+    """What this sync passed on for laptops on other transports, and what waits for a key."""
+    parts = []
+    if forwarded:
+        parts.append(ngettext(
+            "{count} envelope from another laptop was passed on here for the laptops that "
+            "sync only through this place.",
+            "{count} envelopes from other laptops were passed on here for the laptops that "
+            "sync only through this place.", forwarded).format(count=forwarded))
+    if waiting:
+        parts.append(ngettext(
+            "{count} change about a client waits for that client's key from another laptop; "
+            "it applies at a later sync.",
+            "{count} changes about clients wait for those clients' keys from another laptop; "
+            "they apply at a later sync.", waiting).format(count=waiting))
+    return " ".join(parts)
+
+
+def status_relaying_text(kept: int, waiting: int) -> str:
+    """The Sync page's sentence on store and forward (empty when there is nothing to say)."""
+    parts = []
+    if kept:
+        parts.append(ngettext(
+            "This laptop keeps {count} envelope of other laptops to pass on to any sync place "
+            "that lacks it, until every laptop has it.",
+            "This laptop keeps {count} envelopes of other laptops to pass on to any sync place "
+            "that lacks them, until every laptop has them.", kept).format(count=kept))
+    if waiting:
+        parts.append(ngettext(
+            "{count} change about a client waits for that client's key.",
+            "{count} changes about clients wait for their keys.", waiting).format(count=waiting))
+    return " ".join(parts)
+
+
 def summary_text(summary: SyncSummary) -> str:
     """One sentence for the status bar after a sync."""
     text = _("Synced: {received} changes received, {sent} sent.").format(
@@ -64,4 +98,5 @@ def summary_text(summary: SyncSummary) -> str:
             "{count} conflict is waiting for a coordinator (Sync → Conflicts).",
             "{count} conflicts are waiting for a coordinator (Sync → Conflicts).",
             summary.conflicts_open).format(count=summary.conflicts_open)
-    return text
+    relaying = relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
+    return f"{text} {relaying}" if relaying else text

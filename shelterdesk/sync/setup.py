@@ -127,6 +127,8 @@ class SyncStatus:
     halted: bool  # rollback detected: this laptop must be enrolled again
     revoked: bool  # this laptop was removed from the organisation
     open_conflicts: int
+    kept_envelopes: int = 0  # other laptops' envelopes kept to pass on (store and forward)
+    sealed_waiting: int = 0  # changes about a client whose key has not arrived yet
 
 
 def sync_status(session: Session) -> SyncStatus:
@@ -136,12 +138,14 @@ def sync_status(session: Session) -> SyncStatus:
         ident = registry.identity(connection)
         me = registry.device(connection, ident.device_id) if ident.org_id else None
         clock = sync_counts.report(connection, ident.device_id)
+        kept, waiting = sync_counts.relaying(connection)
     return SyncStatus(
         enrolled=bool(ident.org_id), device_id=ident.device_id,
         last_sync_at=clock.last_sync_at, waiting_changes=clock.waiting,
         received_changes=clock.received, held_changes=clock.held,
         clock_ahead=clock.ahead, halted=clock.halted,
-        revoked=bool(me is not None and me.revoked), open_conflicts=clock.conflicts)
+        revoked=bool(me is not None and me.revoked), open_conflicts=clock.conflicts,
+        kept_envelopes=kept, sealed_waiting=waiting)
 
 
 def describe_failure(error: BaseException) -> str:

@@ -26,7 +26,7 @@ import json
 import struct
 from dataclasses import dataclass, field
 
-from shelterdesk.store.connection import Connection
+from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import case_keys, changes, registry
 from shelterdesk.store.replication.changes import DELETE, INSERT, Change
 from shelterdesk.sync import codec, crypto, records
@@ -267,3 +267,16 @@ def read_rings(transport: Transport, connection: Connection) -> RingReport:
 
 def this_device(connection: Connection) -> str:
     return changes.device_id(connection)
+
+
+def withdraw_invitations(transport: Transport, connection: Connection) -> int:
+    """Delete this laptop's open invitations that an erasure withdrew (their packages hold the
+    client keys of the day they were made); the codes stop working."""
+    withdrawn = [r[0] for r in connection.execute(
+        "SELECT invite_id FROM sync_invites WHERE own = 1 AND used_by = 'withdrawn'")]
+    for invite_id in withdrawn:
+        transport.delete_invitation(invite_id)
+        with transaction(connection):
+            connection.execute("UPDATE sync_invites SET used_by = 'withdrawn:done'"
+                               " WHERE invite_id = ?", (invite_id,))
+    return len(withdrawn)

@@ -47,6 +47,8 @@ BEGIN
         shredded_at = coalesce(shredded_at, excluded.shredded_at);
     DELETE FROM sync_case_rows WHERE client_id = NEW.row_id;
     DELETE FROM sync_sealed_waiting WHERE client_id = NEW.row_id;
+    -- An open invitation of this laptop carries the keys of its day: withdrawn (sync.engine).
+    UPDATE sync_invites SET used_by = 'withdrawn' WHERE own = 1 AND used_by = '';
 END;
 CREATE TRIGGER sync_case_keys_shred_update AFTER UPDATE OF alive ON sync_rows
 WHEN NEW.tbl = 'clients' AND NEW.alive = -1
@@ -58,6 +60,8 @@ BEGIN
         shredded_at = coalesce(shredded_at, excluded.shredded_at);
     DELETE FROM sync_case_rows WHERE client_id = NEW.row_id;
     DELETE FROM sync_sealed_waiting WHERE client_id = NEW.row_id;
+    -- An open invitation of this laptop carries the keys of its day: withdrawn (sync.engine).
+    UPDATE sync_invites SET used_by = 'withdrawn' WHERE own = 1 AND used_by = '';
 END;
 
 -- Envelopes of other laptops, kept verbatim (they are signed by their origin) so that this

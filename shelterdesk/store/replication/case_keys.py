@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from shelterdesk.store.connection import Connection
@@ -181,3 +181,13 @@ def shred(connection: Connection, client_id: str) -> None:
         " VALUES (?, NULL, ?, ?) ON CONFLICT (client_id) DO UPDATE SET key = NULL,"
         " shredded_at = coalesce(shredded_at, excluded.shredded_at)", (client_id, stamp, stamp))
     connection.execute("DELETE FROM sync_case_rows WHERE client_id = ?", (client_id,))
+
+
+def ensure_all(connection: Connection, new_key: Callable[[], bytes]) -> int:
+    """A key for every client here that has none yet (before an invitation is made, whose
+    package carries the keys); returns how many were made."""
+    missing = [r[0] for r in connection.execute(
+        "SELECT id FROM clients WHERE id NOT IN (SELECT client_id FROM sync_case_keys)")]
+    for client_id in missing:
+        key_for(connection, client_id, new_key())
+    return len(missing)
