@@ -21,6 +21,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                        help=_("sqlite:///FILE or postgresql://…"))
     relay.add_argument("--proxy-headers", action="store_true",
                        help=_("trust X-Forwarded-* from a reverse proxy"))
+    relay.add_argument("--rate-per-device", type=int, default=600, metavar="N",
+                       help=_("requests a minute one laptop may make (0: no limit)"))
+    relay.add_argument("--rate-per-address", type=int, default=1200, metavar="N",
+                       help=_("requests a minute one network address may make (0: no limit)"))
+    relay.add_argument("--retention-days", type=int, default=0, metavar="DAYS",
+                       help=_("delete envelopes older than this many days (0: keep them)"))
     relay.set_defaults(handler=cmd_relay)
 
 
@@ -33,5 +39,15 @@ def cmd_relay(args: argparse.Namespace) -> int:
         raise RelayOptionInvalid(option="--listen", value=args.listen) from None
     if not args.store.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise RelayOptionInvalid(option="--store", value="sqlite:///… | postgresql://…")
-    serve(args.listen, args.store, proxy_headers=args.proxy_headers)
+    from shelterdesk.sync.relay.limits import Limits
+
+    for option, value in (("--rate-per-device", args.rate_per_device),
+                          ("--rate-per-address", args.rate_per_address),
+                          ("--retention-days", args.retention_days)):
+        if value < 0:
+            raise RelayOptionInvalid(option=option, value=str(value))
+    serve(args.listen, args.store, proxy_headers=args.proxy_headers,
+          limits=Limits(per_device_per_minute=args.rate_per_device,
+                        per_address_per_minute=args.rate_per_address,
+                        retention_days=args.retention_days))
     return 0
