@@ -20,10 +20,10 @@ from pathlib import Path
 
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.records import erasure
-from shelterdesk.store.replication import changes, forwarding, registry, replica
+from shelterdesk.store.replication import changes, forwarding, registry, replica, state_transfer
 from shelterdesk.store.replication import conflicts as sync_conflicts
 from shelterdesk.store.replication.capture import shapes as table_shapes
-from shelterdesk.sync import acks, devices, envelope, forward, hlc, outbox, shredding
+from shelterdesk.sync import acks, devices, envelope, forward, hlc, outbox, shredding, snapshots
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     BadSignature,
@@ -82,6 +82,8 @@ class SyncSummary:
     case_keys_received: int = 0
     sealed_waiting: int = 0  # changes whose client key has not arrived yet
     forwarded_envelopes: int = 0  # other laptops' envelopes put where they were missing
+    snapshot_envelopes: int = 0  # envelopes a snapshot stood in for (a laptop that joined)
+    snapshot_written: bool = False
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -120,6 +122,11 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         _registry_pass(conn, place, summary)
         shapes = table_shapes(conn)
         report("receiving", summary)
+        if state_transfer.is_fresh(conn):  # a laptop that just joined: a snapshot first
+            loaded = snapshots.SnapshotReport()
+            snapshots.load(place, conn, loaded)
+            summary.snapshot_envelopes = loaded.loaded_envelopes
+            summary.problems += [Problem(w, r, True) for w, r in loaded.problems]
         for _attempt in range(4):
             _pull(ctx, place, ident, summary, shapes)
             if not _registry_pass(conn, place, summary):
@@ -139,6 +146,7 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         shredding.withdraw_invitations(place, conn)
         acks.publish(place, conn)
         forward.tidy(conn)
+        summary.snapshot_written = snapshots.maybe_produce(place, conn)
         summary.sealed_waiting = shredding.waiting(conn)
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))

@@ -33,7 +33,7 @@ from shelterdesk.sync.transport import (
 )
 
 _ENVELOPE = re.compile(r"^(\d{16})-(\d{16})\.sde$")
-_SUFFIX = {"acks": ".sda", "keys": ".sdk", "devices": ".sdd"}
+_SUFFIX = {"acks": ".sda", "keys": ".sdk", "devices": ".sdd", "snapshots": ".sds"}
 _INVITE = re.compile(r"^[0-9a-f]{32}$")
 MAX_FILE = 512 * 1024 * 1024
 # Files that mark a directory as one a sync service manages.

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 # Kinds of record a transport keeps next to the envelopes.
-ACKS, KEYS, DEVICES = "acks", "keys", "devices"
-RECORD_KINDS = (ACKS, KEYS, DEVICES)
+ACKS, KEYS, DEVICES, SNAPSHOTS = "acks", "keys", "devices", "snapshots"
+RECORD_KINDS = (ACKS, KEYS, DEVICES, SNAPSHOTS)
 _DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
 _RECORD_NAME = re.compile(r"^[0-9a-z][0-9a-z._-]{0,99}$")
 
