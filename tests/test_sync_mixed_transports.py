@@ -261,3 +261,32 @@ def test_crash_mid_apply_during_forwarding_loses_nothing(org, tmp_path: Path,
                                      ).fetchone() == (1,)
     for laptop in laptops:
         laptop.close()
+
+
+def test_the_relay_prunes_only_what_every_device_acknowledges_and_a_snapshot_covers(
+        org, relay, tmp_path: Path) -> None:
+    from shelterdesk.store.replication import registry
+    from shelterdesk.sync import snapshots
+
+    _copy(org, tmp_path)
+    office, online = Vault(tmp_path / "office"), Vault(tmp_path / "online")
+    with office.unlock(ADMIN, PASSPHRASE) as session:
+        intake(session, given_name="Relayprune")
+        service.sync_now(session, relay)
+        place = place_for(relay, session.connection)
+        me = registry.identity(session.connection).device_id
+        assert place.prune_envelopes({me: 10**9}) == 0  # no snapshot, no acks: nothing
+    with online.unlock(ADMIN, PASSPHRASE) as session:
+        service.sync_now(session, relay)
+        snapshots.produce(place_for(relay, session.connection), session.connection)
+        service.sync_now(session, relay)
+    with Vault(tmp_path / "field").unlock(ADMIN, PASSPHRASE) as session:
+        service.sync_now(session, relay)  # the third laptop says what it holds
+    with office.unlock(ADMIN, PASSPHRASE) as session:
+        intake(session, given_name="Not covered")
+        summary = service.sync_now(session, relay)
+        assert summary.pruned_envelopes >= 1
+        left = [r for r in place.list_envelopes({}) if r.device_id == me]
+        assert len(left) == 1  # the new envelope: no snapshot covers it
+        assert place.prune_envelopes({me: 10**9}) == 0  # asking for more gets nothing more
+        assert [r for r in place.list_envelopes({}) if r.device_id == me] == left

@@ -78,7 +78,7 @@ def test_a_new_laptop_joins_from_a_snapshot_without_the_history(org, tmp_path: P
         if ref.seq_to <= covered.get(ref.device_id, 0):
             del transport.store.envelopes[(org_id, ref)]
     joined = service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
-    assert joined.summary.snapshot_envelopes == manifest.covers > 0
+    assert joined.summary.snapshot_changes == manifest.covers > 0
     assert joined.summary.rejected == []
     c = Vault(tmp_path / "c")
     for vault in (a, b, c):
@@ -109,7 +109,7 @@ def test_a_tampered_snapshot_is_refused_and_the_history_replayed(org, tmp_path: 
     part = transport.store.records[key]
     transport.store.records[key] = part[:-1] + bytes([part[-1] ^ 1])
     joined = service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
-    assert joined.summary.snapshot_envelopes == 0
+    assert joined.summary.snapshot_changes == 0
     assert any(p.where.startswith("snapshot/") for p in joined.summary.problems)
     assert _dump(a) == _dump(Vault(tmp_path / "c"))
 
@@ -169,3 +169,43 @@ def _registry_from_keys(monkeypatch: pytest.MonkeyPatch) -> None:
         c, _session_like) else real_identity(c))
     monkeypatch.setattr(registry, "epoch_keys", lambda c: c.epochs if isinstance(
         c, _session_like) else real_epochs(c))
+
+
+def test_what_everyone_holds_and_a_snapshot_covers_is_pruned_from_the_folder(
+        org, tmp_path: Path) -> None:
+    from shelterdesk.sync.folder import FolderTransport
+
+    for name in ("a", "b"):
+        shutil.copytree(org.root / name, tmp_path / name)
+    a, b = Vault(tmp_path / "a"), Vault(tmp_path / "b")
+    (tmp_path / "folder").mkdir()
+    folder = FolderTransport(tmp_path / "folder")
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        intake(session, given_name="Prunee")
+        summary = service.sync_now(session, folder)
+        org_id = registry.identity(session.connection).org_id
+        assert summary.pruned_envelopes == 0  # no snapshot yet
+    envelopes = tmp_path / "folder" / org_id / "env"
+    before = sorted(envelopes.rglob("*.sde"))
+    assert before
+    with b.unlock(ADMIN, PASSPHRASE) as session:
+        service.sync_now(session, folder)
+        snapshots.produce(folder.for_org(org_id), session.connection)
+        # b holds all of a's envelopes, a holds its own, the snapshot covers them: they go.
+        assert service.sync_now(session, folder).pruned_envelopes == len(before)
+    assert not [path for path in before if path.exists()]
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        intake(session, given_name="After pruning")
+        service.sync_now(session, folder)
+        me = registry.identity(session.connection).device_id
+    mine = sorted((envelopes / me).glob("*.sde"))
+    assert len(mine) == 1  # a's new envelope: no snapshot covers it, it stays
+    joiner = tmp_path / "c"
+    with a.unlock(ADMIN, PASSPHRASE) as session:
+        invitation = service.invite(session, folder)
+    joined = service.join(joiner, invitation.code, folder, ADMIN, PASSPHRASE)
+    assert joined.summary.snapshot_changes > 0
+    for vault in (b, a, Vault(joiner)):
+        with vault.unlock(ADMIN, PASSPHRASE) as session:
+            service.sync_now(session, folder)
+    assert _dump(a) == _dump(Vault(joiner))

@@ -23,7 +23,17 @@ from shelterdesk.store.records import erasure
 from shelterdesk.store.replication import changes, forwarding, registry, replica, state_transfer
 from shelterdesk.store.replication import conflicts as sync_conflicts
 from shelterdesk.store.replication.capture import shapes as table_shapes
-from shelterdesk.sync import acks, devices, envelope, forward, hlc, outbox, shredding, snapshots
+from shelterdesk.sync import (
+    acks,
+    devices,
+    envelope,
+    forward,
+    hlc,
+    outbox,
+    pruning,
+    shredding,
+    snapshots,
+)
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     BadSignature,
@@ -82,8 +92,9 @@ class SyncSummary:
     case_keys_received: int = 0
     sealed_waiting: int = 0  # changes whose client key has not arrived yet
     forwarded_envelopes: int = 0  # other laptops' envelopes put where they were missing
-    snapshot_envelopes: int = 0  # envelopes a snapshot stood in for (a laptop that joined)
+    snapshot_changes: int = 0  # changes a snapshot stood in for (a laptop that joined)
     snapshot_written: bool = False
+    pruned_envelopes: int = 0  # envelopes every laptop holds and a snapshot covers, deleted
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -125,7 +136,7 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         if state_transfer.is_fresh(conn):  # a laptop that just joined: a snapshot first
             loaded = snapshots.SnapshotReport()
             snapshots.load(place, conn, loaded)
-            summary.snapshot_envelopes = loaded.loaded_envelopes
+            summary.snapshot_changes = loaded.loaded_changes
             summary.problems += [Problem(w, r, True) for w, r in loaded.problems]
         for _attempt in range(4):
             _pull(ctx, place, ident, summary, shapes)
@@ -140,13 +151,15 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         ctx.refresh_slots()
         devices.write_grants(place, conn)
         # Sent last: what arrived may have erased some of what this laptop was about to send.
-        _push(conn, place, summary, report)
+        pruned = pruning.limits(place, conn)  # never put back what was pruned
+        _push(conn, place, summary, report, pruned)
         # What other laptops sent through another transport, passed on (store and forward).
-        summary.forwarded_envelopes += forward.offer(conn, place)
+        summary.forwarded_envelopes += forward.offer(conn, place, pruned)
         shredding.withdraw_invitations(place, conn)
         acks.publish(place, conn)
         forward.tidy(conn)
         summary.snapshot_written = snapshots.maybe_produce(place, conn)
+        summary.pruned_envelopes = pruning.prune(place, conn)
         summary.sealed_waiting = shredding.waiting(conn)
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
@@ -195,7 +208,7 @@ def _registry_pass(conn: Connection, place: Transport, summary: SyncSummary) -> 
 
 
 def _push(conn: Connection, place: Transport, summary: SyncSummary,
-          progress: Progress) -> None:
+          progress: Progress, pruned: dict[str, int]) -> None:
     report = outbox.PushReport()
     progress("sealing", summary)
     outbox.seal_pending(conn, report)
@@ -206,7 +219,7 @@ def _push(conn: Connection, place: Transport, summary: SyncSummary,
     summary.sent_changes += report.changes
     summary.sent_bytes += report.bytes
     progress("sending", summary)
-    outbox.send(conn, place, report)
+    outbox.send(conn, place, report, pruned)
 
 
 def _pull(ctx: SyncContext, place: Transport, ident: registry.Identity,

@@ -126,6 +126,15 @@ class FolderTransport(Transport):
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         return _read(self._envelope_path(ref))
 
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        deleted = 0
+        for ref in self.list_envelopes({}):
+            if ref.seq_to <= upto.get(ref.device_id, 0):
+                with contextlib.suppress(FileNotFoundError):
+                    self._envelope_path(ref).unlink()
+                    deleted += 1
+        return deleted
+
     # --- records ---------------------------------------------------------------------
     def _record_path(self, kind: str, name: str) -> Path:
         if kind not in RECORD_KINDS or not valid_record_name(name):

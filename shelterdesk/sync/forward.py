@@ -10,13 +10,16 @@ once every laptop acknowledges holding them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import changes, forwarding, registry
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 
-def offer(connection: Connection, transport: Transport) -> int:
-    """Put what the transport lacks; returns how many envelopes were forwarded."""
+def offer(connection: Connection, transport: Transport,
+          pruned: Mapping[str, int] | None = None) -> int:
+    """Put what the transport lacks (not what was pruned); returns how many were forwarded."""
     floors = forwarding.floors(connection)
     if not floors:
         return 0
@@ -25,7 +28,7 @@ def offer(connection: Connection, transport: Transport) -> int:
     put = 0
     for device, seq_from, seq_to, blob in list(forwarding.kept(connection)):
         ref = EnvelopeRef(device, seq_from, seq_to)
-        if device == me or ref in present:
+        if device == me or ref in present or seq_to <= (pruned or {}).get(device, 0):
             continue
         transport.put_envelope(ref, blob)
         put += 1

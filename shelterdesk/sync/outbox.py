@@ -9,6 +9,7 @@ transport has lost (a new folder, a wiped stick) are put again from there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shelterdesk.store.connection import Connection, transaction
@@ -73,13 +74,16 @@ def seal_pending(connection: Connection, report: PushReport) -> None:
         report.bytes += len(blob)
 
 
-def send(connection: Connection, transport: Transport, report: PushReport) -> None:
-    """Put every sealed envelope the transport does not hold yet."""
+def send(connection: Connection, transport: Transport, report: PushReport,
+         pruned: Mapping[str, int] | None = None) -> None:
+    """Put every sealed envelope the transport does not hold yet (except those at or below
+    ``pruned``: every laptop holds them and a snapshot covers them)."""
     me = changes.device_id(connection)
+    floor = (pruned or {}).get(me, 0)
     present = {(r.seq_from, r.seq_to) for r in transport.list_envelopes({me: 0})
                if r.device_id == me}
     for sent in registry.sent_envelopes(connection):
-        if (sent.seq_from, sent.seq_to) in present or sent.blob is None:
+        if (sent.seq_from, sent.seq_to) in present or sent.blob is None or sent.seq_to <= floor:
             continue
         transport.put_envelope(EnvelopeRef(me, sent.seq_from, sent.seq_to), sent.blob)
         if sent.put_at is None:

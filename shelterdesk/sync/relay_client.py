@@ -221,6 +221,12 @@ class RelayTransport(Transport):
                 break
         return sorted(found)
 
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        """Ask the relay to delete what ``upto`` names (it caps it by what it can check)."""
+        answer = self._call("POST", "/v1/envelopes/prune", self._json(
+            {"upto": {k: int(v) for k, v in upto.items()}})).json()
+        return int(answer.get("deleted", 0))
+
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         response = self._call("GET", self._env_path(ref))
         return None if response.status_code == 404 else response.content

@@ -20,11 +20,15 @@ applied when the ring brings it; the sender's other changes go on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 import struct
 from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import case_keys, changes, registry
@@ -52,18 +56,22 @@ def _aad(org_id: str, origin: str, seq: int, client_id: str) -> bytes:
     return _AAD.pack(bytes.fromhex(org_id), bytes.fromhex(origin), seq) + client_id.encode()
 
 
-def _case_key(client_key: bytes, org_id: str) -> bytes:
-    return crypto.hkdf(client_key, b"shelterdesk/case/v1", salt=bytes.fromhex(org_id))
+@functools.lru_cache(maxsize=4096)
+def _cipher(client_key: bytes, org_id: str) -> AESGCM:
+    """The AES-GCM of one client's key (derived once per key, not per change)."""
+    return AESGCM(crypto.hkdf(client_key, b"shelterdesk/case/v1", salt=bytes.fromhex(org_id)))
 
 
 # --- sealing (this laptop's outgoing changes) ------------------------------------------------
 def seal_batch(connection: Connection, batch: list[Change], org_id: str) -> list[Change]:
     """The batch with every change under a client sealed under that client's key."""
+    _cipher.cache_clear()  # derived keys live for one batch only (an erasure may come next)
     resolver = case_keys.Resolver(connection)
     for change in batch:
         if change.col == INSERT and isinstance(change.value, dict) and resolver.owned(change.tbl):
             resolver.note_insert(change.tbl, change.row_id, change.value)
     out = []
+    keys: dict[str, bytes | None] = {}
     for change in batch:
         if change.is_control or change.col == DELETE or not resolver.owned(change.tbl):
             out.append(change)
@@ -72,13 +80,16 @@ def seal_batch(connection: Connection, batch: list[Change], org_id: str) -> list
         if client is None:
             out.append(change)  # a row under no client any more (docs/sync.md §10)
             continue
-        key = case_keys.key_for(connection, client, crypto.random_key())
+        if client not in keys:
+            keys[client] = case_keys.key_for(connection, client, crypto.random_key())
+        key = keys[client]
         if key is None:  # the client was erased here: nothing of theirs leaves
             out.append(Change(change.origin, change.seq, change.hlc, ERASED, "", "", None,
                               0))
             continue
-        nonce, sealed = crypto.encrypt(_case_key(key, org_id), codec.encode_change(change),
-                                       _aad(org_id, change.origin, change.seq, client))
+        nonce = crypto.new_nonce()
+        sealed = _cipher(key, org_id).encrypt(nonce, codec.encode_change(change),
+                                              _aad(org_id, change.origin, change.seq, client))
         out.append(Change(change.origin, change.seq, change.hlc, SEALED, client, "",
                           {"c": records.b64(nonce + sealed)}, 0))
     return out
@@ -89,10 +100,10 @@ def _open_one(change: Change, org_id: str, key: bytes) -> Change:
     value = change.value if isinstance(change.value, dict) else {}
     blob = records.unb64(value.get("c"))
     try:
-        plain = crypto.decrypt(_case_key(key, org_id), blob[:crypto.NONCE_BYTES],
-                               blob[crypto.NONCE_BYTES:],
-                               _aad(org_id, change.origin, change.seq, change.row_id))
-    except crypto.DecryptionFailed:
+        plain = _cipher(key, org_id).decrypt(blob[:crypto.NONCE_BYTES], blob[crypto.NONCE_BYTES:],
+                                             _aad(org_id, change.origin, change.seq,
+                                                  change.row_id))
+    except (InvalidTag, ValueError):
         raise TamperedEnvelope() from None
     inner = codec.decode_change(change.origin, plain)
     if inner.seq != change.seq or inner.tbl.startswith("~"):
@@ -103,7 +114,9 @@ def _open_one(change: Change, org_id: str, key: bytes) -> Change:
 def open_batch(connection: Connection, found: list[Change], org_id: str) -> list[Change]:
     """The changes to apply now: sealed ones opened, those of a shredded client dropped,
     those whose key is not here yet put aside (``sync_sealed_waiting``)."""
+    _cipher.cache_clear()
     out = []
+    looked: dict[str, tuple[bool, bytes | None]] = {}
     for change in found:
         if change.tbl != SEALED:
             out.append(change)
@@ -111,7 +124,9 @@ def open_batch(connection: Connection, found: list[Change], org_id: str) -> list
         client = change.row_id
         if not client or len(client) > 64:
             raise EnvelopeMalformed(detail="sealed")
-        known, key = case_keys.lookup(connection, client)
+        if client not in looked:
+            looked[client] = case_keys.lookup(connection, client)
+        known, key = looked[client]
         if known and key is None:
             continue  # shredded: the erasure wins, nothing to open
         if key is None:

@@ -34,7 +34,10 @@ from shelterdesk.sync.transport import SNAPSHOTS, Transport
 
 MANIFEST = b"SDS1"
 PART_BYTES = 900 * 1024  # under the relay's 1 MiB a record
-EVERY_ENVELOPES = 200  # a new snapshot once this many envelopes are past the newest one
+# A new snapshot once this many changes are past the newest one (and at most daily):
+# writing one costs about as much as a first sync of the same data.
+EVERY_CHANGES = 100_000
+MIN_HOURS = 24
 MAX_PLAIN = 2 * 1024 * 1024 * 1024
 
 
@@ -57,7 +60,7 @@ class Manifest:
 class SnapshotReport:
     written: bool = False
     loaded_from: str = ""
-    loaded_envelopes: int = 0
+    loaded_changes: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -122,7 +125,9 @@ def maybe_produce(transport: Transport, connection: Connection, *,
                if p.device_id != changes.device_id(connection))
     held += registry.last_sent(connection)[0]
     best = newest(transport, connection)
-    if held - (best.covers if best else 0) < (EVERY_ENVELOPES if every is None else every):
+    if held - (best.covers if best else 0) < (EVERY_CHANGES if every is None else every):
+        return False
+    if best is not None and every is None and best.created_at > _hours_ago(MIN_HOURS):
         return False
     produce(transport, connection)
     return True
@@ -161,6 +166,12 @@ def produce(transport: Transport, connection: Connection) -> Manifest:
     name = f"{ident.device_id}.m"
     transport.put_record(SNAPSHOTS, name, records.pack(MANIFEST, body, [ident.sign_key]))
     return Manifest(ident.device_id, epoch, meta["vector"], digests, nonce, created, name)
+
+
+def _hours_ago(hours: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- joining from one --------------------------------------------------------------------
@@ -226,5 +237,5 @@ def load(transport: Transport, connection: Connection, report: SnapshotReport) -
         state_transfer.set_covered(connection, manifest.vector, int(payload.get("hlc", 0)))
         replica.reindex(connection, touched)
     report.loaded_from = manifest.producer
-    report.loaded_envelopes = manifest.covers
+    report.loaded_changes = manifest.covers
     return True

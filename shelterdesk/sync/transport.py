@@ -58,6 +58,11 @@ class Transport(Protocol):
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         """The bytes of an envelope, or None if it is gone."""
 
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        """Delete envelopes whose seq_to is at or below ``upto[device]`` (every laptop holds
+        them and a snapshot covers them: sync/pruning.py); returns how many went."""
+        return 0
+
     def put_record(self, kind: str, name: str, blob: bytes) -> None:
         """Store or replace a record (atomically)."""
 

@@ -50,8 +50,8 @@ def _key_columns(connection: Connection, table: str) -> list[str]:
     return [r[1] for r in sorted((r for r in rows if r[5]), key=lambda r: r[5])]
 
 
-def _live_row(connection: Connection, table: str, row_id: str) -> dict[str, Any] | None:
-    keys = _key_columns(connection, table)
+def _live_row(connection: Connection, table: str, row_id: str,
+              keys: list[str]) -> dict[str, Any] | None:
     if not keys:
         return None
     if len(keys) == 1:
@@ -79,6 +79,12 @@ class Resolver:
         self.tree = client_tree(connection)
         self.cache: dict[tuple[str, str], str | None] = {}
         self.inserted: dict[tuple[str, str], Mapping[str, Any]] = {}
+        self.keys: dict[str, list[str]] = {}
+
+    def key_columns(self, table: str) -> list[str]:
+        if table not in self.keys:
+            self.keys[table] = _key_columns(self.c, table)
+        return self.keys[table]
 
     def owned(self, table: str) -> bool:
         return table == ROOT or table in self.tree
@@ -105,7 +111,8 @@ class Resolver:
         return found
 
     def _walk(self, table: str, row_id: str, depth: int) -> str | None:
-        row = self.inserted.get((table, row_id)) or _live_row(self.c, table, row_id)
+        row = self.inserted.get((table, row_id)) or _live_row(self.c, table, row_id,
+                                                              self.key_columns(table))
         if row is None:
             return None
         if table == "record_versions" and row.get("record_table") == ROOT:
@@ -116,7 +123,7 @@ class Resolver:
                 continue
             if parent == ROOT and parent_column == "id":
                 return str(value)
-            parent_keys = _key_columns(self.c, parent)
+            parent_keys = self.key_columns(parent)
             if parent_keys == [parent_column]:
                 found = self.client_of(parent, str(value), depth + 1)
             else:

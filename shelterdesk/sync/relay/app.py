@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from shelterdesk.sync.relay import protocol as p
+from shelterdesk.sync.relay import pruning
 from shelterdesk.sync.relay.auth import ApiError, authenticate, verify_with_key
 from shelterdesk.sync.relay.forwarding import forwarded_ok
 from shelterdesk.sync.relay.logs import AccessLog
@@ -248,6 +249,7 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         Route("/v1/enroll", enroll, methods=["POST"]),
         Route("/v1/roster", roster, methods=["POST"]),
         Route("/v1/envelopes/list", list_envelopes, methods=["POST"]),
+        Route("/v1/envelopes/prune", pruning.handler(store), methods=["POST"]),
         Route(env, put_envelope, methods=["PUT"]),
         Route(env, get_envelope, methods=["GET"]),
         Route("/v1/records/{kind}", list_records, methods=["GET"]),
