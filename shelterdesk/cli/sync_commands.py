@@ -145,6 +145,15 @@ def print_summary(summary: engine.SyncSummary) -> None:
     relaying = explain.relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
     if relaying:
         say(relaying)
+    if summary.snapshot_changes:
+        say(ngettext("This laptop started from a snapshot covering {count} change.",
+                     "This laptop started from a snapshot covering {count} changes.",
+                     summary.snapshot_changes).format(count=summary.snapshot_changes))
+    if summary.pruned_envelopes:
+        say(ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            summary.pruned_envelopes).format(count=summary.pruned_envelopes))
     for code in summary.warnings:
         say(_("Warning: {text}").format(text=_(WARNINGS.get(code, code))))
 

@@ -68,9 +68,25 @@ def relaying_text(forwarded: int, waiting: int) -> str:
     return " ".join(parts)
 
 
-def status_relaying_text(kept: int, waiting: int) -> str:
-    """The Sync page's sentence on store and forward (empty when there is nothing to say)."""
-    parts = []
+def snapshot_text(covers: int, pruned: int) -> str:
+    """What the newest snapshot covers and what was pruned (empty when there is none)."""
+    if not covers:
+        return ""
+    text = ngettext(
+        "The newest snapshot covers {count} change, so a new laptop starts from it.",
+        "The newest snapshot covers {count} changes, so a new laptop starts from it.",
+        covers).format(count=covers)
+    if pruned:
+        text += " " + ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            pruned).format(count=pruned)
+    return text
+
+
+def status_relaying_text(kept: int, waiting: int, covers: int = 0, pruned: int = 0) -> str:
+    """The Sync page's sentence on store and forward and snapshots (empty: nothing to say)."""
+    parts = [snapshot_text(covers, pruned)] if covers else []
     if kept:
         parts.append(ngettext(
             "This laptop keeps {count} envelope of other laptops to pass on to any sync place "
@@ -99,4 +115,15 @@ def summary_text(summary: SyncSummary) -> str:
             "{count} conflicts are waiting for a coordinator (Sync → Conflicts).",
             summary.conflicts_open).format(count=summary.conflicts_open)
     relaying = relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
+    if summary.snapshot_changes:
+        relaying = (ngettext(
+            "This laptop started from a snapshot covering {count} change.",
+            "This laptop started from a snapshot covering {count} changes.",
+            summary.snapshot_changes).format(count=summary.snapshot_changes)
+            + " " + relaying).strip()
+    if summary.pruned_envelopes:
+        relaying = (relaying + " " + ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            summary.pruned_envelopes).format(count=summary.pruned_envelopes)).strip()
     return f"{text} {relaying}" if relaying else text

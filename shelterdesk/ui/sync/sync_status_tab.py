@@ -290,7 +290,8 @@ class SyncStatusTab(QWidget):
                              "back until then (quarantine); nothing is lost.").format(
                 count=format_number(state.held_changes))
         self.clock_value.setText(clock)
-        relaying = explain.status_relaying_text(state.kept_envelopes, state.sealed_waiting)
+        relaying = explain.status_relaying_text(state.kept_envelopes, state.sealed_waiting,
+                                                state.snapshot_covers, state.pruned_envelopes)
         self.relaying_label.setText(relaying)
         self.relaying_label.setAccessibleName(_("Passed on for other laptops"))
         self.relaying_label.setVisible(bool(relaying))
