@@ -21,9 +21,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                        help=_("sqlite:///FILE or postgresql://…"))
     relay.add_argument("--proxy-headers", action="store_true",
                        help=_("trust X-Forwarded-* from a reverse proxy"))
-    relay.add_argument("--rate-per-device", type=int, default=600, metavar="N",
+    relay.add_argument("--rate-per-device", type=int, default=3000, metavar="N",
                        help=_("requests a minute one laptop may make (0: no limit)"))
-    relay.add_argument("--rate-per-address", type=int, default=1200, metavar="N",
+    relay.add_argument("--rate-per-address", type=int, default=30000, metavar="N",
                        help=_("requests a minute one network address may make (0: no limit)"))
     relay.add_argument("--retention-days", type=int, default=0, metavar="DAYS",
                        help=_("delete envelopes older than this many days (0: keep them)"))
