@@ -77,7 +77,7 @@ def test_without_forwarding_the_relay_only_laptop_never_sees_the_folder_only_cha
         org, relay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bug as it was: the office holds the change, the relay-only laptop never does."""
     folder = _copy(org, tmp_path)
-    monkeypatch.setattr(forward, "offer", lambda _connection, _transport: 0)
+    monkeypatch.setattr(forward, "offer", lambda *_args: 0)
     assert _round(tmp_path, relay, folder) == (True, False)
 
 

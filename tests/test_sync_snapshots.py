@@ -104,10 +104,13 @@ def test_a_tampered_snapshot_is_refused_and_the_history_replayed(org, tmp_path: 
     with a.unlock(ADMIN, PASSPHRASE) as session:
         org_id = registry.identity(session.connection).org_id
         snapshots.produce(transport.for_org(org_id), session.connection)
+        key = next(k for k in transport.store.records
+                   if k[1] == SNAPSHOTS and k[2].endswith(".0"))
+        part = transport.store.records[key]
+        transport.store.records[key] = part[:-1] + bytes([part[-1] ^ 1])
+        summary = service.sync_now(session, transport)
+        assert summary.pruned_envelopes == 0  # a snapshot no one could use prunes nothing
         invitation = service.invite(session, transport)
-    key = next(k for k in transport.store.records if k[1] == SNAPSHOTS and k[2].endswith(".0"))
-    part = transport.store.records[key]
-    transport.store.records[key] = part[:-1] + bytes([part[-1] ^ 1])
     joined = service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
     assert joined.summary.snapshot_changes == 0
     assert any(p.where.startswith("snapshot/") for p in joined.summary.problems)

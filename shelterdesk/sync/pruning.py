@@ -16,12 +16,13 @@ from shelterdesk.sync import acks, snapshots
 from shelterdesk.sync.transport import Transport
 
 PRUNED_TOTAL = "sync_pruned_total"  # meta: envelopes this laptop has pruned, in all
-SNAPSHOT_COVERS = "sync_snapshot_covers"  # meta: envelopes the newest snapshot seen covers
+SNAPSHOT_COVERS = "sync_snapshot_covers"  # meta: changes the newest snapshot seen covers
+VERIFIED = "sync_snapshot_verified"  # meta: the snapshot whose parts were last checked whole
 
 
 def limits(transport: Transport, connection: Connection) -> dict[str, int]:
     best = snapshots.newest(transport, connection)
-    if best is None:
+    if best is None or not _intact(transport, connection, best):
         return {}
     me = changes.device_id(connection)
     active = [d.device_id for d in registry.devices(connection) if not d.revoked]
@@ -32,6 +33,21 @@ def limits(transport: Transport, connection: Connection) -> dict[str, int]:
         return {}
     return {origin: min([int(seq)] + [int(v.get(origin, 0)) for v in vectors if v is not None])
             for origin, (seq, _hash) in best.vector.items()}
+
+
+def _intact(transport: Transport, connection: Connection, manifest: snapshots.Manifest) -> bool:
+    """Every part of the snapshot is there as signed (checked once per snapshot): nothing is
+    pruned on the strength of a snapshot a new laptop could not use."""
+    mark = f"{manifest.producer}/{manifest.created_at}"
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (VERIFIED,)).fetchone()
+    if row is not None and row[0] == mark:
+        return True
+    if not snapshots.parts_intact(transport, manifest):
+        return False
+    with transaction(connection):
+        connection.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                           " DO UPDATE SET value = excluded.value", (VERIFIED, mark))
+    return True
 
 
 def prune(transport: Transport, connection: Connection) -> int:

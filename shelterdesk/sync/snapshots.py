@@ -185,6 +185,14 @@ def _fetch(transport: Transport, manifest: Manifest) -> bytes:
     return bytes(out)
 
 
+def parts_intact(transport: Transport, manifest: Manifest) -> bool:
+    try:
+        _fetch(transport, manifest)
+    except EnvelopeRejected:
+        return False
+    return True
+
+
 def _open(transport: Transport, connection: Connection, manifest: Manifest) -> dict[str, Any]:
     ident = registry.identity(connection)
     key = registry.epoch_keys(connection).get(manifest.epoch)
