@@ -22,9 +22,9 @@ from pathlib import Path
 from benchmarks.common import print_table
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.records import demo
-from shelterdesk.store.replication import changes, replica
+from shelterdesk.store.replication import changes, registry, replica
 from shelterdesk.store.vault import Vault
-from shelterdesk.sync import service
+from shelterdesk.sync import service, snapshots
 from shelterdesk.sync.folder import FolderTransport
 from tests.sync_helpers import join_with_code
 
@@ -100,6 +100,8 @@ def run() -> None:
         folder = root / "shared"
         folder.mkdir()
         transport = FolderTransport(folder)
+        automatic = snapshots.EVERY_CHANGES
+        snapshots.EVERY_CHANGES = 10**12  # first: the whole history, envelope by envelope
         with a.unlock(USER, PASSPHRASE) as session:
             logged = changes.last_seq(session.connection)
             start = time.perf_counter()
@@ -117,6 +119,18 @@ def run() -> None:
                 session.connection.execute("UPDATE clients SET phone = '+994 50 000 00 00'"
                                            " WHERE rowid = 1")
             single = service.sync_now(session, transport).sent_bytes
+        snapshots.EVERY_CHANGES = automatic
+        with a.unlock(USER, PASSPHRASE) as session:  # then: a snapshot, and a join from it
+            service.sync_now(session, transport)
+            start = time.perf_counter()
+            org_id = registry.identity(session.connection).org_id
+            snapshots.produce(transport.for_org(org_id), session.connection)
+            snapshot_write = time.perf_counter() - start
+            invitation = service.invite(session, transport)
+        start = time.perf_counter()
+        from_snapshot = service.join(root / "c", invitation.code, transport, USER, PASSPHRASE)
+        snapshot_join = time.perf_counter() - start
+        assert from_snapshot.summary.snapshot_changes > 0
         with a.unlock(USER, PASSPHRASE) as session:
             batch = _field_changes(session.connection, merge_count)
             plain = _plain_copy(session, root / "plain.db")
@@ -131,6 +145,8 @@ def run() -> None:
         (f"first sync, {clients:,} clients, seal + put (ms)", push * 1000, None, "—"),
         (f"first sync, {clients:,} clients, join + pull (ms)", first_sync * 1000, None,
          "< 60000" if clients == 10_000 else "—"),
+        (f"snapshot of {clients:,} clients written (ms)", snapshot_write * 1000, None, "—"),
+        ("join from that snapshot (ms)", snapshot_join * 1000, None, "—"),
     ]
     print_table(f"Sync: {clients:,} clients ({logged:,} changes), "
                 f"{merge_count:,} field changes merged", rows)

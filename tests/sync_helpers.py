@@ -58,6 +58,13 @@ class MemoryTransport(Transport):
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         return self.store.envelopes.get((self.org_id, ref))
 
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        gone = [key for key in self.store.envelopes if key[0] == self.org_id
+                and key[1].seq_to <= upto.get(key[1].device_id, 0)]
+        for key in gone:
+            del self.store.envelopes[key]
+        return len(gone)
+
     def put_record(self, kind: str, name: str, blob: bytes) -> None:
         assert kind in RECORD_KINDS
         self.store.records[(self.org_id, kind, name)] = bytes(blob)

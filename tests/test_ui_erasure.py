@@ -61,6 +61,7 @@ def test_erase_through_the_window_then_sync_leaves_no_string_on_either_laptop(
                     and file_page.erase_dialog.isVisible(), timeout=WAIT_MS)
     dialog: EraseClientDialog = file_page.erase_dialog
     assert case.case_code in dialog.what_label.text()
+    assert "relay" in dialog.intro_label.text() and "unreadable" in dialog.intro_label.text()
     assert not dialog.erase_button.isEnabled()
     type_text(dialog.reason_edit, "the client asked in person")
     type_text(dialog.code_edit, "wrong")

@@ -53,6 +53,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
         return 0
     say(_("Erased: {codes} ({records} records). Sync carries the erasure to the other "
           "laptops.").format(codes=", ".join(plan.case_codes), records=plan.records))
+    say(_("The client's own key is destroyed, so every copy already sent (on the relay, in "
+          "the shared folder, in old sync files) can no longer be read anywhere."))
     if not report.purged:
         say(_("The vault file could not be compacted yet; erased rows are already zeroed. "
               "The next sync compacts it."))

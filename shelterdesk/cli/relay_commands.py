@@ -25,6 +25,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     relay.add_argument("--admission-token-file", metavar="PATH",
                        help=_("tokens (one a line) that each let one new organisation found "
                               "itself on this relay; only their hashes are kept"))
+    relay.add_argument("--rate-per-device", type=int, default=3000, metavar="N",
+                       help=_("requests a minute one laptop may make (0: no limit)"))
+    relay.add_argument("--rate-per-address", type=int, default=30000, metavar="N",
+                       help=_("requests a minute one network address may make (0: no limit)"))
+    relay.add_argument("--retention-days", type=int, default=0, metavar="DAYS",
+                       help=_("delete envelopes older than this many days (0: keep them)"))
     relay.set_defaults(handler=cmd_relay)
 
 
@@ -47,6 +53,16 @@ def cmd_relay(args: argparse.Namespace) -> int:
             raise RelayOptionInvalid(option="--admission-token-file",
                                      value=_("a readable text file, one token of at least 16 "
                                              "characters a line")) from None
+    from shelterdesk.sync.relay.limits import Limits
+
+    for option, value in (("--rate-per-device", args.rate_per_device),
+                          ("--rate-per-address", args.rate_per_address),
+                          ("--retention-days", args.retention_days)):
+        if value < 0:
+            raise RelayOptionInvalid(option=option, value=str(value))
     serve(args.listen, args.store, proxy_headers=args.proxy_headers,
-          admission_token_file=tokens)
+          admission_token_file=tokens,
+          limits=Limits(per_device_per_minute=args.rate_per_device,
+                        per_address_per_minute=args.rate_per_address,
+                        retention_days=args.retention_days))
     return 0

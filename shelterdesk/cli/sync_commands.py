@@ -21,7 +21,7 @@ from shelterdesk.cli.options import flag
 from shelterdesk.i18n import N_, _, ngettext
 from shelterdesk.store.replication import conflict_settle
 from shelterdesk.store.replication import conflicts as sync_conflicts
-from shelterdesk.sync import engine, enrollment, service, setup
+from shelterdesk.sync import engine, enrollment, explain, service, setup
 from shelterdesk.sync.folder import check_vault_location, write_atomically
 from shelterdesk.sync.transport import Transport
 from shelterdesk.sync.transports import open_transport
@@ -174,6 +174,18 @@ def print_summary(summary: engine.SyncSummary) -> None:
         say(ngettext("{count} conflict for a coordinator to review (shelterdesk conflicts list).",
                      "{count} conflicts for a coordinator to review (shelterdesk conflicts list).",
                      summary.conflicts_open).format(count=summary.conflicts_open))
+    relaying = explain.relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
+    if relaying:
+        say(relaying)
+    if summary.snapshot_changes:
+        say(ngettext("This laptop started from a snapshot covering {count} change.",
+                     "This laptop started from a snapshot covering {count} changes.",
+                     summary.snapshot_changes).format(count=summary.snapshot_changes))
+    if summary.pruned_envelopes:
+        say(ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            summary.pruned_envelopes).format(count=summary.pruned_envelopes))
     for code in summary.warnings:
         say(_("Warning: {text}").format(text=_(WARNINGS.get(code, code))))
 

@@ -104,3 +104,22 @@ def _change(origin: str, row: list) -> Change:
     if isinstance(seq, bool) or seq < 1 or hlc < 0 or prev < 0:
         raise EnvelopeMalformed(detail="change")
     return Change(origin, seq, hlc, table, row_id, col, _decode_value(table, col, value), prev)
+
+
+def encode_change(change: Change) -> bytes:
+    """One change as canonical JSON (sealed alone under a client's key, see shredding.py)."""
+    row = [change.seq, change.hlc, change.tbl, change.row_id, change.col, _encode_value(change),
+           change.prev]
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def decode_change(origin: str, data: bytes) -> Change:
+    """The inverse of :func:`encode_change`; EnvelopeMalformed for anything unexpected."""
+    try:
+        row = json.loads(data.decode("utf-8"))
+        if not isinstance(row, list) or len(row) != 7:
+            raise EnvelopeMalformed(detail="change")
+        return _change(origin, row)
+    except (ValueError, TypeError):
+        raise EnvelopeMalformed(detail="change") from None

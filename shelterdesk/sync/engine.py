@@ -21,10 +21,20 @@ from pathlib import Path
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.keys import roster_guard
 from shelterdesk.store.records import erasure
-from shelterdesk.store.replication import changes, registry, replica
+from shelterdesk.store.replication import changes, forwarding, registry, replica, state_transfer
 from shelterdesk.store.replication import conflicts as sync_conflicts
 from shelterdesk.store.replication.capture import shapes as table_shapes
-from shelterdesk.sync import acks, devices, envelope, hlc, outbox
+from shelterdesk.sync import (
+    acks,
+    devices,
+    envelope,
+    forward,
+    hlc,
+    outbox,
+    pruning,
+    shredding,
+    snapshots,
+)
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.errors import (
     BadSignature,
@@ -83,6 +93,12 @@ class SyncSummary:
     conflicts_open: int = 0
     devices_added: int = 0
     keys_received: int = 0
+    case_keys_received: int = 0
+    sealed_waiting: int = 0  # changes whose client key has not arrived yet
+    forwarded_envelopes: int = 0  # other laptops' envelopes put where they were missing
+    snapshot_changes: int = 0  # changes a snapshot stood in for (a laptop that joined)
+    snapshot_written: bool = False
+    pruned_envelopes: int = 0  # envelopes every laptop holds and a snapshot covers, deleted
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -121,11 +137,17 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         _registry_pass(conn, place, summary)
         shapes = table_shapes(conn)
         report("receiving", summary)
+        if state_transfer.is_fresh(conn):  # a laptop that just joined: a snapshot first
+            loaded = snapshots.SnapshotReport()
+            snapshots.load(place, conn, loaded)
+            summary.snapshot_changes = loaded.loaded_changes
+            summary.problems += [Problem(w, r, True) for w, r in loaded.problems]
         for _attempt in range(4):
             _pull(ctx, place, ident, summary, shapes)
             if not _registry_pass(conn, place, summary):
                 break
         report("merging", summary)
+        _release_sealed(conn, ident.org_id, summary, shapes)
         _release(conn, summary, shapes)
         with transaction(conn):
             summary.conflicts_new += sync_conflicts.review(conn)
@@ -133,8 +155,16 @@ def run(ctx: SyncContext, transport: Transport, progress: Progress | None = None
         ctx.refresh_slots()
         devices.write_grants(place, conn)
         # Sent last: what arrived may have erased some of what this laptop was about to send.
-        _push(conn, place, summary, report)
+        pruned = pruning.limits(place, conn)  # never put back what was pruned
+        _push(conn, place, summary, report, pruned)
+        # What other laptops sent through another transport, passed on (store and forward).
+        summary.forwarded_envelopes += forward.offer(conn, place, pruned)
+        shredding.withdraw_invitations(place, conn)
         acks.publish(place, conn)
+        forward.tidy(conn)
+        summary.snapshot_written = snapshots.maybe_produce(place, conn)
+        summary.pruned_envelopes = pruning.prune(place, conn)
+        summary.sealed_waiting = shredding.waiting(conn)
         with transaction(conn):  # kept only until every laptop has them (erasure hygiene)
             registry.forget_acknowledged_blobs(conn, acks.everyone_holds(conn))
         _warnings(conn, found, summary)
@@ -169,26 +199,31 @@ def _registry_pass(conn: Connection, place: Transport, summary: SyncSummary) -> 
     with transaction(conn):
         devices.read_grants(place, conn, report)
         devices.read_announcements(place, conn, report)
+        rings = shredding.read_rings(place, conn)
+    summary.case_keys_received += rings.keys_received
+    report.rejected += rings.rejected
     summary.devices_added += report.devices_added
     summary.keys_received += report.keys_received
     seen = {p.where for p in summary.problems}
     summary.problems += [Problem(w, r, False) for w, r in report.rejected if w not in seen]
     if report.newer_epoch_missing and "newer_key_missing" not in summary.warnings:
         summary.warnings.append("newer_key_missing")
-    return report.devices_added + report.keys_received
+    return report.devices_added + report.keys_received + rings.keys_received
 
 
 def _push(conn: Connection, place: Transport, summary: SyncSummary,
-          progress: Progress) -> None:
+          progress: Progress, pruned: dict[str, int]) -> None:
     report = outbox.PushReport()
     progress("sealing", summary)
     outbox.seal_pending(conn, report)
+    # Client keys reach every laptop before (or with) the envelopes sealed under them.
+    shredding.write_rings(place, conn)
     # Counted once sealed, so the "sending" phase can say how many go out.
     summary.sent_envelopes += report.envelopes
     summary.sent_changes += report.changes
     summary.sent_bytes += report.bytes
     progress("sending", summary)
-    outbox.send(conn, place, report)
+    outbox.send(conn, place, report, pruned)
 
 
 def _pull(ctx: SyncContext, place: Transport, ident: registry.Identity,
@@ -268,6 +303,8 @@ def _apply_envelope(ctx: SyncContext, place: Transport, ref: EnvelopeRef,
     conn = ctx.connection
     header, found = _check(conn, blob, ref, ident, schema)
     with replica.applying(conn):
+        found = shredding.open_batch(conn, found, ident.org_id)
+        forwarding.keep(conn, header.sender, header.seq_from, header.seq_to, blob)
         merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
         found, refused = roster_guard.screen(conn, found)
         report = merger.apply(found)
@@ -292,6 +329,23 @@ def _note_refused(summary: SyncSummary, refused: list[tuple[str, str]]) -> None:
         if ROSTER_ATTACK not in summary.warnings and any(
                 reason not in WAITING_REASONS for _where, reason in refused):
             summary.warnings.append(ROSTER_ATTACK)
+
+
+def _release_sealed(conn: Connection, org_id: str, summary: SyncSummary,
+                    shapes: dict) -> None:
+    """Apply the sealed changes that waited for their client's key, now that it is here."""
+    with replica.applying(conn):
+        ready = shredding.take_ready(conn, org_id)
+        if not ready:
+            return
+        merger = replica.Merger(conn, hlc.horizon(changes.wall_ms(conn)), shapes)
+        report = merger.apply(ready)
+        replica.reindex(conn, report.touched)
+        sync_conflicts.queue_for_review(conn, report.touched)
+    summary.applied_changes += report.applied
+    summary.superseded_changes += report.superseded
+    summary.quarantined_changes += report.quarantined
+    summary.conflicts_new += report.conflicts
 
 
 def _release(conn: Connection, summary: SyncSummary, shapes: dict) -> None:

@@ -39,7 +39,7 @@ from typing import Any
 from shelterdesk.domain import case_codes
 from shelterdesk.store.connection import Connection
 from shelterdesk.store.keys import roster
-from shelterdesk.store.replication import changes, registry
+from shelterdesk.store.replication import case_keys, changes, registry
 from shelterdesk.sync import crypto, records
 from shelterdesk.sync.errors import (
     EnrollmentCancelled,
@@ -255,6 +255,7 @@ def package(connection: Connection, secret: bytes, request: bytes | None, sas: s
     assert joiner_pub is not None
     transcript = _transcript(invite_id, commit, joiner_pub, inviter_pub)
     invite = _own_invite(connection, invite_id)
+    case_keys.ensure_all(connection, crypto.random_key)
     content = {
         "format": FORMAT, "org_id": ident.org_id, "org_name": org_name, "case_prefix": prefix,
         "inviter": ident.device_id, "invite_id": invite_id, "expires_at": invite.expires_at,
@@ -266,6 +267,9 @@ def package(connection: Connection, secret: bytes, request: bytes | None, sas: s
                     for d in registry.devices(connection)],
         "schema": registry.schema_version(connection),
         "roster_root": roster.root(connection) or "",
+        # Client keys travel with the organisation's keys (sync/shredding.py); an erasure
+        # withdraws every open invitation, since this package would keep the erased key.
+        "case_keys": {c: records.b64(k) for c, k in case_keys.held(connection).items()},
     }
     nonce, sealed = crypto.encrypt(_session_key(private, joiner_pub, transcript),
                                    json.dumps(content, sort_keys=True).encode(),
@@ -375,6 +379,8 @@ def adopt(connection: Connection, package: dict[str, Any]) -> registry.Identity:
     registry.set_identity(connection, package["org_id"], sign_key, kx_key)
     for number, key in package["epochs"].items():
         registry.add_epoch(connection, int(number), records.unb64(key), package["inviter"])
+    for client, key in dict(package.get("case_keys", {})).items():
+        case_keys.adopt(connection, str(client), records.unb64(key))
     for entry in package["devices"]:
         registry.add_device(connection, entry["id"], records.unb64(entry["sign_pub"]),
                             records.unb64(entry["kx_pub"]), label=entry.get("label", ""),

@@ -55,6 +55,56 @@ def warning_text(code: str) -> str:
     return _(WARNINGS[code]) if code in WARNINGS else code
 
 
+def relaying_text(forwarded: int, waiting: int) -> str:
+    """What this sync passed on for laptops on other transports, and what waits for a key."""
+    parts = []
+    if forwarded:
+        parts.append(ngettext(
+            "{count} envelope from another laptop was passed on here for the laptops that "
+            "sync only through this place.",
+            "{count} envelopes from other laptops were passed on here for the laptops that "
+            "sync only through this place.", forwarded).format(count=forwarded))
+    if waiting:
+        parts.append(ngettext(
+            "{count} change about a client waits for that client's key from another laptop; "
+            "it applies at a later sync.",
+            "{count} changes about clients wait for those clients' keys from another laptop; "
+            "they apply at a later sync.", waiting).format(count=waiting))
+    return " ".join(parts)
+
+
+def snapshot_text(covers: int, pruned: int) -> str:
+    """What the newest snapshot covers and what was pruned (empty when there is none)."""
+    if not covers:
+        return ""
+    text = ngettext(
+        "The newest snapshot covers {count} change, so a new laptop starts from it.",
+        "The newest snapshot covers {count} changes, so a new laptop starts from it.",
+        covers).format(count=covers)
+    if pruned:
+        text += " " + ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            pruned).format(count=pruned)
+    return text
+
+
+def status_relaying_text(kept: int, waiting: int, covers: int = 0, pruned: int = 0) -> str:
+    """The Sync page's sentence on store and forward and snapshots (empty: nothing to say)."""
+    parts = [snapshot_text(covers, pruned)] if covers else []
+    if kept:
+        parts.append(ngettext(
+            "This laptop keeps {count} envelope of other laptops to pass on to any sync place "
+            "that lacks it, until every laptop has it.",
+            "This laptop keeps {count} envelopes of other laptops to pass on to any sync place "
+            "that lacks them, until every laptop has them.", kept).format(count=kept))
+    if waiting:
+        parts.append(ngettext(
+            "{count} change about a client waits for that client's key.",
+            "{count} changes about clients wait for their keys.", waiting).format(count=waiting))
+    return " ".join(parts)
+
+
 def summary_text(summary: SyncSummary) -> str:
     """One sentence for the status bar after a sync."""
     text = _("Synced: {received} changes received, {sent} sent.").format(
@@ -69,4 +119,16 @@ def summary_text(summary: SyncSummary) -> str:
             "{count} conflict is waiting for a coordinator (Sync → Conflicts).",
             "{count} conflicts are waiting for a coordinator (Sync → Conflicts).",
             summary.conflicts_open).format(count=summary.conflicts_open)
-    return text
+    relaying = relaying_text(summary.forwarded_envelopes, summary.sealed_waiting)
+    if summary.snapshot_changes:
+        relaying = (ngettext(
+            "This laptop started from a snapshot covering {count} change.",
+            "This laptop started from a snapshot covering {count} changes.",
+            summary.snapshot_changes).format(count=summary.snapshot_changes)
+            + " " + relaying).strip()
+    if summary.pruned_envelopes:
+        relaying = (relaying + " " + ngettext(
+            "{count} sync file every laptop holds was removed from the sync place.",
+            "{count} sync files every laptop holds were removed from the sync place.",
+            summary.pruned_envelopes).format(count=summary.pruned_envelopes)).strip()
+    return f"{text} {relaying}" if relaying else text

@@ -34,7 +34,7 @@ from shelterdesk.sync.transport import (
 )
 
 _ENVELOPE = re.compile(r"^(\d{16})-(\d{16})\.sde$")
-_SUFFIX = {"acks": ".sda", "keys": ".sdk", "devices": ".sdd"}
+_SUFFIX = {"acks": ".sda", "keys": ".sdk", "devices": ".sdd", "snapshots": ".sds"}
 _INVITE = re.compile(r"^[0-9a-f]{32}$")
 MAX_FILE = 512 * 1024 * 1024
 # Files that mark a directory as one a sync service manages.
@@ -126,6 +126,15 @@ class FolderTransport(Transport):
 
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         return _read(self._envelope_path(ref))
+
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        deleted = 0
+        for ref in self.list_envelopes({}):
+            if ref.seq_to <= upto.get(ref.device_id, 0):
+                with contextlib.suppress(FileNotFoundError):
+                    self._envelope_path(ref).unlink()
+                    deleted += 1
+        return deleted
 
     # --- records ---------------------------------------------------------------------
     def _record_path(self, kind: str, name: str) -> Path:

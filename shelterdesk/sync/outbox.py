@@ -9,11 +9,12 @@ transport has lost (a new folder, a wiped stick) are put again from there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.replication import changes, registry
-from shelterdesk.sync import crypto, envelope
+from shelterdesk.sync import crypto, envelope, shredding
 from shelterdesk.sync.transport import EnvelopeRef, Transport
 
 MAX_CHANGES = 5_000
@@ -59,7 +60,9 @@ def seal_pending(connection: Connection, report: PushReport) -> None:
     schema = registry.schema_version(connection)
     sealed_up_to, prev_hash = registry.last_sent(connection)
     for batch in _batches(connection, sealed_up_to):
-        blob = envelope.seal(batch, org_id=ident.org_id, sender=ident.device_id, epoch=epoch,
+        with transaction(connection):  # a new client key is kept before anything uses it
+            content = shredding.seal_batch(connection, batch, ident.org_id)
+        blob = envelope.seal(content, org_id=ident.org_id, sender=ident.device_id, epoch=epoch,
                              epoch_key=key, prev_hash=prev_hash, schema=schema,
                              signing_key=ident.sign_key)
         prev_hash = envelope.digest(blob)
@@ -71,13 +74,16 @@ def seal_pending(connection: Connection, report: PushReport) -> None:
         report.bytes += len(blob)
 
 
-def send(connection: Connection, transport: Transport, report: PushReport) -> None:
-    """Put every sealed envelope the transport does not hold yet."""
+def send(connection: Connection, transport: Transport, report: PushReport,
+         pruned: Mapping[str, int] | None = None) -> None:
+    """Put every sealed envelope the transport does not hold yet (except those at or below
+    ``pruned``: every laptop holds them and a snapshot covers them)."""
     me = changes.device_id(connection)
+    floor = (pruned or {}).get(me, 0)
     present = {(r.seq_from, r.seq_to) for r in transport.list_envelopes({me: 0})
                if r.device_id == me}
     for sent in registry.sent_envelopes(connection):
-        if (sent.seq_from, sent.seq_to) in present or sent.blob is None:
+        if (sent.seq_from, sent.seq_to) in present or sent.blob is None or sent.seq_to <= floor:
             continue
         transport.put_envelope(EnvelopeRef(me, sent.seq_from, sent.seq_to), sent.blob)
         if sent.put_at is None:

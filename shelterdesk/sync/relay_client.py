@@ -253,6 +253,12 @@ class RelayTransport(Transport):
                 break
         return sorted(found)
 
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        """Ask the relay to delete what ``upto`` names (it caps it by what it can check)."""
+        answer = self._call("POST", "/v1/envelopes/prune", self._json(
+            {"upto": {k: int(v) for k, v in upto.items()}})).json()
+        return int(answer.get("deleted", 0))
+
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         """One envelope; for one of the last listing, it and the next ones of that listing
         come in one streamed batch request (at most ``batch`` envelopes held at a time)."""

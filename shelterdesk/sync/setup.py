@@ -19,7 +19,7 @@ from shelterdesk.i18n import N_, _
 from shelterdesk.store import settings
 from shelterdesk.store.replication import registry, sync_counts
 from shelterdesk.store.vault import Session
-from shelterdesk.sync import explain, service
+from shelterdesk.sync import explain, pruning, service
 from shelterdesk.sync.errors import FolderUnusable, RollbackDetected, SyncError
 from shelterdesk.sync.folder import check_vault_location
 from shelterdesk.sync.relay_client import RelayRefused
@@ -131,6 +131,10 @@ class SyncStatus:
     halted: bool  # rollback detected: this laptop must be enrolled again
     revoked: bool  # this laptop was removed from the organisation
     open_conflicts: int
+    kept_envelopes: int = 0  # other laptops' envelopes kept to pass on (store and forward)
+    sealed_waiting: int = 0  # changes about a client whose key has not arrived yet
+    snapshot_covers: int = 0  # changes the newest snapshot seen covers
+    pruned_envelopes: int = 0  # envelopes this laptop has pruned from sync places, in all
 
 
 def sync_status(session: Session) -> SyncStatus:
@@ -140,12 +144,16 @@ def sync_status(session: Session) -> SyncStatus:
         ident = registry.identity(connection)
         me = registry.device(connection, ident.device_id) if ident.org_id else None
         clock = sync_counts.report(connection, ident.device_id)
+        kept, waiting = sync_counts.relaying(connection)
+        covers, pruned = pruning.status(connection)
     return SyncStatus(
         enrolled=bool(ident.org_id), device_id=ident.device_id,
         last_sync_at=clock.last_sync_at, waiting_changes=clock.waiting,
         received_changes=clock.received, held_changes=clock.held,
         clock_ahead=clock.ahead, halted=clock.halted,
-        revoked=bool(me is not None and me.revoked), open_conflicts=clock.conflicts)
+        revoked=bool(me is not None and me.revoked), open_conflicts=clock.conflicts,
+        kept_envelopes=kept, sealed_waiting=waiting, snapshot_covers=covers,
+        pruned_envelopes=pruned)
 
 
 def describe_failure(error: BaseException) -> str:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 # Kinds of record a transport keeps next to the envelopes.
-ACKS, KEYS, DEVICES = "acks", "keys", "devices"
-RECORD_KINDS = (ACKS, KEYS, DEVICES)
+ACKS, KEYS, DEVICES, SNAPSHOTS = "acks", "keys", "devices", "snapshots"
+RECORD_KINDS = (ACKS, KEYS, DEVICES, SNAPSHOTS)
 _DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
 _RECORD_NAME = re.compile(r"^[0-9a-z][0-9a-z._-]{0,99}$")
 
@@ -57,6 +57,11 @@ class Transport(Protocol):
 
     def get_envelope(self, ref: EnvelopeRef) -> bytes | None:
         """The bytes of an envelope, or None if it is gone."""
+
+    def prune_envelopes(self, upto: Mapping[str, int]) -> int:
+        """Delete envelopes whose seq_to is at or below ``upto[device]`` (every laptop holds
+        them and a snapshot covers them: sync/pruning.py); returns how many went."""
+        return 0
 
     def put_record(self, kind: str, name: str, blob: bytes) -> None:
         """Store or replace a record (atomically)."""

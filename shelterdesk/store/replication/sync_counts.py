@@ -46,3 +46,10 @@ def last_seen(connection: Connection) -> dict[str, str]:
     """When each laptop last published what it holds (its newest signed acknowledgement)."""
     return {row[0]: row[1] for row in connection.execute(
         "SELECT device_id, signed_at FROM sync_acks")}
+
+
+def relaying(connection: Connection) -> tuple[int, int]:
+    """(other laptops' envelopes kept to pass on, changes waiting for a client's key)."""
+    kept = connection.execute("SELECT count(*) FROM sync_received").fetchone()[0]
+    waiting = connection.execute("SELECT count(*) FROM sync_sealed_waiting").fetchone()[0]
+    return int(kept), int(waiting)

@@ -56,7 +56,7 @@ def unframe_head(head: bytes) -> tuple[str, int, int, int]:
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 RECORD_NAME = re.compile(r"^[0-9a-z][0-9a-z._-]{0,99}$")
-RECORD_KINDS = ("acks", "keys", "devices")
+RECORD_KINDS = ("acks", "keys", "devices", "snapshots")
 # Records named after the device that writes them; other devices may not write these names.
 OWN_NAMED_KINDS = ("acks", "devices")
 

@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from starlette.middleware import Middleware
 
 from shelterdesk.sync.relay.app import build_app
+from shelterdesk.sync.relay.limits import Limits, LimitsMiddleware
 from shelterdesk.sync.relay.protocol import hash_id
 from shelterdesk.sync.relay.stores import open_store
 
@@ -38,7 +40,7 @@ def read_admission_tokens(path: Path) -> list[str]:
 
 
 def serve(listen: str, store_url: str, *, proxy_headers: bool = False,
-          admission_token_file: Path | None = None) -> None:
+          admission_token_file: Path | None = None, limits: Limits | None = None) -> None:
     """Open the store (migrating it), take the operator's admission tokens, and serve until
     told to stop."""
     host, port = parse_listen(listen)
@@ -46,7 +48,8 @@ def serve(listen: str, store_url: str, *, proxy_headers: bool = False,
     store = open_store(store_url)
     store.add_admission_tokens(hashes)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
-    app = build_app(store)
+    app = build_app(store, extra_middleware=[
+        Middleware(LimitsMiddleware, store=store, limits=limits or Limits())])
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info",
                             proxy_headers=proxy_headers, server_header=False,
                             timeout_graceful_shutdown=20, limit_concurrency=512)

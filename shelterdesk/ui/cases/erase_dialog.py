@@ -77,7 +77,9 @@ class EraseClientDialog(QDialog):
         self.setWindowTitle(_("Erase this client"))
         self.intro_label.setText(_(
             "Everything held about this client is erased from this laptop, and sync erases "
-            "it on every other laptop of the organisation. It cannot be undone. Backups made "
+            "it on every other laptop of the organisation. The client's own key is destroyed "
+            "too, so every copy already sent (on the relay, in the shared folder, in old "
+            "sync files) becomes unreadable everywhere. It cannot be undone. Backups made "
             "before today keep it until they are rotated away."))
         lines = [ngettext("{count} case: {codes}", "{count} cases: {codes}",
                           len(plan.case_codes)).format(count=len(plan.case_codes),

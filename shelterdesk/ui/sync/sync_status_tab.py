@@ -119,6 +119,8 @@ class SyncStatusTab(QWidget):
         for value in (self.last_sync_value, self.waiting_value, self.received_value,
                       self.clock_value, self.conflicts_value):
             self.status_form.addRow(QLabel(), value)
+        self.relaying_label = _wrapped("hintLabel")  # store and forward, keys waiting
+        self.relaying_label.hide()
         self.event_label = _wrapped("errorMessage")
         self.event_label.hide()
         self.sync_button = QPushButton()
@@ -134,6 +136,7 @@ class SyncStatusTab(QWidget):
         sync_row.addWidget(self.progress_label, 1)
         status_layout = QVBoxLayout(self.status_box)
         status_layout.addLayout(self.status_form)
+        status_layout.addWidget(self.relaying_label)
         status_layout.addWidget(self.event_label)
         status_layout.addLayout(sync_row)
         layout = QVBoxLayout(self)
@@ -303,6 +306,11 @@ class SyncStatusTab(QWidget):
                              "back until then (quarantine); nothing is lost.").format(
                 count=format_number(state.held_changes))
         self.clock_value.setText(clock)
+        relaying = explain.status_relaying_text(state.kept_envelopes, state.sealed_waiting,
+                                                state.snapshot_covers, state.pruned_envelopes)
+        self.relaying_label.setText(relaying)
+        self.relaying_label.setAccessibleName(_("Passed on for other laptops"))
+        self.relaying_label.setVisible(bool(relaying))
         event = ""
         if state.halted:
             event = _(explain.ROLLBACK)
