@@ -46,6 +46,12 @@ class PartnerNotConfirmed(UserFacingError):
                  "first. Until then, send paper referrals only.")
 
 
+class SafetyNumberMismatch(UserFacingError):
+    message = N_("The safety number does not match the one for “{name}”: the keys were not "
+                 "confirmed. Check the organisation code with them again; someone may have "
+                 "given you a wrong one.")
+
+
 class OwnCode(UserFacingError):
     message = N_("This is your own organisation's code; add the code of the partner "
                  "organisation.")
@@ -167,12 +173,18 @@ def safety_number(session: Session, org_name_or_id: str) -> str:
                                    (theirs.signing_key, theirs.exchange_key))
 
 
-def confirm_partner(session: Session, org_name_or_id: str) -> PartnerKeys:
-    """A coordinator says the safety numbers matched: the keys may now carry referrals."""
+def confirm_partner(session: Session, org_name_or_id: str,
+                    number: str | None = None) -> PartnerKeys:
+    """A coordinator says the safety numbers matched: the keys may now carry referrals.
+    ``number``, when given, is the number the partner read out: it must match ours."""
     _require_coordinator(session, "org.confirm")
     org = organisations.find_organisation(session, org_name_or_id)
     if partner_keys(session, org.id) is None:
         raise NoPartnerKeys(name=org.name)
+    if number is not None and "".join(ch for ch in number if ch.isdigit()) != \
+            safety_number(session, org.id).replace(" ", ""):
+        session.audit("org.key.mismatch", "organisation", org.id)
+        raise SafetyNumberMismatch(name=org.name)
     with session.lock, transaction(session.connection) as connection:
         connection.execute("UPDATE organisations SET keys_confirmed_at = ?, updated_at = ?"
                            " WHERE id = ?", (now(), now(), org.id))
