@@ -208,3 +208,17 @@ def seal_for_partner(session: Session, org_id: str, message: dict) -> bytes:
 
     partner = confirmed_partner(session, org_id)
     return seal(require_keys(session), partner.signing_key, partner.exchange_key, message)
+
+
+def can_send_securely(session: Session, org_id: str) -> bool:
+    """Whether a referral to this organisation can travel sealed (both keys in place)."""
+    found = partner_keys(session, org_id) if org_id else None
+    return found is not None and found.confirmed and keys(session) is not None
+
+
+def key_states(session: Session) -> dict[str, str]:
+    """Each directory entry's state for the list: "" (paper only), "added" or "confirmed"."""
+    with session.lock:
+        rows = session.connection.execute(
+            "SELECT id, signing_key, keys_confirmed_at FROM organisations").fetchall()
+    return {r[0]: ("confirmed" if r[2] else "added") if r[1] else "" for r in rows}
