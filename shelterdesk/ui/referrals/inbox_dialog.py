@@ -44,7 +44,7 @@ from shelterdesk.ui.referrals.exchange_files import (
 
 STATUS_LABELS = {"received": N_("Received, not answered"), "accepted": N_("Accepted"),
                  "declined": N_("Declined"), "completed": N_("Completed")}
-HEADERS = (N_("Referral no."), N_("From"), N_("Their case code"), N_("Status"),
+HEADERS = (N_("Referral number"), N_("From"), N_("Their case code"), N_("Status"),
            N_("Received on"), N_("Names the client"))
 
 
