@@ -7,12 +7,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.reports.referral_received import render_received
 from shelterdesk.reports.referral_send import refer_and_seal
 from shelterdesk.store.exchange import identity, inbox, outbox, receive
-from shelterdesk.store.exchange.sealing import TamperedFile, WrongRecipient
+from shelterdesk.store.exchange.sealing import (
+    NewerExchangeVersion,
+    NotAnExchangeFile,
+    TamperedFile,
+    WrongRecipient,
+    new_keys,
+    open_file,
+    seal,
+)
 from shelterdesk.store.records import clients, consents, referrals
 from shelterdesk.store.records.referrals import ConsentRequired
 from tests.exchange_helpers import Pair, introduce, open_vault
@@ -94,6 +104,8 @@ def _consented_referral(pair: Pair, details: list[str]):
 
 def test_an_identified_referral_carries_exactly_what_the_consent_covers(pair: Pair) -> None:
     _case_, (referral, data) = _consented_referral(pair, ["name", "contact"])
+    for secret in (b"Aynur", b"+994 50", "Məmmədova".encode()):
+        assert secret not in data  # sealed: the identified details are not readable in transit
     entry = inbox.get_received(pair.receiver,
                                receive.receive(pair.receiver, data, "r.sdreferral").target_id)
     named = entry.identified
@@ -243,3 +255,28 @@ def test_unconfirmed_keys_send_nothing_and_receive_nothing(tmp_path: Path) -> No
     assert inbox.list_received(receiver) == []
     sender.close()
     receiver.close()
+
+
+def test_erasing_the_client_at_the_receiver_removes_the_inbox_entry(pair: Pair) -> None:
+    from shelterdesk.store.records import erasure
+
+    _case_, (_referral, data) = _consented_referral(pair, ["name", "contact"])
+    entry_id = receive.receive(pair.receiver, data, "r.sdreferral").target_id
+    entry, _status_file = inbox.accept(pair.receiver, entry_id, victim_status="presumed",
+                                       risk_level="high")
+    erasure.erase_client(pair.receiver, entry.case_id)
+    assert inbox.list_received(pair.receiver) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_changed_byte_is_refused(data) -> None:
+    """Sign-then-seal: whichever byte of a file is changed, it does not open."""
+    sender, receiver = new_keys(), new_keys()
+    message = {"v": 1, "id": "m", "kind": "erase", "from_name": "x", "referral_id": "r"}
+    sealed = bytearray(seal(sender, receiver.signing_public, receiver.exchange_public, message))
+    where = data.draw(st.integers(0, len(sealed) - 2))  # the last byte is the newline
+    sealed[where] ^= data.draw(st.integers(1, 255))
+    with pytest.raises((TamperedFile, WrongRecipient, NotAnExchangeFile,
+                        NewerExchangeVersion)):
+        open_file(receiver, bytes(sealed), "f.sdreferral")

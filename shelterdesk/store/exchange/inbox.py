@@ -17,7 +17,7 @@ from shelterdesk.i18n import N_
 from shelterdesk.store import access, audit
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.exchange import messages
-from shelterdesk.store.exchange.identity import seal_for_partner
+from shelterdesk.store.exchange.identity import confirmed_partner, seal_for_partner
 from shelterdesk.store.records import clients, search
 from shelterdesk.store.rows import NotFound, ensure_valid, new_id, now
 from shelterdesk.store.vault import Session
@@ -65,7 +65,9 @@ class Received:
 
 
 def _from_row(row, name: str = "") -> Received:
-    return Received(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), *row[6:13],
+    values = list(row[6:13])
+    values[3] = values[3] or ""  # case_id: NULL until accepted into a case
+    return Received(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), *values,
                     from_org_name=name)
 
 
@@ -79,7 +81,7 @@ def store_referral(connection, session: Session, message: dict, org_id: str,
     entry_id, stamp = new_id(), now()
     connection.execute(
         f"INSERT INTO exchange_received ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'received', '',"
-        " '', '', ?, ?, '')",
+        " '', NULL, ?, ?, '')",
         (entry_id, org_id, referral["id"], str(referral.get("number", ""))[:40],
          str(referral.get("case_code", ""))[:40], json.dumps(referral, ensure_ascii=False),
          stamp, stamp))
@@ -168,9 +170,9 @@ def _answer(session: Session, entry: Received, new: str, *, reason: str = "",
     with session.lock, transaction(session.connection) as connection:
         cursor = connection.execute(
             "UPDATE exchange_received SET status = ?, reason = ?, outcome = ?,"
-            " case_id = CASE WHEN ? = '' THEN case_id ELSE ? END, status_changed_at = ?"
+            " case_id = coalesce(nullif(?, ''), case_id), status_changed_at = ?"
             " WHERE id = ? AND status = ?",
-            (new, reason.strip() or entry.reason, outcome.strip(), case_id, case_id, now(),
+            (new, reason.strip() or entry.reason, outcome.strip(), case_id, now(),
              entry.id, entry.status))
         if cursor.rowcount != 1:
             raise CannotAnswer(current=entry.status, new=new)
@@ -188,6 +190,7 @@ def accept(session: Session, entry_id: str, *, case_code: str = "", victim_statu
     entry = get_received(session, entry_id)
     if entry.status != "received":
         raise CannotAnswer(current=entry.status, new="accepted")
+    confirmed_partner(session, entry.from_org_id)  # refused before any case is opened
     if case_code.strip():
         case_id = clients.case_id_for_code(session, case_code)
         reference = case_code.strip().upper()

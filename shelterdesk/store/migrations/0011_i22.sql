@@ -40,7 +40,8 @@ CREATE TABLE exchange_received (
     status             TEXT NOT NULL DEFAULT 'received',
     reason             TEXT NOT NULL DEFAULT '',
     outcome            TEXT NOT NULL DEFAULT '',
-    case_id            TEXT NOT NULL DEFAULT '',
+    -- The case accepted into (erasing that client removes the entry, whose details are hers).
+    case_id            TEXT REFERENCES cases(id) ON DELETE CASCADE,
     received_at        TEXT NOT NULL,
     status_changed_at  TEXT NOT NULL,
     erased_at          TEXT NOT NULL DEFAULT '',

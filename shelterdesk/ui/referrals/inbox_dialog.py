@@ -174,6 +174,7 @@ class InboxDialog(QDialog):
         self.ask_open = ask_open
         self.ask_save = ask_save
         self.entries: list[Received] = []
+        self.entries_shown: list[Received] = []
         self.model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -251,17 +252,23 @@ class InboxDialog(QDialog):
         self.message_label.setText(describe_error(error))
 
     def _fill(self) -> None:
+        """The rows again, the selected entry still selected (a reload keeps the choice)."""
+        chosen = self.selected() if self.model.rowCount() == len(self.entries_shown) else None
         self.model.removeRows(0, self.model.rowCount())
+        self.entries_shown = list(self.entries)
         for entry in self.entries:
             cells = [entry.number, entry.from_org_name, entry.case_code,
                      _(STATUS_LABELS.get(entry.status, entry.status)), entry.received_at[:10],
                      _("Yes") if entry.identified is not None else _("No")]
             self.model.appendRow([QStandardItem(c) for c in cells])
+        ids = [entry.id for entry in self.entries]
+        if chosen is not None and chosen.id in ids:
+            self.table.selectRow(ids.index(chosen.id))
         self._update()
 
     def selected(self) -> Received | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.entries[rows[0].row()] if rows else None
+        return self.entries_shown[rows[0].row()] if rows else None
 
     def _update(self) -> None:
         entry = self.selected()
