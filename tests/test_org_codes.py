@@ -19,13 +19,15 @@ B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 @settings(max_examples=60, deadline=None)
-@given(KEYS, KEYS, st.text(min_size=1, max_size=60))
-def test_a_code_reads_back_what_it_carries(signing: bytes, exchange: bytes, name: str) -> None:
-    code = OrganisationCode(name.strip() or "x", signing, exchange)
+@given(KEYS, KEYS, st.text(min_size=1, max_size=60), st.sampled_from(
+    ["", "https://relay.example.org#" + "ab" * 16]))
+def test_a_code_reads_back_what_it_carries(signing: bytes, exchange: bytes, name: str,
+                                           mailbox: str) -> None:
+    code = OrganisationCode(name.strip() or "x", signing, exchange, mailbox=mailbox)
     text = org_codes.encode(code)
     back = org_codes.decode(text.lower().replace("-", " "))
-    assert (back.signing_key, back.exchange_key) == (signing, exchange)
-    assert back.name == code.name.strip().encode()[:200].decode("utf-8", "ignore") or back.name
+    assert (back.signing_key, back.exchange_key, back.mailbox) == (signing, exchange, mailbox)
+    assert back.name == code.name.strip()
 
 
 @settings(max_examples=200, deadline=None)
@@ -65,8 +67,12 @@ def test_two_vaults_read_the_same_safety_number(tmp_path: Path) -> None:
     assert not identity.partner_keys(sender, pair.receiver_entry.id).confirmed
     identity.confirm_partner(sender, pair.receiver_entry.id)
     assert identity.partner_keys(sender, pair.receiver_entry.id).confirmed
-    # A new code (a changed key) must be compared again.
+    # The same keys again (say, with a mailbox now) stay confirmed; a changed key does not.
     identity.add_partner_code(sender, pair.receiver_entry.id, identity.our_code(receiver))
+    assert identity.partner_keys(sender, pair.receiver_entry.id).confirmed
+    changed = org_codes.encode(OrganisationCode("Hüquqi Yardım Mərkəzi", os.urandom(32),
+                                                identity.require_keys(receiver).exchange_public))
+    identity.add_partner_code(sender, pair.receiver_entry.id, changed)
     assert not identity.partner_keys(sender, pair.receiver_entry.id).confirmed
     with pytest.raises(identity.OwnCode):
         identity.add_partner_code(sender, pair.receiver_entry.id, identity.our_code(sender))

@@ -1,10 +1,11 @@
 """Organisation codes and safety numbers: how two organisations learn and check each other's keys.
 
 An *organisation code* is the text a partner types or scans (also drawn as a QR code):
-the organisation's name and its two public keys (Ed25519 for signatures, X25519 for
-sealing), a version and a checksum, in base32 so it survives being read aloud, typed
-or copied. A *safety number* is computed from both organisations' keys, the same on
-both sides; people compare it aloud or at a coalition meeting before trusting the keys.
+the organisation's name, its relay mailbox if it has one, and its two public keys
+(Ed25519 for signatures, X25519 for sealing), a version and a checksum, in base32 so it
+survives being read aloud, typed or copied. A *safety number* is computed from both
+organisations' keys, the same on both sides; people compare it aloud or at a coalition
+meeting before trusting the keys.
 Pure Python (hashlib, base64): both front ends and the store share it.
 """
 
@@ -45,16 +46,22 @@ class OrganisationCode:
     signing_key: bytes
     exchange_key: bytes
     version: int = VERSION
+    mailbox: str = ""  # the relay mailbox partners drop sealed files into, if any
 
 
 def encode(code: OrganisationCode) -> str:
     """``SDORG1-`` then base32 (no padding) of version | keys | name, with a 4-byte
     SHA-256 checksum, in groups of five letters."""
-    name = code.name.strip().encode("utf-8")[:MAX_NAME_BYTES]
+    # Cut at a byte limit without splitting a letter in two.
+    name = code.name.strip().encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore") \
+        .encode("utf-8")
+    mailbox = code.mailbox.strip().encode("utf-8")
+    if len(mailbox) > MAX_NAME_BYTES:
+        raise ValueError("mailbox address too long")
     if len(code.signing_key) != KEY_BYTES or len(code.exchange_key) != KEY_BYTES:
         raise ValueError("public keys are 32 bytes")
     body = bytes([code.version]) + code.signing_key + code.exchange_key + bytes([len(name)]) \
-        + name
+        + name + bytes([len(mailbox)]) + mailbox
     body += hashlib.sha256(body).digest()[:CHECK_BYTES]
     letters = base64.b32encode(body).decode("ascii").rstrip("=")
     groups = [letters[i:i + 5] for i in range(0, len(letters), 5)]
@@ -77,20 +84,22 @@ def decode(text: str) -> OrganisationCode:
         raise BadOrganisationCode() from None
     if base64.b32encode(body).decode("ascii").rstrip("=") != letters:
         raise BadOrganisationCode()  # unused bits of the last letter set: a typo there
-    if len(body) < 1 + 2 * KEY_BYTES + 1 + CHECK_BYTES:
+    if len(body) < 1 + 2 * KEY_BYTES + 2 + CHECK_BYTES:
         raise BadOrganisationCode()
     payload, check = body[:-CHECK_BYTES], body[-CHECK_BYTES:]
     if hashlib.sha256(payload).digest()[:CHECK_BYTES] != check or payload[0] != VERSION:
         raise BadOrganisationCode()
     signing, exchange = payload[1:33], payload[33:65]
     length = payload[65]
-    if len(payload) != 66 + length:
+    end = 66 + length
+    if len(payload) < end + 1 or len(payload) != end + 1 + payload[end]:
         raise BadOrganisationCode()
     try:
-        name = payload[66:].decode("utf-8")
+        name = payload[66:end].decode("utf-8")
+        mailbox = payload[end + 1:].decode("utf-8")
     except UnicodeDecodeError:
         raise BadOrganisationCode() from None
-    return OrganisationCode(name, signing, exchange, payload[0])
+    return OrganisationCode(name, signing, exchange, payload[0], mailbox)
 
 
 def _fingerprint(signing_key: bytes, exchange_key: bytes) -> str:

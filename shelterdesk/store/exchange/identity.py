@@ -101,7 +101,26 @@ def our_code(session: Session) -> str:
     """Our organisation code (made with the keys on first use): text to read, type or scan."""
     mine = ensure_identity(session)
     return org_codes.encode(org_codes.OrganisationCode(
-        session.meta("org_name") or "ShelterDesk", mine.signing_public, mine.exchange_public))
+        session.meta("org_name") or "ShelterDesk", mine.signing_public, mine.exchange_public,
+        mailbox=own_mailbox(session)))
+
+
+def own_mailbox(session: Session) -> str:
+    """Our relay mailbox address (empty before a coordinator opened one)."""
+    with session.lock:
+        row = session.connection.execute("SELECT mailbox FROM org_identity WHERE id = ?",
+                                         (IDENTITY_ID,)).fetchone()
+    return row[0] if row else ""
+
+
+def set_own_mailbox(session: Session, address: str) -> None:
+    _require_coordinator(session, "org.mailbox")
+    ensure_identity(session)
+    with session.lock, transaction(session.connection) as connection:
+        connection.execute("UPDATE org_identity SET mailbox = ? WHERE id = ?",
+                           (address, IDENTITY_ID))
+        audit.append(connection, session.user.id, "org.mailbox.open", "organisation",
+                     IDENTITY_ID)
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,7 @@ class PartnerKeys:
     exchange_key: bytes
     code_name: str
     confirmed_at: str
+    mailbox: str = ""
 
     @property
     def confirmed(self) -> bool:
@@ -123,11 +143,12 @@ def partner_keys(session: Session, org_id: str) -> PartnerKeys | None:
     org = organisations.get_organisation(session, org_id)
     with session.lock:
         row = session.connection.execute(
-            "SELECT signing_key, exchange_key, code_name, keys_confirmed_at FROM organisations"
-            " WHERE id = ?", (org_id,)).fetchone()
+            "SELECT signing_key, exchange_key, code_name, keys_confirmed_at, mailbox"
+            " FROM organisations WHERE id = ?", (org_id,)).fetchone()
     if not row or not row[0]:
         return None
-    return PartnerKeys(org, bytes.fromhex(row[0]), bytes.fromhex(row[1]), row[2], row[3])
+    return PartnerKeys(org, bytes.fromhex(row[0]), bytes.fromhex(row[1]), row[2], row[3],
+                       row[4])
 
 
 def confirmed_partner(session: Session, org_id: str) -> PartnerKeys:
@@ -142,8 +163,8 @@ def confirmed_partner(session: Session, org_id: str) -> PartnerKeys:
 
 
 def add_partner_code(session: Session, org_name_or_id: str, code_text: str) -> PartnerKeys:
-    """Store a partner's keys from its code, unconfirmed (a changed key must be compared
-    again, so adding a code always clears the confirmation)."""
+    """Store a partner's keys (and mailbox) from its code. New or changed keys are
+    unconfirmed until compared; the same keys again (a new mailbox) stay confirmed."""
     _require_coordinator(session, "org.add_key")
     code = org_codes.decode(code_text)
     org = organisations.find_organisation(session, org_name_or_id)
@@ -152,9 +173,11 @@ def add_partner_code(session: Session, org_name_or_id: str, code_text: str) -> P
         raise OwnCode()
     with session.lock, transaction(session.connection) as connection:
         connection.execute(
-            "UPDATE organisations SET signing_key = ?, exchange_key = ?, code_name = ?,"
-            " keys_confirmed_at = '', updated_at = ? WHERE id = ?",
-            (code.signing_key.hex(), code.exchange_key.hex(), code.name, now(), org.id))
+            "UPDATE organisations SET keys_confirmed_at = CASE WHEN signing_key = ? AND"
+            " exchange_key = ? THEN keys_confirmed_at ELSE '' END, signing_key = ?,"
+            " exchange_key = ?, code_name = ?, mailbox = ?, updated_at = ? WHERE id = ?",
+            (code.signing_key.hex(), code.exchange_key.hex(), code.signing_key.hex(),
+             code.exchange_key.hex(), code.name, code.mailbox, now(), org.id))
         audit.append(connection, session.user.id, "org.key.add", "organisation", org.id,
                      signing_key=code.signing_key.hex()[:16])
     found = partner_keys(session, org.id)

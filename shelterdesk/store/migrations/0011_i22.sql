@@ -7,6 +7,8 @@ ALTER TABLE organisations ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE organisations ADD COLUMN exchange_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE organisations ADD COLUMN code_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE organisations ADD COLUMN keys_confirmed_at TEXT NOT NULL DEFAULT '';
+-- The partner's relay mailbox (``https://relay…#<32 hex>``), from its code; may be empty.
+ALTER TABLE organisations ADD COLUMN mailbox TEXT NOT NULL DEFAULT '';
 
 -- This organisation's long-term identity (one row, id 'org'): Ed25519 signing and X25519
 -- sealing private keys (hex), only ever inside the encrypted vault.
@@ -14,6 +16,7 @@ CREATE TABLE org_identity (
     id               TEXT PRIMARY KEY,
     signing_private  TEXT NOT NULL,
     exchange_private TEXT NOT NULL,
+    mailbox          TEXT NOT NULL DEFAULT '',  -- our relay mailbox, named in our code
     created_by       TEXT NOT NULL DEFAULT '',
     created_at       TEXT NOT NULL
 );

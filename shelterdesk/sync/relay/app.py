@@ -26,6 +26,7 @@ from starlette.routing import Route
 from shelterdesk.sync.relay import protocol as p
 from shelterdesk.sync.relay.auth import ApiError, authenticate, verify_with_key
 from shelterdesk.sync.relay.logs import AccessLog
+from shelterdesk.sync.relay.mailbox_routes import mailbox_routes
 from shelterdesk.sync.relay.storage import CONFLICT, CREATED, Ref, RelayStore
 
 OCTETS = "application/octet-stream"
@@ -255,6 +256,7 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         Route("/v1/invitations/{invite_id}", get_invitation, methods=["GET"]),
         Route("/v1/invitations/{invite_id}", delete_invitation, methods=["DELETE"]),
     ]
+    routes += mailbox_routes(store, db, read_body)  # referral mailboxes (issue 22)
 
     async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
