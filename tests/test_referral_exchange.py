@@ -280,3 +280,16 @@ def test_any_changed_byte_is_refused(data) -> None:
     with pytest.raises((TamperedFile, WrongRecipient, NotAnExchangeFile,
                         NewerExchangeVersion)):
         open_file(receiver, bytes(sealed), "f.sdreferral")
+
+
+def test_a_lost_answer_is_made_again_and_completed_says_accepted_too(pair: Pair) -> None:
+    referral, data = refer_and_seal(pair.sender, _case(pair.sender).case_code,
+                                    pair.receiver_entry.name)
+    entry_id = receive.receive(pair.receiver, data, "r.sdreferral").target_id
+    inbox.accept(pair.receiver, entry_id, victim_status="presumed", risk_level="low")
+    _lost = inbox.complete(pair.receiver, entry_id, "Done.")  # neither file arrives
+    receive.receive(pair.sender, inbox.answer_again(pair.receiver, entry_id), "again")
+    back = referrals.get_referral(pair.sender, referral.id)
+    assert back.status == "completed" and back.outcome == "Done."
+    with pytest.raises(outbox.StatusOutOfOrder):  # a second copy changes nothing
+        receive.receive(pair.sender, inbox.answer_again(pair.receiver, entry_id), "again2")

@@ -43,6 +43,10 @@ def register_org(org_commands: argparse._SubParsersAction,
     confirm.add_argument("--number", required=True, metavar="DIGITS",
                          help=_("the safety number the partner read to you (60 digits)"))
     confirm.set_defaults(handler=cmd_org_confirm)
+    org_commands.add_parser(
+        "mailbox", parents=[common],
+        help=_("open this organisation's mailbox on its sync relay, for sealed referral files "
+               "(named in the organisation code)")).set_defaults(handler=cmd_org_mailbox)
 
 
 def register_referral(actions: argparse._SubParsersAction) -> None:
@@ -63,7 +67,7 @@ def register_referral(actions: argparse._SubParsersAction) -> None:
     send.add_argument("--share", action="append", default=None, metavar="DETAIL",
                       choices=disclosure.SHARED_DETAILS.codes)
     send.add_argument("--override-reason", default="", metavar="TEXT")
-    send.add_argument("--output", required=True, metavar="FILE.sdreferral")
+    _delivery(send)
     send.set_defaults(handler=cmd_send)
 
     receive = action("receive", _("open a .sdreferral file: a referral for the inbox, a "
@@ -76,6 +80,13 @@ def register_referral(actions: argparse._SubParsersAction) -> None:
 
     action("inbox", _("list referrals received from other organisations")).set_defaults(
         handler=cmd_inbox)
+
+    collect = action("collect", _("open every file waiting in this organisation's relay "
+                                  "mailbox"))
+    collect.add_argument("--reply-dir", default=".", metavar="DIR",
+                         help=_("where to save confirmations that cannot be delivered "
+                                "(default: the current folder)"))
+    collect.set_defaults(handler=cmd_collect)
 
     show = action("show", _("write a received referral as its printed document (PDF)"))
     show.add_argument("entry", metavar="NUMBER")
@@ -90,26 +101,63 @@ def register_referral(actions: argparse._SubParsersAction) -> None:
                         help=_("link this existing case instead of opening a new one"))
     accept.add_argument("--victim-status", default="", choices=codes_case.VICTIM_STATUS.codes)
     accept.add_argument("--risk", default="", choices=codes_case.RISK_LEVELS.codes)
-    accept.add_argument("--output", required=True, metavar="FILE.sdreferral")
+    _delivery(accept)
     accept.set_defaults(handler=cmd_accept)
 
     decline = action("decline", _("decline a received referral with a reason"))
     decline.add_argument("entry", metavar="NUMBER")
     decline.add_argument("--reason", required=True, metavar="TEXT")
-    decline.add_argument("--output", required=True, metavar="FILE.sdreferral")
+    _delivery(decline)
     decline.set_defaults(handler=cmd_decline)
 
     complete = action("complete", _("complete an accepted referral with its outcome"))
     complete.add_argument("entry", metavar="NUMBER")
     complete.add_argument("--outcome", required=True, metavar="TEXT")
-    complete.add_argument("--output", required=True, metavar="FILE.sdreferral")
+    _delivery(complete)
     complete.set_defaults(handler=cmd_complete)
+
+    again = action("answer-again", _("make the sealed status of an answered referral again "
+                                     "(when the first file was lost)"))
+    again.add_argument("entry", metavar="NUMBER")
+    _delivery(again)
+    again.set_defaults(handler=cmd_answer_again)
 
     erase = action("request-erasure", _("ask the receiving organisation to erase the details "
                                         "that name the client (after consent is withdrawn)"))
     erase.add_argument("--referral", required=True, metavar="NUMBER")
-    erase.add_argument("--output", required=True, metavar="FILE.sdreferral")
+    _delivery(erase)
     erase.set_defaults(handler=cmd_request_erasure)
+
+
+def _delivery(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", default="", metavar="FILE.sdreferral",
+                        help=_("where to write the sealed file (or use --deliver)"))
+    parser.add_argument("--deliver", action="store_true",
+                        help=_("drop the sealed file into the organisation's relay mailbox "
+                               "instead of writing it"))
+
+
+def _target(args: argparse.Namespace) -> Path | None:
+    """The file to write, or None to deliver; checked before anything is recorded."""
+    if bool(args.output) == bool(args.deliver):
+        raise CliError(N_("Give either --output FILE or --deliver (through the relay "
+                          "mailbox)."))
+    return _output(args.output) if args.output else None
+
+
+def _hand_over(args: argparse.Namespace, session, org_id: str, target: Path | None,
+               data: bytes, **extra) -> None:
+    """Deliver (inside the unlocked vault) or write the sealed file; say which."""
+    if target is None:
+        from shelterdesk.sync.referral_mailbox import deliver_to_partner
+
+        deliver_to_partner(session, org_id, data)
+        if flag(args, "json"):
+            print_json({"delivered": True, **extra})
+        else:
+            say(_("Sealed file delivered to the organisation's relay mailbox."))
+        return
+    _written(args, target, data, **extra)
 
 
 def _output(value: str) -> Path:
@@ -189,7 +237,7 @@ def cmd_org_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    output = _output(args.output)
+    output = _target(args)
     if not args.identified and (args.share or args.override_reason.strip()):
         raise CliError(N_("--share and --override-reason are for identified referrals; add "
                           "--identified."))
@@ -200,7 +248,12 @@ def cmd_send(args: argparse.Namespace) -> int:
             session, args.case, args.to, args.service, urgency=args.urgency,
             anonymized=not args.identified, override_reason=args.override_reason,
             shared=args.share)
-    _written(args, output, data, referral_id=referral.id, referral_number=referral.number)
+        if output is None:
+            _hand_over(args, session, referral.to_org_id, None, data,
+                       referral_id=referral.id, referral_number=referral.number)
+    if output is not None:
+        _written(args, output, data, referral_id=referral.id,
+                 referral_number=referral.number)
     return 0
 
 
@@ -217,16 +270,23 @@ def cmd_receive(args: argparse.Namespace) -> int:
     if flag(args, "json"):
         print_json({"kind": result.kind, "from": result.org_name, "id": result.target_id,
                     "status": result.status, "reply": str(reply_path or "")})
-    elif result.kind == "referral":
-        say(_("Referral from “{name}” added to the inbox.").format(name=result.org_name))
-    elif result.kind == "status":
-        say(_("“{name}” reports the referral as: {status}.").format(
-            name=result.org_name, status=codes_services.REFERRAL_STATUS.label(result.status)
-            if result.status in codes_services.REFERRAL_STATUS else _("details erased")))
     else:
-        say(_("The details that name the client were erased as “{name}” asked; the "
-              "confirmation is in {path}.").format(name=result.org_name, path=reply_path))
+        say(_receive_sentence(result, str(reply_path or "")))
     return 0
+
+
+def _receive_sentence(result, reply_path: str) -> str:
+    if result.kind == "referral":
+        return _("Referral from “{name}” added to the inbox.").format(name=result.org_name)
+    if result.kind == "status":
+        return _("“{name}” reports the referral as: {status}.").format(
+            name=result.org_name, status=codes_services.REFERRAL_STATUS.label(result.status)
+            if result.status in codes_services.REFERRAL_STATUS else _("details erased"))
+    if reply_path:
+        return _("The details that name the client were erased as “{name}” asked; the "
+                 "confirmation is in {path}.").format(name=result.org_name, path=reply_path)
+    return _("The details that name the client were erased as “{name}” asked.").format(
+        name=result.org_name)
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:
@@ -262,38 +322,61 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
-    output = _output(args.output)
+    output = _target(args)
     from shelterdesk.store.exchange import inbox
 
     with unlock(args) as session:
         entry, data = inbox.accept(session, args.entry, case_code=args.case,
                                    victim_status=args.victim_status, risk_level=args.risk)
-    _written(args, output, data, case_id=entry.case_id)
+        if output is None:
+            _hand_over(args, session, entry.from_org_id, None, data)
+    if output is not None:
+        _written(args, output, data)
     return 0
 
 
 def cmd_decline(args: argparse.Namespace) -> int:
-    output = _output(args.output)
+    output = _target(args)
     from shelterdesk.store.exchange import inbox
 
     with unlock(args) as session:
-        _entry, data = inbox.decline(session, args.entry, args.reason)
-    _written(args, output, data)
+        entry, data = inbox.decline(session, args.entry, args.reason)
+        if output is None:
+            _hand_over(args, session, entry.from_org_id, None, data)
+    if output is not None:
+        _written(args, output, data)
     return 0
 
 
 def cmd_complete(args: argparse.Namespace) -> int:
-    output = _output(args.output)
+    output = _target(args)
     from shelterdesk.store.exchange import inbox
 
     with unlock(args) as session:
-        _entry, data = inbox.complete(session, args.entry, args.outcome)
-    _written(args, output, data)
+        entry, data = inbox.complete(session, args.entry, args.outcome)
+        if output is None:
+            _hand_over(args, session, entry.from_org_id, None, data)
+    if output is not None:
+        _written(args, output, data)
+    return 0
+
+
+def cmd_answer_again(args: argparse.Namespace) -> int:
+    output = _target(args)
+    from shelterdesk.store.exchange import inbox
+
+    with unlock(args) as session:
+        entry = inbox.get_received(session, args.entry)
+        data = inbox.answer_again(session, entry.id)
+        if output is None:
+            _hand_over(args, session, entry.from_org_id, None, data)
+    if output is not None:
+        _written(args, output, data)
     return 0
 
 
 def cmd_request_erasure(args: argparse.Namespace) -> int:
-    output = _output(args.output)
+    output = _target(args)
     from shelterdesk.store.exchange import outbox
     from shelterdesk.store.records.referrals import referral_id_for_number, resolve_referral_id
     from shelterdesk.store.rows import NotFound
@@ -304,5 +387,51 @@ def cmd_request_erasure(args: argparse.Namespace) -> int:
         except NotFound:  # not a readable number: the id or its start
             referral_id = resolve_referral_id(session, args.referral)
         data = outbox.request_erasure(session, referral_id)
-    _written(args, output, data)
+        if output is None:
+            _hand_over(args, session, outbox.sent(session, referral_id).org_id, None, data)
+    if output is not None:
+        _written(args, output, data)
+    return 0
+
+
+def cmd_org_mailbox(args: argparse.Namespace) -> int:
+    from shelterdesk.sync.referral_mailbox import open_mailbox
+
+    with unlock(args) as session:
+        address = open_mailbox(session)
+    if flag(args, "json"):
+        print_json({"mailbox": address})
+    else:
+        say(_("Relay mailbox: {address}. Your organisation code now names it; give partners "
+              "the code again.").format(address=address))
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from shelterdesk.sync.referral_mailbox import collect
+
+    folder = Path(args.reply_dir).expanduser()
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise CliError(N_("--reply-dir: “{path}” is not a folder this user can write in."),
+                       path=str(folder))
+    with unlock(args) as session:
+        found = collect(session)
+    saved = []
+    for name, data in found.replies_to_save:
+        path = folder / f"{name}-erased{SUFFIX}"
+        atomic_write(path, data)
+        saved.append(str(path))
+    if flag(args, "json"):
+        print_json({"applied": [{"kind": r.kind, "from": r.org_name, "status": r.status}
+                                for r in found.applied],
+                    "refused": found.refused, "replies": saved})
+        return 0
+    for result in found.applied:
+        say(_receive_sentence(result, ""))
+    for reason in found.refused:
+        say(reason)
+    for path in saved:
+        say(_("A confirmation could not be delivered; it is in {path}.").format(path=path))
+    if not found.applied and not found.refused:
+        say(_("The mailbox is empty."))
     return 0

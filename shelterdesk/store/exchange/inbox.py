@@ -260,6 +260,22 @@ def _reference(session: Session, entry: Received) -> str:
     return row[0] if row else ""
 
 
+def answer_again(session: Session, entry_id: str) -> bytes:
+    """The sealed status of an answered referral made again (a file lost on the way): a new
+    message with the same content; the sender ignores it if the first one arrived."""
+    access.require(session, Kind.REFERRAL, Action.EDIT)
+    entry = get_received(session, entry_id)
+    if entry.status == "received":
+        raise CannotAnswer(current=entry.status, new=entry.status)
+    message = messages.new_message("status", session.meta("org_name"),
+                                   referral_id=entry.sender_referral_id, status=entry.status,
+                                   reason=entry.reason if entry.status == "declined" else "",
+                                   outcome=entry.outcome, reference=_reference(session, entry))
+    data = seal_for_partner(session, entry.from_org_id, message)
+    session.audit("referral.answer.again", "organisation", entry.from_org_id, entry=entry.id)
+    return data
+
+
 def erased_confirmation(session: Session, entry_id: str) -> bytes:
     """The sealed "erased" status that confirms an erase request to the sender."""
     entry = get_received(session, entry_id)
