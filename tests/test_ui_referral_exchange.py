@@ -119,3 +119,69 @@ def test_send_securely_then_accept_in_the_inbox_and_the_sender_sees_it(qtbot, tm
     assert referrals.get_referral(pair.sender, referral.id).status == "accepted"
     pair.sender.close()
     pair.receiver.close()
+
+
+def test_through_the_relay_mailbox_in_the_window(qtbot, tmp_path: Path) -> None:
+    """A coordinator opens the mailbox from Our organisation code; Send securely then
+    delivers with no file to save; the receiver collects, accepts (delivered back) and the
+    sender collects the status."""
+    from shelterdesk.sync import service
+    from shelterdesk.sync.relay.stores import open_store
+    from shelterdesk.sync.setup import SyncPlace, save_place
+    from shelterdesk.sync.transports import open_transport
+    from tests.relay_helpers import running_relay
+
+    store = open_store(f"sqlite:///{tmp_path / 'relay.db'}")
+    with running_relay(store) as base:
+        sender = open_vault(tmp_path / "a", "Təmiz Ürək NGO", "TU")
+        receiver = open_vault(tmp_path / "b", "Hüquqi Yardım Mərkəzi", "HY")
+        for session in (sender, receiver):
+            service.sync_now(session, open_transport(relay=base))
+            save_place(session, SyncPlace(relay=base))
+            code_dialog = OurCodeDialog(session)
+            qtbot.addWidget(code_dialog)
+            qtbot.waitUntil(lambda d=code_dialog: bool(d.code), timeout=WAIT_MS)
+            assert code_dialog.mailbox_button.isVisibleTo(code_dialog)
+            code_dialog.open_mailbox()
+            qtbot.waitUntil(lambda d=code_dialog: bool(d.mailbox), timeout=WAIT_MS)
+            assert base in code_dialog.mailbox_label.text()
+        pair = introduce(sender, receiver)
+        case = clients.create_intake(sender, make_client(), make_case())
+        dialog = NewReferralDialog(CaseContext(sender),
+                                   case=CaseChoice(case.id, case.case_code, "A. M."),
+                                   open_preview=False)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.org_picker.findData(pair.receiver_entry.id) >= 0,
+                        timeout=WAIT_MS)
+        dialog.org_picker.setCurrentIndex(dialog.org_picker.findData(pair.receiver_entry.id))
+        qtbot.waitUntil(lambda: dialog.send_button.isEnabled() and dialog.partner_mailbox,
+                        timeout=WAIT_MS)
+        with qtbot.waitSignal(dialog.created, timeout=WAIT_MS) as created:
+            dialog.send()  # no path: nothing asked, nothing written
+        referral = created.args[0]
+
+        def no_file(_parent, _name):
+            raise AssertionError("a partner with a mailbox gets no file dialog")
+
+        inbox = InboxDialog(receiver, ask_save=no_file)
+        qtbot.addWidget(inbox)
+        with qtbot.waitSignal(inbox.changed, timeout=WAIT_MS):
+            inbox.collect()
+        qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=WAIT_MS)
+        inbox.table.selectRow(0)
+        answer = inbox.answer("accepted")
+        answer.victim_status.set_value("presumed")
+        answer.risk.set_value("low")
+        with qtbot.waitSignal(inbox.changed, timeout=WAIT_MS):
+            answer.accept()
+        assert "relay mailbox" in inbox.message_label.text()
+
+        sender_inbox = InboxDialog(sender, ask_save=no_file)
+        qtbot.addWidget(sender_inbox)
+        with qtbot.waitSignal(sender_inbox.changed, timeout=WAIT_MS):
+            sender_inbox.collect()
+        assert "Accepted" in sender_inbox.message_label.text()
+        assert referrals.get_referral(sender, referral.id).status == "accepted"
+        sender.close()
+        receiver.close()
+    store.close()

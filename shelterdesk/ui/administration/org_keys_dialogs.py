@@ -64,15 +64,45 @@ class OurCodeDialog(QDialog):
         self.message_label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.mailbox_button = buttons.addButton(_("Open a relay mailbox"),
+                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.mailbox_button.setToolTip(_(
+            "Partners then drop sealed referral files into it on the relay this laptop syncs "
+            "with; the code names it, so give them the code again."))
+        self.mailbox_button.clicked.connect(self.open_mailbox)
+        self.mailbox_label = QLabel()
+        self.mailbox_label.setWordWrap(True)
+        self.mailbox_label.setObjectName("hintLabel")
         layout = QVBoxLayout(self)
-        for widget in (self.intro, self.code_label, self.qr_label, self.message_label, buttons):
+        for widget in (self.intro, self.code_label, self.qr_label, self.mailbox_label,
+                       self.message_label, buttons):
             layout.addWidget(widget)
+        self.session = session
         self.code = ""
-        run_in_background(lambda: identity.our_code(session), self._show,
+        self.mailbox = ""
+        self._load()
+
+    def _load(self) -> None:
+        session = self.session
+        run_in_background(lambda: (identity.our_code(session), identity.own_mailbox(session)),
+                          self._show,
                           lambda error: self.message_label.setText(describe_error(error)),
                           owner=self)
 
-    def _show(self, code: str) -> None:
+    def open_mailbox(self) -> None:
+        from shelterdesk.sync.referral_mailbox import open_mailbox
+
+        session = self.session
+        run_in_background(lambda: open_mailbox(session), lambda _address: self._load(),
+                          lambda error: self.message_label.setText(describe_error(error)),
+                          owner=self)
+
+    def _show(self, loaded: tuple[str, str]) -> None:
+        code, self.mailbox = loaded
+        self.mailbox_button.setVisible(not self.mailbox)
+        self.mailbox_label.setText(_("Relay mailbox: {address}").format(address=self.mailbox)
+                                   if self.mailbox else _(
+            "No relay mailbox: partners hand you sealed files (USB stick, shared folder)."))
         self.code = code
         self.code_label.setText(code)
         self.qr_label.setPixmap(qr_pixmap(code))

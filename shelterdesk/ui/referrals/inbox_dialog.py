@@ -194,9 +194,12 @@ class InboxDialog(QDialog):
         self.accept_button = QPushButton()
         self.decline_button = QPushButton()
         self.complete_button = QPushButton()
+        self.collect_button = QPushButton()
+        self.again_button = QPushButton()
         row = QHBoxLayout()
-        for button in (self.open_button, self.preview_button, self.accept_button,
-                       self.decline_button, self.complete_button):
+        for button in (self.open_button, self.collect_button, self.preview_button,
+                       self.accept_button, self.decline_button, self.complete_button,
+                       self.again_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.busy)
@@ -213,6 +216,8 @@ class InboxDialog(QDialog):
         self.accept_button.clicked.connect(lambda: self.answer("accepted"))
         self.decline_button.clicked.connect(lambda: self.answer("declined"))
         self.complete_button.clicked.connect(lambda: self.answer("completed"))
+        self.collect_button.clicked.connect(lambda: self.collect())
+        self.again_button.clicked.connect(lambda: self.answer_again())
         self.table.doubleClicked.connect(lambda _index: self.preview())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         fit_to_screen(self, 900, 520)
@@ -230,6 +235,10 @@ class InboxDialog(QDialog):
         self.accept_button.setText(_("Accept…"))
         self.decline_button.setText(_("Decline…"))
         self.complete_button.setText(_("Complete…"))
+        self.collect_button.setText(_("Collect from our relay mailbox"))
+        self.again_button.setText(_("Send the answer again…"))
+        self.again_button.setToolTip(_("When the sender did not get the sealed status file: "
+                                       "the same answer in a new file."))
         self.table.setAccessibleName(_("Referrals received"))
         self.model.setHorizontalHeaderLabels([_(h) for h in HEADERS])
         self._fill()
@@ -277,6 +286,7 @@ class InboxDialog(QDialog):
         self.accept_button.setEnabled(status == "received")
         self.decline_button.setEnabled(status == "received")
         self.complete_button.setEnabled(status == "accepted")
+        self.again_button.setEnabled(status in ("accepted", "declined", "completed"))
 
     # --- actions --------------------------------------------------------------------------
     def open_file(self, path: str = "") -> None:
@@ -330,16 +340,66 @@ class InboxDialog(QDialog):
                 return inbox.decline(session, entry.id, text)[1]
             return inbox.complete(session, entry.id, text)[1]
 
-        target = self.ask_save(self, f"{entry.number or 'referral'}-{kind}{SUFFIX}")
-        if not target:
+        self._hand_over(entry, work, kind)
+
+    def answer_again(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.status == "received":
             return
-        run_in_background(work, lambda data: self._save_answer(target, data), self._failed,
-                          busy=self.busy, owner=self)
+        session = self.session
+        self._hand_over(entry, lambda: inbox.answer_again(session, entry.id), entry.status)
+
+    def _hand_over(self, entry: Received, make: Callable[[], bytes], kind: str) -> None:
+        """Make the sealed answer, then drop it into the sender's relay mailbox when it has
+        one, else ask where to save it (a lost file is made again with Send the answer
+        again…)."""
+        session = self.session
+
+        def work() -> tuple[bytes, bool]:
+            from shelterdesk.store.exchange import identity
+            from shelterdesk.sync.referral_mailbox import deliver_to_partner
+
+            data = make()
+            partner = identity.partner_keys(session, entry.from_org_id)
+            if partner is None or not partner.mailbox:
+                return data, False
+            deliver_to_partner(session, entry.from_org_id, data)
+            return data, True
+
+        def done(result: tuple[bytes, bool]) -> None:
+            data, delivered = result
+            if delivered:
+                self.message_label.setText(_("Sealed file delivered to the organisation's "
+                                             "relay mailbox."))
+            else:
+                target = self.ask_save(self, f"{entry.number or 'referral'}-{kind}{SUFFIX}")
+                if target:
+                    self._save_answer(target, data)
+            self.changed.emit()
+            self.reload()
+
+        run_in_background(work, done, self._failed, busy=self.busy, owner=self)
 
     def _save_answer(self, target: str, data: bytes) -> None:
         write_exchange_file(target, data)
         self.message_label.setText(_("Sealed file written to {path}; deliver it to the "
                                      "organisation (USB stick or shared folder).").format(
             path=target))
+
+    def collect(self) -> None:
+        """Open every file waiting in our relay mailbox (the CLI's `referral collect`)."""
+        from shelterdesk.sync.referral_mailbox import collect
+
+        session = self.session
+        run_in_background(lambda: collect(session), self._collected, self._failed,
+                          busy=self.busy, owner=self)
+
+    def _collected(self, found) -> None:
+        lines = [result_sentence(result) for result in found.applied] + list(found.refused)
+        for name, data in found.replies_to_save:
+            target = self.ask_save(self, f"{name}-erased{SUFFIX}")
+            if target:
+                write_exchange_file(target, data)
+        self.message_label.setText("\n".join(lines) or _("The mailbox is empty."))
         self.changed.emit()
         self.reload()

@@ -130,6 +130,7 @@ class NewReferralDialog(QDialog):
         self.make_button.setDefault(True)
         self.send_button = QPushButton()
         self.secure = False  # the chosen organisation's keys are confirmed (and ours exist)
+        self.partner_mailbox = False  # … and it named a relay mailbox: delivered, no file
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.make_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -227,17 +228,22 @@ class NewReferralDialog(QDialog):
         self._check_consent()
 
     def _check_secure(self) -> None:
-        from shelterdesk.store.exchange.identity import can_send_securely
+        from shelterdesk.store.exchange.identity import can_send_securely, partner_keys
 
         session, org_id = self.session, self.org_picker.value()
         self.secure = False
+        self.partner_mailbox = False
 
-        def found(secure: bool) -> None:
+        def check() -> tuple[bool, bool]:
+            secure = can_send_securely(session, org_id)
+            return secure, secure and bool(partner_keys(session, org_id).mailbox)
+
+        def found(answer: tuple[bool, bool]) -> None:
             if org_id == self.org_picker.value():
-                self.secure = secure
+                self.secure, self.partner_mailbox = answer
                 self._update_state()
 
-        run_in_background(lambda: can_send_securely(session, org_id), found,
+        run_in_background(check, found,
                           lambda error: self.message_label.setText(describe_error(error)),
                           busy=self.busy, owner=self)
 
@@ -391,9 +397,10 @@ class NewReferralDialog(QDialog):
             write_exchange_file,
         )
 
-        path = path or ask_save_exchange_file(self, "referral.sdreferral")
-        if not path:
-            return
+        if not self.partner_mailbox:
+            path = path or ask_save_exchange_file(self, "referral.sdreferral")
+            if not path:
+                return
         session, case_id, org_id = self.session, self.case_id(), self.org_picker.value()
         services, urgency, anonymized = self.services.value(), self.urgency.value(), \
             self.anonymized()
@@ -407,7 +414,12 @@ class NewReferralDialog(QDialog):
             referral, data = refer_and_seal(session, case_id, org_id, services,
                                             urgency=urgency, anonymized=anonymized,
                                             override_reason=reason)
-            write_exchange_file(path, data)
+            if path:
+                write_exchange_file(path, data)
+            else:  # the partner's relay mailbox
+                from shelterdesk.sync.referral_mailbox import deliver_to_partner
+
+                deliver_to_partner(session, org_id, data)
             return referral
 
         def sent(referral: Referral) -> None:
