@@ -85,3 +85,16 @@ def test_a_damaged_file_and_a_bad_code_are_one_line_refusals(tmp_path: Path) -> 
     refused = run_cli("referral", "receive", str(junk), *a, passphrase=PW)
     assert refused.returncode == 1 and "x.sdreferral" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_mailbox_commands_say_what_is_missing(tmp_path: Path) -> None:
+    a = _org(tmp_path, "a", "Təmiz Ürək NGO", "TU", "Hüquqi Yardım")
+    no_relay = run_cli("org", "mailbox", *a, passphrase=PW)
+    assert no_relay.returncode == 1 and "relay" in no_relay.stderr
+    assert "Traceback" not in no_relay.stderr
+    both = run_cli("referral", "send", "--case", "TU-X", "--to", "Hüquqi Yardım", "--output",
+                   str(tmp_path / "x.sdreferral"), "--deliver", *a, passphrase=PW)
+    assert both.returncode == 1 and "--deliver" in both.stderr
+    assert not (tmp_path / "x.sdreferral").exists()
+    empty = run_cli("referral", "collect", *a, passphrase=PW)
+    assert empty.returncode == 1 and "no relay mailbox" in empty.stderr
