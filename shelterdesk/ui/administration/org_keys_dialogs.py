@@ -115,6 +115,7 @@ class AddSecureContactDialog(QDialog):
 
     def __init__(self, session: Session, org: Organisation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.org = session, org
         self.setWindowTitle(_("Add secure contact: {name}").format(name=org.name))
         self.intro = QLabel(_("Type or paste the organisation code that “{name}” gave you "
@@ -159,6 +160,7 @@ class SafetyNumberDialog(QDialog):
 
     def __init__(self, session: Session, org: Organisation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.org = session, org
         self.setWindowTitle(_("Compare safety number: {name}").format(name=org.name))
         self.intro = QLabel(_("Read these numbers to “{name}” (by phone, or at a coalition "

@@ -34,6 +34,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.fields import CodePicker
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.screen_fit import fit_to_screen
 from shelterdesk.ui.referrals.exchange_files import (
     SUFFIX,
@@ -70,6 +71,7 @@ class AnswerDialog(QDialog):
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.finished.connect(self.deleteLater)  # read by the accepted handler first
         self.kind = kind
         self.case_edit = QLineEdit()
         self.victim_status = CodePicker(VICTIM_STATUS, choose=True)
@@ -170,6 +172,7 @@ class InboxDialog(QDialog):
                  ask_open: Callable[[QWidget], str] = ask_open_exchange_file,
                  ask_save: Callable[[QWidget, str], str] = ask_save_exchange_file) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed: gone with its rows
         self.session = session
         self.ask_open = ask_open
         self.ask_save = ask_save
@@ -219,6 +222,12 @@ class InboxDialog(QDialog):
         self.collect_button.clicked.connect(lambda: self.collect())
         self.again_button.clicked.connect(lambda: self.answer_again())
         self.table.doubleClicked.connect(lambda _index: self.preview())
+        self.row_actions = {kind: row_action(self, None, handler) for kind, handler in (
+            ("preview", self.preview), ("accepted", lambda: self.answer("accepted")),
+            ("declined", lambda: self.answer("declined")),
+            ("completed", lambda: self.answer("completed")))}
+        keyboard_table(self.table, open_row=self.preview,
+                       actions=list(self.row_actions.values()))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         fit_to_screen(self, 900, 520)
         self.retranslate_ui()
@@ -240,6 +249,10 @@ class InboxDialog(QDialog):
         self.again_button.setToolTip(_("When the sender did not get the sealed status file: "
                                        "the same answer in a new file."))
         self.table.setAccessibleName(_("Referrals received"))
+        for kind, button in (("preview", self.preview_button), ("accepted", self.accept_button),
+                             ("declined", self.decline_button),
+                             ("completed", self.complete_button)):
+            self.row_actions[kind].setText(button.text())
         self.model.setHorizontalHeaderLabels([_(h) for h in HEADERS])
         self._fill()
 
@@ -286,6 +299,10 @@ class InboxDialog(QDialog):
         self.accept_button.setEnabled(status == "received")
         self.decline_button.setEnabled(status == "received")
         self.complete_button.setEnabled(status == "accepted")
+        for kind, button in (("preview", self.preview_button), ("accepted", self.accept_button),
+                             ("declined", self.decline_button),
+                             ("completed", self.complete_button)):
+            self.row_actions[kind].setEnabled(button.isEnabled())
         self.again_button.setEnabled(status in ("accepted", "declined", "completed"))
 
     # --- actions --------------------------------------------------------------------------
