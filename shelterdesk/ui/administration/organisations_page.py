@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -38,6 +37,7 @@ from shelterdesk.ui.administration.org_keys_dialogs import (
 from shelterdesk.ui.administration.organisation_dialog import OrganisationDialog
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.list_table_model import ListTableModel
 
@@ -121,11 +121,9 @@ class OrganisationsPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
-        for button in (self.code_button, self.add_key_button, self.compare_button):
+        buttons = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
+        for button in (self.add_button, self.edit_button, self.code_button,
+                       self.add_key_button, self.compare_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
