@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from shelterdesk.cli import exchange_commands
 from shelterdesk.cli.common import CliError, json_safe, print_json, say, unlock
 from shelterdesk.cli.options import flag
 from shelterdesk.domain import codes_services, disclosure
@@ -46,6 +47,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.set_defaults(handler=cmd_org_add)
     org_commands.add_parser("list", parents=[common], help=_("list organisations")).set_defaults(
         handler=cmd_org_list)
+    exchange_commands.register_org(org_commands, common)
 
     demo_parser = commands.add_parser("demo-data", parents=[common],
                                       help=_("fill a vault with synthetic demo cases"))

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from shelterdesk.cli import exchange_commands
 from shelterdesk.cli.common import CliError, print_json, say, unlock
 from shelterdesk.cli.options import common_options, flag
 from shelterdesk.domain import codes_services, disclosure
@@ -47,6 +48,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                 "8 characters)"))
     _document_options(reprint, required=True)
     reprint.set_defaults(handler=cmd_reprint)
+    exchange_commands.register_referral(actions)
 
 
 def _document_options(parser: argparse.ArgumentParser, required: bool = False) -> None:

@@ -28,6 +28,7 @@ from shelterdesk.sync.relay import pruning
 from shelterdesk.sync.relay.auth import ApiError, authenticate, verify_with_key
 from shelterdesk.sync.relay.forwarding import forwarded_ok
 from shelterdesk.sync.relay.logs import AccessLog
+from shelterdesk.sync.relay.mailbox_routes import mailbox_routes
 from shelterdesk.sync.relay.storage import (
     CONFLICT,
     CREATED,
@@ -318,6 +319,7 @@ def build_app(store: RelayStore, *, extra_middleware: list[Middleware] | None = 
         Route("/v1/invitations/{invite_id}/request", post_request, methods=["POST"]),
         Route("/v1/invitations/{invite_id}/request", get_request, methods=["GET"]),
     ]
+    routes += mailbox_routes(store, db, read_body)  # referral mailboxes (issue 22)
 
     async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)

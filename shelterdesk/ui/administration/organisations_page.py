@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,12 +24,20 @@ from PySide6.QtWidgets import (
 
 from shelterdesk.domain.codes_services import ORGANISATION_KINDS, SERVICES
 from shelterdesk.domain.referrals import Organisation
+from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_, _, format_list
+from shelterdesk.store.exchange import identity
 from shelterdesk.store.records import organisations
 from shelterdesk.store.vault import Session
+from shelterdesk.ui.administration.org_keys_dialogs import (
+    AddSecureContactDialog,
+    OurCodeDialog,
+    SafetyNumberDialog,
+)
 from shelterdesk.ui.administration.organisation_dialog import OrganisationDialog
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.list_table_model import ListTableModel
 
@@ -45,13 +52,21 @@ class OrganisationTableModel(ListTableModel[Organisation]):
         KIND = 1
         SERVICES = 2
         CONTACT = 3
+        SECURE = 4
 
     HEADERS = {
         Columns.NAME: N_("Name"),
         Columns.KIND: N_("Kind"),
         Columns.SERVICES: N_("Services offered"),
         Columns.CONTACT: N_("Contact person"),
+        Columns.SECURE: N_("Secure referrals"),
     }
+    KEY_STATES = {"": N_("Paper only"), "added": N_("Keys not confirmed"),
+                  "confirmed": N_("Keys confirmed")}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key_states: dict[str, str] = {}  # directory id → "", "added" or "confirmed"
 
     def organisation_at(self, row: int) -> Organisation | None:
         return self.row_at(row)
@@ -69,6 +84,8 @@ class OrganisationTableModel(ListTableModel[Organisation]):
             return ORGANISATION_KINDS.label(org.kind)
         if column == self.Columns.SERVICES:
             return format_list([SERVICES.label(code) for code in org.services])
+        if column == self.Columns.SECURE:
+            return _(self.KEY_STATES[self.key_states.get(org.id, "")])
         return org.contact_person
 
 
@@ -98,13 +115,16 @@ class OrganisationsPage(QWidget):
                                     QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton()
         self.edit_button = QPushButton()
+        self.code_button = QPushButton()
+        self.add_key_button = QPushButton()
+        self.compare_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setObjectName("errorMessage")
         self.message_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
+        buttons = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
+        for button in (self.add_button, self.edit_button, self.code_button,
+                       self.add_key_button, self.compare_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addLayout(buttons)
@@ -112,6 +132,9 @@ class OrganisationsPage(QWidget):
         layout.addWidget(self.message_label)
         self.add_button.clicked.connect(self.open_add_dialog)
         self.edit_button.clicked.connect(self.open_edit_dialog)
+        self.code_button.clicked.connect(lambda: self.open_our_code())
+        self.add_key_button.clicked.connect(lambda: self.open_add_key())
+        self.compare_button.clicked.connect(lambda: self.open_compare())
         self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
         self.edit_action = row_action(self, None, self.open_edit_dialog)
         keyboard_table(self.table, open_row=self.open_edit_dialog, actions=[self.edit_action])
@@ -127,6 +150,9 @@ class OrganisationsPage(QWidget):
         self.add_button.setText(_("Add an organisation…"))
         self.edit_button.setText(_("Edit…"))
         self.edit_action.setText(_("Edit…"))
+        self.code_button.setText(_("Our organisation code…"))
+        self.add_key_button.setText(_("Add secure contact…"))
+        self.compare_button.setText(_("Compare safety number…"))
         self.table.setAccessibleName(_("Organisations"))
         self.model.retranslate()
 
@@ -140,8 +166,10 @@ class OrganisationsPage(QWidget):
 
     def reload(self) -> None:
         session = self.session
-        run_in_background(lambda: organisations.list_organisations(session), self._on_loaded,
-                          self._on_failed, busy=self.busy, owner=self)
+        def load() -> tuple[list[Organisation], dict[str, str]]:
+            return organisations.list_organisations(session), identity.key_states(session)
+
+        run_in_background(load, self._on_loaded, self._on_failed, busy=self.busy, owner=self)
 
     def selected(self) -> Organisation | None:
         rows = self.table.selectionModel().selectedRows()
@@ -150,8 +178,16 @@ class OrganisationsPage(QWidget):
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(self.selected() is not None)
         self.edit_action.setEnabled(self.selected() is not None)
+        coordinator = self.session.user.has_role(Role.COORDINATOR)
+        for button in (self.code_button, self.add_key_button, self.compare_button):
+            button.setVisible(coordinator)
+        org = self.selected()
+        self.add_key_button.setEnabled(org is not None)
+        self.compare_button.setEnabled(
+            org is not None and bool(self.model.key_states.get(org.id)))
 
-    def _on_loaded(self, rows: list[Organisation]) -> None:
+    def _on_loaded(self, loaded: tuple[list[Organisation], dict[str, str]]) -> None:
+        rows, self.model.key_states = loaded
         self.model.set_rows(rows)
         self._update_buttons()
 
@@ -176,3 +212,28 @@ class OrganisationsPage(QWidget):
     def _on_saved(self, _org: Organisation) -> None:
         self.status.emit(_("Saved."))
         self.reload()
+
+    # --- secure referrals (issue 22) ------------------------------------------------------
+    def open_our_code(self) -> OurCodeDialog:
+        dialog = OurCodeDialog(self.session, self)
+        dialog.open()
+        return dialog
+
+    def open_add_key(self) -> AddSecureContactDialog | None:
+        org = self.selected()
+        if org is None:
+            return None
+        dialog = AddSecureContactDialog(self.session, org, self)
+        dialog.added.connect(lambda _number: (self.reload(), self.open_compare(org)))
+        dialog.open()
+        return dialog
+
+    def open_compare(self, org: Organisation | None = None) -> SafetyNumberDialog | None:
+        org = org or self.selected()
+        if org is None:
+            return None
+        dialog = SafetyNumberDialog(self.session, org, self)
+        dialog.confirmed.connect(lambda: (self.status.emit(_("Keys confirmed.")),
+                                          self.reload()))
+        dialog.open()
+        return dialog

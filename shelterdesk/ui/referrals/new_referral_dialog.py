@@ -128,8 +128,12 @@ class NewReferralDialog(QDialog):
         self.busy = BusyIndicator()
         self.make_button = QPushButton()
         self.make_button.setDefault(True)
+        self.send_button = QPushButton()
+        self.secure = False  # the chosen organisation's keys are confirmed (and ours exist)
+        self.partner_mailbox = False  # … and it named a relay mailbox: delivered, no file
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.make_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
         self._build_layout()
         self.org_picker.changed.connect(self._org_chosen)
         self.org_picker.loaded.connect(self._update_state)
@@ -139,6 +143,7 @@ class NewReferralDialog(QDialog):
         self.override_edit.textChanged.connect(lambda _t: self._update_state())
         self.record_consent_button.clicked.connect(lambda: self.open_consent_form())
         self.make_button.clicked.connect(self.make)
+        self.send_button.clicked.connect(lambda: self.send())
         self.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(720)
         self.retranslate_ui()
@@ -190,6 +195,7 @@ class NewReferralDialog(QDialog):
         self.override_check.setText(_("Emergency: print it without a consent (coordinator)"))
         self.override_edit.setPlaceholderText(_("Why it cannot wait for the client's consent"))
         self.make_button.setText(_("Record and show the document"))
+        self.send_button.setText(_("Send securely…"))
         for widget, key in ((self.services, "services"), (self.urgency, "urgency"),
                             (self.org_picker, "organisation"), (self.language_combo,
                                                                 "language")):
@@ -218,7 +224,28 @@ class NewReferralDialog(QDialog):
             self.services.blockSignals(True)
             self.services.set_value(org.services)
             self.services.blockSignals(False)
+        self._check_secure()
         self._check_consent()
+
+    def _check_secure(self) -> None:
+        from shelterdesk.store.exchange.identity import can_send_securely, partner_keys
+
+        session, org_id = self.session, self.org_picker.value()
+        self.secure = False
+        self.partner_mailbox = False
+
+        def check() -> tuple[bool, bool]:
+            secure = can_send_securely(session, org_id)
+            return secure, secure and bool(partner_keys(session, org_id).mailbox)
+
+        def found(answer: tuple[bool, bool]) -> None:
+            if org_id == self.org_picker.value():
+                self.secure, self.partner_mailbox = answer
+                self._update_state()
+
+        run_in_background(check, found,
+                          lambda error: self.message_label.setText(describe_error(error)),
+                          busy=self.busy, owner=self)
 
     def _services_changed(self) -> None:
         self._services_touched = True
@@ -269,6 +296,10 @@ class NewReferralDialog(QDialog):
         if self.identified_radio.isChecked():
             ready = ready and self.identified_allowed()
         self.make_button.setEnabled(ready)
+        self.send_button.setEnabled(ready and self.secure)
+        self.send_button.setToolTip("" if self.secure else _(
+            "This organisation's keys are not confirmed: paper referrals only. A coordinator "
+            "adds and confirms them in Administration → Organisations."))
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -353,3 +384,47 @@ class NewReferralDialog(QDialog):
                                        self.parentWidget(), initial=rendered)
         dialog.open()
         return dialog
+
+    # --- sending securely (issue 22) ----------------------------------------------------
+    def send(self, path: str = "") -> None:
+        """Record the referral and save it sealed for the receiver (`referral send`)."""
+        self._update_state()
+        if not self.send_button.isEnabled():
+            return
+        from shelterdesk.reports.referral_send import refer_and_seal
+        from shelterdesk.ui.referrals.exchange_files import (
+            ask_save_exchange_file,
+            write_exchange_file,
+        )
+
+        if not self.partner_mailbox:
+            path = path or ask_save_exchange_file(self, "referral.sdreferral")
+            if not path:
+                return
+        session, case_id, org_id = self.session, self.case_id(), self.org_picker.value()
+        services, urgency, anonymized = self.services.value(), self.urgency.value(), \
+            self.anonymized()
+        reason = "" if anonymized or self.consent is not None \
+            else self.override_edit.text().strip()
+        self.making = True
+        self.message_label.clear()
+        self._update_state()
+
+        def work() -> Referral:
+            referral, data = refer_and_seal(session, case_id, org_id, services,
+                                            urgency=urgency, anonymized=anonymized,
+                                            override_reason=reason)
+            if path:
+                write_exchange_file(path, data)
+            else:  # the partner's relay mailbox
+                from shelterdesk.sync.referral_mailbox import deliver_to_partner
+
+                deliver_to_partner(session, org_id, data)
+            return referral
+
+        def sent(referral: Referral) -> None:
+            self.making = False
+            self.created.emit(referral)
+            self.accept()
+
+        run_in_background(work, sent, self._failed, busy=self.busy, owner=self)

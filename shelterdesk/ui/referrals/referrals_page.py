@@ -95,6 +95,8 @@ class ReferralsPage(QWidget):
         self.change_button = QPushButton()
         self.print_button = QPushButton(icon("print"), "")
         self.new_button = QPushButton()
+        self.inbox_button = QPushButton()
+        self.erase_button = QPushButton()
         self.can_create = access.can(session, Kind.REFERRAL, Action.CREATE) and self.can_print
         self.model = ReferralTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -130,7 +132,8 @@ class ReferralsPage(QWidget):
         self.message_label.setWordWrap(True)
         filters = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
         for widget in (self.status_filter_label, self.status_combo, self.org_filter_label,
-                       self.org_combo, self.new_button, self.change_button, self.print_button):
+                       self.org_combo, self.new_button, self.change_button, self.print_button,
+                       self.inbox_button, self.erase_button):
             filters.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
@@ -147,6 +150,8 @@ class ReferralsPage(QWidget):
         self.change_button.clicked.connect(self.open_status_dialog)
         self.print_button.clicked.connect(self.open_preview)
         self.new_button.clicked.connect(lambda: self.open_new_referral())
+        self.inbox_button.clicked.connect(lambda: self.open_inbox())
+        self.erase_button.clicked.connect(lambda: self.request_erasure())
         self.table.doubleClicked.connect(lambda _index: self.open_status_dialog())
         self.change_action = row_action(self, "Ctrl+E", self.open_status_dialog)
         self.print_action = row_action(self, QKeySequence.StandardKey.Print, self.open_preview)
@@ -174,6 +179,11 @@ class ReferralsPage(QWidget):
         self.change_button.setText(_("Change the status…"))
         self.print_button.setText(_("Print / preview…"))
         self.new_button.setText(_("New referral…"))
+        self.inbox_button.setText(_("Inbox: referrals received…"))
+        self.erase_button.setText(_("Ask the receiver to erase…"))
+        self.erase_button.setToolTip(_(
+            "After the client withdrew consent: a sealed request for the receiving "
+            "organisation to erase the details that name the client."))
         self.change_action.setText(_("Change the status…"))
         self.print_action.setText(_("Print / preview…"))
         self.print_button.setToolTip(with_shortcut(_("Print / preview…"),
@@ -310,6 +320,11 @@ class ReferralsPage(QWidget):
         self.change_action.setVisible(self.can_change)
         self.change_action.setEnabled(self.change_button.isEnabled())
         self.print_button.setVisible(self.can_print)
+        self.inbox_button.setVisible(self.can_change)
+        self.erase_button.setVisible(self.can_change)
+        self.erase_button.setEnabled(self.can_change and item is not None
+                                     and not item.row.referral.anonymized
+                                     and item.row.referral.status != "draft")
         self.print_button.setEnabled(self.can_print and item is not None)
         self.print_action.setVisible(self.can_print)
         self.print_action.setEnabled(self.print_button.isEnabled())
@@ -373,3 +388,39 @@ class ReferralsPage(QWidget):
                                                  self.reload(referral.id)))
         dialog.open()
         return dialog
+
+    def open_inbox(self) -> QDialog | None:
+        """Referrals received from other organisations as sealed files (issue 22)."""
+        if not self.can_change:
+            return None
+        from shelterdesk.ui.referrals.inbox_dialog import InboxDialog
+
+        dialog = InboxDialog(self.session, self)
+        dialog.changed.connect(lambda: self.reload())
+        dialog.open()
+        return dialog
+
+    def request_erasure(self, path: str = "") -> None:
+        """A sealed erase request for the selected identified referral sent securely."""
+        from shelterdesk.store.exchange import outbox
+        from shelterdesk.ui.referrals.exchange_files import (
+            ask_save_exchange_file,
+            write_exchange_file,
+        )
+
+        item = self.selected()
+        if item is None or not self.can_change:
+            return
+        path = path or ask_save_exchange_file(
+            self, f"{item.row.referral.number or 'referral'}-erase.sdreferral")
+        if not path:
+            return
+        session, referral_id = self.session, item.referral_id
+
+        def written(data: bytes) -> None:
+            write_exchange_file(path, data)
+            self.status.emit(_("Sealed file written to {path}; deliver it to the "
+                               "organisation (USB stick or shared folder).").format(path=path))
+
+        run_in_background(lambda: outbox.request_erasure(session, referral_id), written,
+                          self._on_failed, busy=self.busy, owner=self)

@@ -1,0 +1,1 @@
+"""Referrals that travel between organisations: keys, sealed files, inbox and statuses."""
