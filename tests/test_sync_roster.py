@@ -21,7 +21,14 @@ from shelterdesk.store.keys import roster, roster_signing, users
 from shelterdesk.store.replication import changes, registry
 from shelterdesk.store.vault import Vault
 from shelterdesk.sync import crypto, engine, records, service
-from tests.sync_helpers import ADMIN, PASSPHRASE, MemoryTransport, build_org, vault_key
+from tests.sync_helpers import (
+    ADMIN,
+    PASSPHRASE,
+    MemoryTransport,
+    build_org,
+    join_with_code,
+    vault_key,
+)
 
 BOB = "bob"
 BOB_PASSPHRASE = "bob's own passphrase"
@@ -186,7 +193,7 @@ def test_a_new_laptop_pins_the_founding_key_from_its_invitation(org, tmp_path: P
     with a.unlock(ADMIN, PASSPHRASE) as session:
         root = roster.root(session.connection)
         invitation = service.invite(session, transport)
-    service.join(tmp_path / "d", invitation.code, transport, ADMIN, PASSPHRASE)
+    join_with_code(a, invitation.code, transport, tmp_path / "d")
     with Vault(tmp_path / "d").unlock(ADMIN, PASSPHRASE) as session:
         assert roster.root(session.connection) == root
         assert session.user.roles == (Role.COORDINATOR,)

@@ -245,4 +245,4 @@ def test_an_erasure_withdraws_open_invitations_that_carry_the_erased_key(
         service.sync_now(session, folder)
     assert not list((tmp_path / "folder" / "invites").glob("*.sdi"))
     with pytest.raises(InvitationNotFound):
-        service.join(tmp_path / "new", invitation.code, folder, ADMIN, PASSPHRASE)
+        service.request_join(folder, invitation.code)

@@ -17,7 +17,7 @@ from shelterdesk.store.vault import Vault
 from shelterdesk.sync import crypto, records, service, shredding, snapshots
 from shelterdesk.sync.transport import SNAPSHOTS
 from tests.records_helpers import intake
-from tests.sync_helpers import ADMIN, PASSPHRASE, MemoryTransport, build_org
+from tests.sync_helpers import ADMIN, PASSPHRASE, MemoryTransport, build_org, join_with_code
 
 SECRET = "Snapshotxanım Qvzr"
 
@@ -77,7 +77,7 @@ def test_a_new_laptop_joins_from_a_snapshot_without_the_history(org, tmp_path: P
     for (org_id, ref) in list(transport.store.envelopes):
         if ref.seq_to <= covered.get(ref.device_id, 0):
             del transport.store.envelopes[(org_id, ref)]
-    joined = service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
+    joined = join_with_code(a, invitation.code, transport, tmp_path / "c")
     assert joined.summary.snapshot_changes == manifest.covers > 0
     assert joined.summary.rejected == []
     c = Vault(tmp_path / "c")
@@ -111,7 +111,7 @@ def test_a_tampered_snapshot_is_refused_and_the_history_replayed(org, tmp_path: 
         summary = service.sync_now(session, transport)
         assert summary.pruned_envelopes == 0  # a snapshot no one could use prunes nothing
         invitation = service.invite(session, transport)
-    joined = service.join(tmp_path / "c", invitation.code, transport, ADMIN, PASSPHRASE)
+    joined = join_with_code(a, invitation.code, transport, tmp_path / "c")
     assert joined.summary.snapshot_changes == 0
     assert any(p.where.startswith("snapshot/") for p in joined.summary.problems)
     assert _dump(a) == _dump(Vault(tmp_path / "c"))
