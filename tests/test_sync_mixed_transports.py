@@ -24,7 +24,7 @@ from shelterdesk.sync.relay.stores import open_store
 from shelterdesk.sync.relay_client import RelayRefused, RelayTransport
 from shelterdesk.sync.transport import EnvelopeRef
 from tests.records_helpers import intake
-from tests.relay_helpers import drop_schema, running_relay, store_url
+from tests.relay_helpers import admission_token, drop_schema, running_relay, store_url
 from tests.sync_helpers import ADMIN, PASSPHRASE, FaultyTransport, MemoryTransport, Store, build_org
 
 
@@ -39,7 +39,7 @@ def relay(tmp_path: Path):
     store = open_store(url)
     try:
         with running_relay(store) as base:
-            yield RelayTransport(base, allow_http=True)
+            yield RelayTransport(base, allow_http=True, admission_token=admission_token(store))
     finally:
         store.close()
         drop_schema(url)

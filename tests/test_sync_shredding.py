@@ -30,7 +30,7 @@ from shelterdesk.sync.relay.stores import open_store
 from shelterdesk.sync.relay_client import RelayTransport
 from shelterdesk.sync.transport import KEYS
 from tests.records_helpers import intake
-from tests.relay_helpers import drop_schema, running_relay, store_url
+from tests.relay_helpers import admission_token, drop_schema, running_relay, store_url
 from tests.sync_helpers import ADMIN, PASSPHRASE, build_org
 
 DAY = date(2026, 3, 2)
@@ -126,7 +126,7 @@ def test_an_erased_client_is_recovered_from_no_copy_on_the_relay_or_in_the_folde
     a, b, c = (Vault(tmp_path / n) for n in ("a", "b", "c"))
     (tmp_path / "folder").mkdir()
     folder = FolderTransport(tmp_path / "folder")
-    online = RelayTransport(base, allow_http=True)
+    online = RelayTransport(base, allow_http=True, admission_token=admission_token(store))
     with a.unlock(ADMIN, PASSPHRASE) as session:  # the office: folder and relay
         case_id = _file_with_everything(session)
         kept = intake(session, given_name="Gülnarə", family_name=KEPT[1])
