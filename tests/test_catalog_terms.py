@@ -35,6 +35,8 @@ FORBIDDEN = {
         r"istəyə bağlı": "Turkish 'isteğe bağlı': optional is 'istəyə görə' (decision 19)",
         r"(?<!k-)\banonim\b": "anonymized is 'anonimləşdirilmiş' (Work table)",
         r"snapşot": "a snapshot is 'anlıq surət' (decision 26)",
+        r"qəbul tokeni": "'qəbul' is the intake: the admission token is 'icazə tokeni' "
+                         "(decision 27)",
     },
     "ru": {
         r"насильник": "a rapist: 'лицо, применявшее насилие' (decision 3)",
