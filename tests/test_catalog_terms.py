@@ -25,6 +25,18 @@ FORBIDDEN = {
         r"işə cəlb|işə götür": "job recruitment only: 'cəlb etmə', 'cəlb edən şəxs' "
                                "(decision 6)",
         r"sinxronlaşdırma\b": "one word for sync: 'sinxronizasiya' (Security table)",
+        r"\breley(?!ə)\w*|\brelede\b|\brelədə\b|ötürücü server":
+            "the relay is 'rele' (releni, releyə, reledə, relesi) (decision 13)",
+        r"\bkimli[kyg]": "Turkish: details that name the client 'şəxsiyyətini açan' (decision 15)",
+        r"adı göstərilən yönləndirmə": "an identified referral is 'şəxsiyyəti açıq' (decision 15)",
+        r"şəxsi çıxar": "a person is not 'taken out': discharge is 'çıxışını qeyd etmək' "
+                        "(decision 21)",
+        r"susmaya görə": "a calque of 'по умолчанию': 'standart olaraq' (decision 19)",
+        r"istəyə bağlı": "Turkish 'isteğe bağlı': optional is 'istəyə görə' (decision 19)",
+        r"(?<!k-)\banonim\b": "anonymized is 'anonimləşdirilmiş' (Work table)",
+        r"snapşot": "a snapshot is 'anlıq surət' (decision 26)",
+        r"qəbul tokeni": "'qəbul' is the intake: the admission token is 'icazə tokeni' "
+                         "(decision 27)",
     },
     "ru": {
         r"насильник": "a rapist: 'лицо, применявшее насилие' (decision 3)",
@@ -34,6 +46,10 @@ FORBIDDEN = {
         r"(?<!предполагаемых )(?<!предполагаемым )\bпреступник":
             "a criminal before any court said so: 'предполагаемый преступник' or "
             "'торговец людьми' (decision 2)",
+        r"называющ": "a calque of 'that name the client': 'раскрывающие личность клиента' "
+                     "(decision 15)",
+        r"присоедин": "a laptop joining is 'подключение' (decision 22)",
+        r"(?<!k-)\bанонимн": "anonymized is 'обезличенный' (Work table)",
     },
 }
 # Letters a US or a Russian keyboard cannot type are never mnemonics (decision 9).
@@ -81,4 +97,12 @@ def test_the_scan_would_see_a_forbidden_word(tmp_path: Path) -> None:
     assert re.search(pattern, "Описать преступника", re.IGNORECASE)
     assert not re.search(pattern, "Описать предполагаемого преступника", re.IGNORECASE)
     assert re.search(r"\bvacib", "Vacib (3 gün ərzində)", re.IGNORECASE)
+    az = FORBIDDEN["az"]
+    relay = next(p for p in az if "reley" in p)
+    assert re.search(relay, "sinxronizasiya releyi", re.IGNORECASE)
+    assert re.search(relay, "bu relede", re.IGNORECASE)
+    assert not re.search(relay, "Releyə qoşulmaq; reledə gözləyir", re.IGNORECASE)
+    anonymous = next(p for p in az if "anonim" in p)
+    assert re.search(anonymous, "Anonim vərəqə", re.IGNORECASE)
+    assert not re.search(anonymous, "k-anonim ctdc faylı; anonimləşdirilmiş", re.IGNORECASE)
     assert UNTYPEABLE_MNEMONIC.search("&Şəxs") and not UNTYPEABLE_MNEMONIC.search("Köçü&r")

@@ -30,7 +30,7 @@ DECIDED = {
         "Urgent (within 3 days)": "Təxirəsalınmaz (3 gün ərzində)",
         "Recruiter or intermediary": "Cəlb edən şəxs və ya vasitəçi",
         "Recruitment channel": "Cəlb etmə kanalı",
-        "New cases by identification source": "Yeni işlər müəyyənləşdirmə mənbəyinə görə",
+        "New cases by identification source": "Müəyyənləşdirmə mənbəyinə görə yeni işlər",
         "Perpetrators": "Törədən şəxslər",
     },
     "ru": {

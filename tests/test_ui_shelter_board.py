@@ -109,7 +109,8 @@ def test_admit_refuse_discharge_history_and_reserve(qtbot, board, world) -> None
         click(qtbot, second.save_button)
         qtbot.waitUntil(lambda: bool(second.message_label.text()), timeout=WAIT_MS)
         assert second.message_label.text() == (
-            "Bu çarpayı artıq tutulub; əvvəlcə oradakı şəxsi çıxarın və ya boş çarpayı seçin.")
+            "Bu çarpayı artıq tutulub; əvvəlcə oradakı benefisiarın çıxışını qeyd edin və ya boş "
+            "çarpayı seçin.")
         assert second.isVisible() and second.chosen_case().case_code == leyla.case_code
     finally:
         switcher.apply("en")
