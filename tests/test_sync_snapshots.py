@@ -206,7 +206,7 @@ def test_what_everyone_holds_and_a_snapshot_covers_is_pruned_from_the_folder(
     joiner = tmp_path / "c"
     with a.unlock(ADMIN, PASSPHRASE) as session:
         invitation = service.invite(session, folder)
-    joined = service.join(joiner, invitation.code, folder, ADMIN, PASSPHRASE)
+    joined = join_with_code(a, invitation.code, folder, joiner)
     assert joined.summary.snapshot_changes > 0
     for vault in (b, a, Vault(joiner)):
         with vault.unlock(ADMIN, PASSPHRASE) as session:

@@ -249,14 +249,14 @@ def read_rings(transport: Transport, connection: Connection) -> RingReport:
             continue
         page, writer_id, _me = parsed
         writer = registry.device(connection, writer_id)
-        if writer is None:
-            continue  # not known yet: next time
+        if writer is None or writer.revoked:
+            continue  # not known yet: next time; a removed laptop's rings are not taken
         blob = transport.get_record(KEYS, name)
         if blob is None:
             continue
         try:
             body, message, (signature,) = records.unpack(RING, blob, 1)
-            if writer.revoked or (body.get("org"), body.get("writer"), body.get("recipient"),
+            if (body.get("org"), body.get("writer"), body.get("recipient"),
                                   body.get("page")) != (ident.org_id, writer_id,
                                                         ident.device_id, page):
                 raise EnvelopeRejected()
