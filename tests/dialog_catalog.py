@@ -163,6 +163,40 @@ def _enable_user(window: MainWindow) -> QDialog | None:
     return page.open_enable_dialog()
 
 
+def _answer(window: MainWindow) -> QDialog:
+    """Decline with a reason, as the inbox asks for a received referral."""
+    from shelterdesk.ui.referrals.inbox_dialog import AnswerDialog
+
+    dialog = AnswerDialog("declined", window)
+    dialog.open()
+    return dialog
+
+
+def _received_preview(window: MainWindow) -> QDialog:
+    """A received referral shown as its printed form (an inbox entry built here: the demo
+    vault has no partner that sent one)."""
+    from shelterdesk.store.exchange.inbox import Received
+    from shelterdesk.ui.referrals.inbox_dialog import ReceivedPreviewDialog
+
+    entry = Received("r1", "org1", "s1", "TU-2026-0001", "TU-0001",
+                     {"number": "TU-2026-0001", "services": ["legal"], "urgency": "urgent"},
+                     "received", "", "", "", "2026-12-01T10:00:00Z", "", "", "Partner NGO")
+    dialog = ReceivedPreviewDialog(window.session, entry, window)
+    dialog.open()
+    return dialog
+
+
+def _safety_number(window: MainWindow) -> QDialog:
+    """*Compare safety number…* for a partner in the directory."""
+    from shelterdesk.store.records.organisations import list_organisations
+    from shelterdesk.ui.administration.org_keys_dialogs import SafetyNumberDialog
+
+    org = list_organisations(window.session)[0]
+    dialog = SafetyNumberDialog(window.session, org, window)
+    dialog.open()
+    return dialog
+
+
 def _viewer(window: MainWindow, case_id: str) -> QDialog:
     """*Open the file* on the evidence tab: the item shown from memory."""
     from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
@@ -218,6 +252,9 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "evidence-viewer": lambda w: _viewer(w, case_id),
         "erase-client": lambda w: _file_tab(w, case_id, "overview") and _erase(w),
         "rotate-keys": lambda w: w.menus.open_rotate_keys(),
+        "answer-referral": _answer,
+        "received-preview": _received_preview,
+        "safety-number": _safety_number,
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()

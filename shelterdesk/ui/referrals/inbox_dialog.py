@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -34,6 +33,7 @@ from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.fields import CodePicker
 from shelterdesk.ui.common.background import BusyIndicator, run_in_background
 from shelterdesk.ui.common.error_text import describe_error
+from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table, row_action
 from shelterdesk.ui.common.screen_fit import fit_to_screen
 from shelterdesk.ui.referrals.exchange_files import (
@@ -199,13 +199,11 @@ class InboxDialog(QDialog):
         self.complete_button = QPushButton()
         self.collect_button = QPushButton()
         self.again_button = QPushButton()
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=8)  # wraps on a small screen instead of widening it
         for button in (self.open_button, self.collect_button, self.preview_button,
                        self.accept_button, self.decline_button, self.complete_button,
-                       self.again_button):
+                       self.again_button, self.busy):
             row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(self.busy)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
