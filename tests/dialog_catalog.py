@@ -218,6 +218,8 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "evidence-viewer": lambda w: _viewer(w, case_id),
         "erase-client": lambda w: _file_tab(w, case_id, "overview") and _erase(w),
         "rotate-keys": lambda w: w.menus.open_rotate_keys(),
+        "submit-quarter": lambda w: _page(w, Area.STATISTICS).open_submit_dialog(),
+        "combined-statistics": lambda w: _page(w, Area.STATISTICS).open_combined_dialog(),
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()

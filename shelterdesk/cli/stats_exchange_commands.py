@@ -5,11 +5,13 @@ Statistics page's *Submit quarter…* and *Combined statistics…*."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from shelterdesk.cli.common import CliError, print_json, say, unlock
 from shelterdesk.cli.exchange_commands import _output
 from shelterdesk.cli.options import common_options, flag
+from shelterdesk.domain.validation import printable
 from shelterdesk.i18n import N_, _, active_language, translator_for
 from shelterdesk.store.keys.keyslots import atomic_write
 
@@ -106,8 +108,8 @@ def cmd_receive(args: argparse.Namespace) -> int:
         for result in done:
             say(_("Statistics for {quarter} from “{name}” received.").format(
                 quarter=result.status, name=result.org_name))
-        for reason in refused:
-            say(reason)
+    for reason in refused:  # a refusal is an error: on stderr, as every CLI error
+        sys.stderr.write(printable(reason) + "\n")
     return 1 if refused else 0
 
 
