@@ -41,7 +41,7 @@ from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.keyboard import keyboard_table
 from shelterdesk.ui.common.screen_fit import fit_to_screen
 from shelterdesk.ui.statistics.charts import bar_chart
-from shelterdesk.ui.statistics.statistics_page import StatisticsTableModel
+from shelterdesk.ui.statistics.table_model import StatisticsTableModel
 
 
 def ask_open_submissions(parent: QWidget) -> list[str]:
