@@ -73,7 +73,8 @@ def test_three_organisations_submit_and_the_combined_table_is_the_protected_sum(
         # only the envelope is readable: no name, count or organisation in the clear
         outer = json.loads(data)
         assert sorted(outer) == ["format", "sealed", "to", "version"]
-        assert outer["format"] == "shelterdesk-statistics-exchange"
+        # the referral exchange's envelope: a submission looks like any sealed file
+        assert outer["format"] == "shelterdesk-referral-exchange" and outer["version"] == 1
         for secret in (b"Soyad", "Təmiz".encode(), b"female", b"2026Q1"):
             assert secret not in data
     for i, data in enumerate(files):

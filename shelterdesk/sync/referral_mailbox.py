@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_
 from shelterdesk.store.exchange import identity, receive, submissions
-from shelterdesk.store.exchange.sealing import file_format
+from shelterdesk.store.exchange.sealing import opens_as
 from shelterdesk.store.vault import Session
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.relay import protocol as p
@@ -137,7 +137,7 @@ def collect(session: Session, family: str = "referrals") -> Collected:
         path = f"/v1/mailboxes/{mailbox}/items/{item}"
         response = place._call("GET", path)  # noqa: SLF001
         if response.status_code == 200:
-            if _family(response.content) != family:
+            if _family(session, response.content) != family:
                 continue
             suffix = submissions.SUFFIX if family == "statistics" else ".sdreferral"
             name = f"mailbox-{str(item)[:8]}{suffix}"
@@ -154,11 +154,11 @@ def collect(session: Session, family: str = "referrals") -> Collected:
     return found
 
 
-def _family(data: bytes) -> str:
-    """Which family a mailbox item belongs to, by its cleartext header (anything that is
-    not a statistics submission goes to the referral reader, which refuses junk)."""
-    return "statistics" if file_format(data.rstrip(b" ")) == submissions.STATISTICS.format \
-        else "referrals"
+def _family(session: Session, data: bytes) -> str:
+    """Which family a mailbox item belongs to: the one whose key label opens it (the
+    envelopes look alike); anything else goes to the referral reader, which refuses it."""
+    opens = opens_as(identity.require_keys(session), data, submissions.STATISTICS)
+    return "statistics" if opens else "referrals"
 
 
 def _reply(session: Session, result: receive.ReceiveResult, found: Collected) -> None:

@@ -95,8 +95,10 @@ def _unb64(text: Any) -> bytes:
 
 @dataclass(frozen=True)
 class Protocol:
-    """A family of sealed files: its ``format`` name and HKDF label keep one family's file
-    from ever opening as another's (a statistics submission is no referral message)."""
+    """A family of sealed files in the same envelope. Its HKDF label keeps one family's
+    file from ever opening as another's (a statistics submission is no referral message),
+    while the cleartext header stays the same for every family, so a relay or anyone
+    holding a file cannot tell which family it belongs to."""
 
     format: str
     info: bytes
@@ -112,17 +114,6 @@ def _key(shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes = HKDF_I
 
 def header(recipient_exchange_key: bytes, protocol: Protocol = REFERRALS) -> dict[str, Any]:
     return {"format": protocol.format, "version": VERSION, "to": recipient_exchange_key.hex()}
-
-
-def file_format(data: bytes) -> str:
-    """The ``format`` a sealed file names in its cleartext header ("" if none): which
-    family's reader should open it (a relay mailbox holds both families)."""
-    try:
-        outer = json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return ""
-    found = outer.get("format") if isinstance(outer, dict) else None
-    return found if isinstance(found, str) else ""
 
 
 def seal(sender: Keys, recipient_signing_key: bytes, recipient_exchange_key: bytes,
@@ -193,3 +184,13 @@ def open_file(mine: Keys, data: bytes, file_name: str,
     if not isinstance(message, dict) or message.get("to") != mine.signing_public.hex():
         raise WrongRecipient(file=file_name)
     return Opened(sender, message)
+
+
+def opens_as(mine: Keys, data: bytes, protocol: Protocol) -> bool:
+    """Whether a file sealed to us belongs to ``protocol``'s family (its key label opens it):
+    which reader a mailbox item goes to, and a clear refusal for a file of the other family."""
+    try:
+        open_file(mine, data, "", protocol)
+    except (NotAnExchangeFile, NewerExchangeVersion, WrongRecipient, TamperedFile):
+        return False
+    return True

@@ -27,15 +27,21 @@ from shelterdesk.store.exchange.receive import (
     UnknownSender,
 )
 from shelterdesk.store.exchange.sealing import (
+    FORMAT,
     MAX_FILE_BYTES,
+    REFERRALS,
     NotAnExchangeFile,
     Protocol,
+    TamperedFile,
     open_file,
+    opens_as,
 )
 from shelterdesk.store.rows import new_id, now
 from shelterdesk.store.vault import Session
 
-STATISTICS = Protocol("shelterdesk-statistics-exchange", b"shelterdesk/statistics-exchange/v1")
+# The referral exchange's envelope (its header is the same: nobody holding the file can tell
+# a submission from a referral), its own key label (neither ever opens as the other).
+STATISTICS = Protocol(FORMAT, b"shelterdesk/statistics-exchange/v1")
 SUFFIX = ".sdstats"
 VERSION = 1
 KIND = "statistics"
@@ -147,10 +153,15 @@ def receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
 
 
 def _receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
+    mine = require_keys(session)
     try:
-        opened = open_file(require_keys(session), data, file_name, STATISTICS)
+        opened = open_file(mine, data, file_name, STATISTICS)
     except NotAnExchangeFile:
         raise NotASubmissionFile(file=file_name) from None
+    except TamperedFile:
+        if opens_as(mine, data, REFERRALS):  # a referral file, opened in the wrong place
+            raise NotASubmissionFile(file=file_name) from None
+        raise
     partner = partner_by_signing_key(session, opened.sender_signing_key)
     if partner is None:
         raise UnknownSender(file=file_name)

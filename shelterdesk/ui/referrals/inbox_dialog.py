@@ -199,18 +199,23 @@ class InboxDialog(QDialog):
         self.complete_button = QPushButton()
         self.collect_button = QPushButton()
         self.again_button = QPushButton()
-        row = QHBoxLayout()
-        for button in (self.open_button, self.collect_button, self.preview_button,
-                       self.accept_button, self.decline_button, self.complete_button,
-                       self.again_button):
+        # Two rows (files, then the chosen referral's answers): one row of seven buttons is
+        # wider than a 1366×768 laptop's screen in Russian.
+        row, answers = QHBoxLayout(), QHBoxLayout()
+        for button in (self.open_button, self.collect_button, self.again_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.busy)
+        for button in (self.preview_button, self.accept_button, self.decline_button,
+                       self.complete_button):
+            answers.addWidget(button)
+        answers.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addLayout(row)
+        layout.addLayout(answers)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
         layout.addWidget(close)
