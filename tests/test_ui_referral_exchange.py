@@ -129,14 +129,15 @@ def test_through_the_relay_mailbox_in_the_window(qtbot, tmp_path: Path) -> None:
     from shelterdesk.sync.relay.stores import open_store
     from shelterdesk.sync.setup import SyncPlace, save_place
     from shelterdesk.sync.transports import open_transport
-    from tests.relay_helpers import running_relay
+    from tests.relay_helpers import admission_token, running_relay
 
     store = open_store(f"sqlite:///{tmp_path / 'relay.db'}")
     with running_relay(store) as base:
         sender = open_vault(tmp_path / "a", "Təmiz Ürək NGO", "TU")
         receiver = open_vault(tmp_path / "b", "Hüquqi Yardım Mərkəzi", "HY")
         for session in (sender, receiver):
-            service.sync_now(session, open_transport(relay=base))
+            service.sync_now(session, open_transport(relay=base,
+                                                     admission_token=admission_token(store)))
             save_place(session, SyncPlace(relay=base))
             code_dialog = OurCodeDialog(session)
             qtbot.addWidget(code_dialog)

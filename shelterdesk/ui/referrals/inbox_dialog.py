@@ -202,12 +202,12 @@ class InboxDialog(QDialog):
         # Two rows (files, then the chosen referral's answers): one row of seven buttons is
         # wider than a 1366×768 laptop's screen in Russian.
         row, answers = QHBoxLayout(), QHBoxLayout()
-        for button in (self.open_button, self.collect_button, self.again_button):
+        for button in (self.open_button, self.collect_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.busy)
         for button in (self.preview_button, self.accept_button, self.decline_button,
-                       self.complete_button):
+                       self.complete_button, self.again_button):
             answers.addWidget(button)
         answers.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
