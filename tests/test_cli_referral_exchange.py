@@ -44,8 +44,9 @@ def test_two_organisations_exchange_a_referral_on_the_command_line(tmp_path: Pat
     csv = tmp_path / "clients.csv"
     csv.write_text("given_name,family_name,sex,date_of_birth,age_estimate,nationality,phone,"
                    "intake_date,exploitation_types,recruitment_channel,recruitment_platform,"
-                   "notes\nAynur,Məmmədova,female,1999-04-12,,AZ,+994 50 123 45 67,2026-03-01,"
-                   "sexual,dating_app,tinder,\n", encoding="utf-8")
+                   "victim_status,risk_level,notes\nAynur,Məmmədova,female,1999-04-12,,AZ,"
+                   "+994 50 123 45 67,2026-03-01,sexual,dating_app,tinder,presumed,medium,\n",
+                   encoding="utf-8")
     case_code = json.loads(run_cli("import", str(csv), "--json", *a, passphrase=PW).stdout)[0]
     sent = tmp_path / "r.sdreferral"
     ref = _ok("referral", "send", "--case", case_code, "--to", "Hüquqi Yardım", "--output",

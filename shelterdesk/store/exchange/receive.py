@@ -15,6 +15,7 @@ from shelterdesk.store.exchange import inbox, messages, outbox
 from shelterdesk.store.exchange.identity import partner_by_signing_key, require_keys
 from shelterdesk.store.exchange.sealing import (
     MAX_FILE_BYTES,
+    STATISTICS,
     NotAnExchangeFile,
     TamperedFile,
     open_file,
@@ -77,8 +78,6 @@ def _receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
     try:
         opened = open_file(mine, data, file_name)
     except TamperedFile:
-        from shelterdesk.store.exchange.submissions import STATISTICS
-
         if opens_as(mine, data, STATISTICS):  # a statistics submission, not a referral
             raise NotAnExchangeFile(file=file_name) from None
         raise

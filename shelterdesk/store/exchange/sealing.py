@@ -105,6 +105,10 @@ class Protocol:
 
 
 REFERRALS = Protocol(FORMAT, HKDF_INFO)
+# Quarterly statistics submissions (docs/statistics-exchange.md): the same envelope, so
+# nobody holding a file can tell the two apart, and their own key label, so neither ever
+# opens as the other.
+STATISTICS = Protocol(FORMAT, b"shelterdesk/statistics-exchange/v1")
 
 
 def _key(shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes = HKDF_INFO) -> bytes:

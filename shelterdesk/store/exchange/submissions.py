@@ -27,11 +27,10 @@ from shelterdesk.store.exchange.receive import (
     UnknownSender,
 )
 from shelterdesk.store.exchange.sealing import (
-    FORMAT,
     MAX_FILE_BYTES,
     REFERRALS,
+    STATISTICS,
     NotAnExchangeFile,
-    Protocol,
     TamperedFile,
     open_file,
     opens_as,
@@ -39,9 +38,6 @@ from shelterdesk.store.exchange.sealing import (
 from shelterdesk.store.rows import new_id, now
 from shelterdesk.store.vault import Session
 
-# The referral exchange's envelope (its header is the same: nobody holding the file can tell
-# a submission from a referral), its own key label (neither ever opens as the other).
-STATISTICS = Protocol(FORMAT, b"shelterdesk/statistics-exchange/v1")
 SUFFIX = ".sdstats"
 VERSION = 1
 KIND = "statistics"
