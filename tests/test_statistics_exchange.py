@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shelterdesk.domain import cell_key, org_codes, quarters
 from shelterdesk.domain.quarters import Quarter
@@ -243,3 +245,54 @@ def test_a_quarter_not_over_and_an_unconfirmed_receiver_are_refused_at_the_sende
     with pytest.raises(PartnerNotConfirmed):
         submit(world.senders[0], Q1, stranger.id, today=QUARTER_DAY)
     assert "stats.submit" not in _actions(world.senders[0])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(truth=st.lists(st.lists(st.integers(0, 9), min_size=3, max_size=3), min_size=1,
+                      max_size=6),
+       keys=st.lists(st.integers(0, cell_key.KEY_MODULUS - 1), min_size=18, max_size=18),
+       k=st.integers(3, 6))
+def test_any_national_table_is_the_protected_sum_and_singles_nobody_out(truth, keys, k
+                                                                         ) -> None:
+    """Organisations' true counts of three categories, perturbed by random cell keys as a
+    sender does; whatever they are, the national table shows no small sum, no hidden sum
+    can be recomputed, and every shown sum is within 2 per organisation of the truth."""
+    codes = ["female", "male", "unknown"]
+    found = [submissions.Submission(
+        str(n), str(n), "", "2026Q1", str(n),
+        {key: {"cells": {code: cell_key.perturb(count, keys[n * 3 + i])
+                         for i, (code, count) in enumerate(zip(codes, counts, strict=True))},
+               "total": 0} for key in submissions.TABLES},
+        {"beds": 0, "bed_nights": 0}, k, "", "") for n, counts in enumerate(truth)]
+    sums, _totals = combined.add_up(found)
+    table = combined.protect_sums("sex", "New cases by sex", sums["sex"], k, EN)
+    if table.withheld:
+        return  # nothing of it is published
+    rows = [table.row_codes.index(code) for code in codes]
+    for i, code in zip(rows, codes, strict=True):
+        value, mark = table.row_total(i)
+        assert value == sum(s.tables["sex"]["cells"][code] for s in found)  # the sum
+        true = sum(counts[codes.index(code)] for counts in truth)
+        assert abs(value - true) <= 2 * len(truth)
+        assert mark is not Mark.SHOWN or value == 0 or value >= k
+    cells = len(table.row_codes)
+    assert_protected(table.grid, [{i: 1 for i in range(cells)} | {cells: -1}])
+
+
+def test_only_statistics_users_submit_and_import(world: Coalition, tmp_path: Path) -> None:
+    from shelterdesk.domain.errors import PermissionDenied
+    from shelterdesk.domain.roles import Role
+    from shelterdesk.store.keys import users
+    from shelterdesk.store.vault import Vault
+
+    data = _submit(world, 0)
+    users.add_user(world.ministry, "leyla", [Role.CASE_WORKER], "case worker passphrase")
+    worker = Vault(tmp_path / "ministry").unlock("leyla", "case worker passphrase")
+    try:
+        with pytest.raises(PermissionDenied):
+            submissions.receive(worker, data, "x.sdstats")
+        with pytest.raises(PermissionDenied):
+            submissions.matrix(worker)
+        assert _rows(world.ministry, "stats_submissions") == 0
+    finally:
+        worker.close()
