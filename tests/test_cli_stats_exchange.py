@@ -57,5 +57,9 @@ def test_an_organisation_submits_a_quarter_and_the_ministry_combines_it(tmp_path
     assert stat.S_IMODE(os.stat(table).st_mode) == 0o600
     assert "Soyad" not in table.read_text("utf-8-sig")
 
+    pdf = tmp_path / "national.pdf"
+    _ok("stats", "combined", "--output", str(pdf), *ministry)  # the latest quarter
+    assert pdf.read_bytes().startswith(b"%PDF") and stat.S_IMODE(os.stat(pdf).st_mode) == 0o600
+
     missing = run_cli("stats", "--from", "2026-01-01", *ministry, passphrase=ADMIN_PASSPHRASE)
     assert missing.returncode == 1 and "--to, --format, --output" in missing.stderr

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui_helpers import WAIT_MS
+from tests.referral_helpers import pdf_text
 from tests.statistics_exchange_helpers import MINISTRY, QUARTER_DAY, coalition
 
 pytestmark = pytest.mark.gui
@@ -76,6 +77,13 @@ def test_a_quarter_is_submitted_and_combined_in_the_window(qtbot, qtmodeltester,
         qtbot.keyClick(combined.export_button, Qt.Key.Key_Space)
         qtbot.waitUntil(csv_file.exists, timeout=WAIT_MS)
         assert stat.S_IMODE(os.stat(csv_file).st_mode) == 0o600
+        assert "New cases by sex" in csv_file.read_text("utf-8-sig")
+        pdf_file = tmp_path / "national.pdf"
+        combined.ask_save = lambda _parent, _name: str(pdf_file)
+        qtbot.keyClick(combined.pdf_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(pdf_file.exists, timeout=WAIT_MS)
+        text = pdf_text(pdf_file.read_bytes())
+        assert "National statistics" in text and "2026Q1" in text and "Soyad" not in text
 
         page = StatisticsPage(made.ministry)
         qtbot.addWidget(page)

@@ -47,8 +47,9 @@ def register(actions: argparse._SubParsersAction) -> None:
                                     "up, small counts suppressed"))
     combined.add_argument("--quarter", default="", metavar="YYYYQN",
                           help=_("the quarter (default: the latest with submissions)"))
-    combined.add_argument("--output", default="", metavar="FILE.csv",
-                          help=_("also write the tables as CSV"))
+    combined.add_argument("--output", default="", metavar="FILE",
+                          help=_("also write the tables: FILE.pdf as a PDF report, any other "
+                                 "name as CSV"))
     combined.add_argument("--excel", action="store_true",
                           help=_("csv for Excel in Azerbaijani and Russian locales: semicolons "
                                  "and decimal commas"))
@@ -175,9 +176,16 @@ def cmd_combined(args: argparse.Namespace) -> int:
             raise CliError(N_("No organisation has submitted statistics for {quarter}."),
                            quarter=quarter) from None
         if target is not None:
-            atomic_write(target, combined.render_csv(built, tr,
-                                                     EXCEL if args.excel else STANDARD))
-            session.audit("stats.combined.export", "statistics", "", quarter=quarter)
+            pdf = target.suffix.lower() == ".pdf"
+            if pdf:
+                from shelterdesk.reports.statistics.combined_pdf import render_combined_pdf
+
+                atomic_write(target, render_combined_pdf(built, tr))
+            else:
+                atomic_write(target, combined.render_csv(built, tr,
+                                                         EXCEL if args.excel else STANDARD))
+            session.audit("stats.combined.export", "statistics", "", quarter=quarter,
+                          format="pdf" if pdf else "csv")
     if flag(args, "json"):
         print_json(combined.as_json(built) | {"output": str(target or "")})
         return 0

@@ -50,9 +50,10 @@ def ask_open_submissions(parent: QWidget) -> list[str]:
     return paths
 
 
-def ask_save_csv(parent: QWidget, suggested: str) -> str:
+def ask_save_file(parent: QWidget, suggested: str) -> str:
+    suffix = Path(suggested).suffix
     path, _filter = QFileDialog.getSaveFileName(parent, _("Export the national tables"),
-                                                suggested, "*.csv")
+                                                suggested, f"*{suffix}")
     return path
 
 
@@ -76,7 +77,7 @@ class CombinedStatisticsDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None, *,
                  ask_open: Callable[[QWidget], list[str]] = ask_open_submissions,
-                 ask_save: Callable[[QWidget, str], str] = ask_save_csv) -> None:
+                 ask_save: Callable[[QWidget, str], str] = ask_save_file) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.session, self.ask_open, self.ask_save = session, ask_open, ask_save
@@ -85,10 +86,11 @@ class CombinedStatisticsDialog(QDialog):
         self.intro_label = QLabel()
         self.intro_label.setWordWrap(True)
         self.import_button, self.collect_button = QPushButton(), QPushButton()
-        self.export_button = QPushButton()
+        self.export_button, self.pdf_button = QPushButton(), QPushButton()
         self.import_button.clicked.connect(lambda: self.import_submissions())
         self.collect_button.clicked.connect(lambda: self.collect())
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self.pdf_button.clicked.connect(lambda: self.export_csv("pdf"))
         self.busy = BusyIndicator()
         self.matrix_label = QLabel()
         self.matrix_model = QStandardItemModel(self)
@@ -136,11 +138,16 @@ class CombinedStatisticsDialog(QDialog):
         top.addWidget(self.busy)
         choose = QHBoxLayout()
         for widget in (self.quarter_label, self.quarter_choice, self.table_label,
-                       self.table_choice, self.export_button):
+                       self.table_choice):
             choose.addWidget(widget)
         choose.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        bottom = QHBoxLayout()  # the exports beside Close: the choices' row stays narrow
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(self.pdf_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro_label)
         layout.addLayout(top)
@@ -150,7 +157,7 @@ class CombinedStatisticsDialog(QDialog):
         layout.addWidget(splitter, 2)
         layout.addWidget(self.note_label)
         layout.addWidget(self.message_label)
-        layout.addWidget(close)
+        layout.addLayout(bottom)
         self.retranslate_ui()
         fit_to_screen(self, 980, 660)
         self.reload()
@@ -164,6 +171,7 @@ class CombinedStatisticsDialog(QDialog):
         self.import_button.setText(_("Import submissions…"))
         self.collect_button.setText(_("Collect from our relay mailbox"))
         self.export_button.setText(_("Export CSV…"))
+        self.pdf_button.setText(_("Export PDF…"))
         self.matrix_label.setText(_("Submissions received"))
         self.quarter_label.setText(_("Quarter"))
         self.table_label.setText(_("Table"))
@@ -200,6 +208,7 @@ class CombinedStatisticsDialog(QDialog):
         self.quarter_choice.setCurrentIndex(max(index, 0))
         self.quarter_choice.blockSignals(False)
         self.export_button.setEnabled(bool(found.quarters))
+        self.pdf_button.setEnabled(bool(found.quarters))
         self.combine()
 
     def _fill_matrix(self) -> None:
@@ -283,18 +292,26 @@ class CombinedStatisticsDialog(QDialog):
             "No statistics submissions are waiting in the mailbox.")]), self._failed,
             busy=self.busy, owner=self)
 
-    def export_csv(self) -> None:
+    def export_csv(self, fmt: str = "csv") -> None:
+        """The national tables as CSV (or, with ``fmt`` "pdf", as a PDF report)."""
         report = self.report
         if report is None:
             return
-        target = self.ask_save(self, f"national-statistics-{report.quarter}.csv")
+        target = self.ask_save(self, f"national-statistics-{report.quarter}.{fmt}")
         if not target:
             return
         session, tr = self.session, translator_for(active_language())
 
         def work() -> str:
-            atomic_write(Path(target), combined.render_csv(report, tr))
-            session.audit("stats.combined.export", "statistics", "", quarter=report.quarter)
+            if fmt == "pdf":
+                from shelterdesk.reports.statistics.combined_pdf import render_combined_pdf
+
+                data = render_combined_pdf(report, tr)
+            else:
+                data = combined.render_csv(report, tr)
+            atomic_write(Path(target), data)
+            session.audit("stats.combined.export", "statistics", "", quarter=report.quarter,
+                          format=fmt)
             return target
 
         run_in_background(work, lambda path: self.message_label.setText(
