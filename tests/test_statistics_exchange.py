@@ -207,6 +207,20 @@ def test_a_submission_sealed_for_another_body_is_refused(world: Coalition) -> No
         submissions.receive(other, forged, "y.sdstats")
 
 
+def test_a_quarter_not_over_at_the_receiver_is_refused(world: Coalition) -> None:
+    """A forged (or clock-skewed) submission for a quarter still running would block the
+    real one: refused, like one the sender could not have made."""
+    message = message_for(world.senders[0], Q1, QUARTER_DAY)
+    message["quarter"] = quarters.containing(date.today()).code
+    sender = identity.require_keys(world.senders[0])
+    before = _rows(world.ministry, "stats_submissions")
+    with pytest.raises(quarters.QuarterNotOver):
+        submissions.receive(world.ministry, seal(sender, *_ministry_keys(world), message,
+                                                 STATISTICS), "x.sdstats")
+    assert _refusals(world.ministry)[-1] == "QuarterNotOver"
+    assert _rows(world.ministry, "stats_submissions") == before
+
+
 def test_counts_that_are_not_perturbed_are_refused(world: Coalition) -> None:
     """A sender (or a forger with its key) sending exact small counts is refused: every
     count of a version-1 submission is a multiple of 3."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from shelterdesk.domain import cell_key, quarters
@@ -164,6 +165,8 @@ def _receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
     if not partner.confirmed:
         raise UnconfirmedSender(file=file_name, name=partner.org.name)
     message = check(opened.message, file_name)
+    # A quarter not over here yet (a day's grace for clocks) would block the real one later.
+    quarters.require_ended(quarters.parse(message["quarter"]), date.today() + timedelta(days=1))
     org_id, name, quarter = partner.org.id, partner.org.name, message["quarter"]
     payload = {key: message[key] for key in ("tables", "shelter", "protection")}
     with session.lock, transaction(session.connection) as connection:
