@@ -10,6 +10,7 @@ import importlib
 import inspect
 import pkgutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,17 +19,21 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 import shelterdesk.ui
+from shelterdesk.domain import org_codes
 from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
-from shelterdesk.domain.referrals import Consent
+from shelterdesk.domain.referrals import Consent, Organisation
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.tasks import FollowUp, Note
 from shelterdesk.domain.workspace import Area
+from shelterdesk.store.exchange import identity, inbox, messages, receive
+from shelterdesk.store.exchange.sealing import Keys, new_keys, seal
 from shelterdesk.store.keys import users
 from shelterdesk.store.records import (
     case_list,
     client_file,
     consents,
     evidence,
+    organisations,
     perpetrators,
     tasks,
 )
@@ -37,6 +42,7 @@ from shelterdesk.store.vault import Vault
 from shelterdesk.sync.setup import SyncPlace
 from shelterdesk.ui.cases.duplicate_dialog import DuplicateDialog
 from shelterdesk.ui.common.background import operations_in_flight
+from shelterdesk.ui.referrals.inbox_dialog import InboxDialog
 from shelterdesk.ui.shell.app import DEMO_PASSPHRASE, DEMO_USER, create_demo_vault
 from shelterdesk.ui.shell.main_window import MainWindow
 from shelterdesk.ui.sync.invite_dialog import InviteDialog
@@ -163,40 +169,6 @@ def _enable_user(window: MainWindow) -> QDialog | None:
     return page.open_enable_dialog()
 
 
-def _answer(window: MainWindow) -> QDialog:
-    """Decline with a reason, as the inbox asks for a received referral."""
-    from shelterdesk.ui.referrals.inbox_dialog import AnswerDialog
-
-    dialog = AnswerDialog("declined", window)
-    dialog.open()
-    return dialog
-
-
-def _received_preview(window: MainWindow) -> QDialog:
-    """A received referral shown as its printed form (an inbox entry built here: the demo
-    vault has no partner that sent one)."""
-    from shelterdesk.store.exchange.inbox import Received
-    from shelterdesk.ui.referrals.inbox_dialog import ReceivedPreviewDialog
-
-    entry = Received("r1", "org1", "s1", "TU-2026-0001", "TU-0001",
-                     {"number": "TU-2026-0001", "services": ["legal"], "urgency": "urgent"},
-                     "received", "", "", "", "2026-12-01T10:00:00Z", "", "", "Partner NGO")
-    dialog = ReceivedPreviewDialog(window.session, entry, window)
-    dialog.open()
-    return dialog
-
-
-def _safety_number(window: MainWindow) -> QDialog:
-    """*Compare safety number…* for a partner in the directory."""
-    from shelterdesk.store.records.organisations import list_organisations
-    from shelterdesk.ui.administration.org_keys_dialogs import SafetyNumberDialog
-
-    org = list_organisations(window.session)[0]
-    dialog = SafetyNumberDialog(window.session, org, window)
-    dialog.open()
-    return dialog
-
-
 def _viewer(window: MainWindow, case_id: str) -> QDialog:
     """*Open the file* on the evidence tab: the item shown from memory."""
     from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
@@ -223,6 +195,54 @@ def _erase(window: MainWindow) -> QDialog:
     page.open_erase_dialog()  # counts in the background first
     wait_until(lambda: page.erase_dialog is not None and page.erase_dialog.isVisible())
     return page.erase_dialog
+
+
+_PARTNER_KEYS: dict[str, Keys] = {}  # org id -> the partner's private keys (demo only)
+
+
+def _secure_partner(window: MainWindow) -> Organisation:
+    """A directory entry with confirmed keys, made once per demo vault; its private keys are
+    kept here so that a referral can be sealed from it."""
+    session = window.session
+    identity.ensure_identity(session)
+    org = min(organisations.list_organisations(session), key=lambda o: o.name)
+    known, keys = identity.partner_keys(session, org.id), _PARTNER_KEYS.get(org.id)
+    if keys is None or known is None or known.signing_key != keys.signing_public:
+        keys = _PARTNER_KEYS[org.id] = new_keys()  # (demo vaults share their org ids)
+        identity.add_partner_code(session, org.id, org_codes.encode(org_codes.OrganisationCode(
+            org.name[:200], keys.signing_public, keys.exchange_public)))
+        identity.confirm_partner(session, org.id)
+    return org
+
+
+def _inbox(window: MainWindow) -> InboxDialog:
+    """The inbox (not shown) with one anonymized referral from the partner chosen."""
+    session = window.session
+    org = _secure_partner(window)
+    if not inbox.list_received(session):
+        mine = identity.require_keys(session)
+        body = {"id": str(uuid.uuid4()), "number": "R-26-DEMO-0001-X",
+                "case_code": "PA-2026-DEMO1", "referred_on": date.today().isoformat(),
+                "services": ["legal"], "urgency": "routine", "anonymized": True,
+                "to_name": "", "sheet": {"sex": "female"}, "identified": None}
+        receive.receive(session, seal(_PARTNER_KEYS[org.id], mine.signing_public,
+                                      mine.exchange_public,
+                                      messages.new_message("referral", org.name,
+                                                           referral=body)),
+                        "demo.sdreferral")
+    dialog = InboxDialog(session, window)
+    wait_until(lambda: dialog.model.rowCount() > 0)
+    dialog.table.selectRow(0)
+    return dialog
+
+
+def _from_inbox(window: MainWindow, open_it: Callable[[InboxDialog], QDialog | None]
+                ) -> QDialog | None:
+    box = _inbox(window)
+    dialog = open_it(box)
+    if dialog is not None:
+        dialog.finished.connect(box.deleteLater)
+    return dialog
 
 
 def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
@@ -252,9 +272,12 @@ def openers(case_id: str) -> dict[str, Callable[[MainWindow], QDialog | None]]:
         "evidence-viewer": lambda w: _viewer(w, case_id),
         "erase-client": lambda w: _file_tab(w, case_id, "overview") and _erase(w),
         "rotate-keys": lambda w: w.menus.open_rotate_keys(),
-        "answer-referral": _answer,
-        "received-preview": _received_preview,
-        "safety-number": _safety_number,
+        "submit-quarter": lambda w: _page(w, Area.STATISTICS).open_submit_dialog(),
+        "combined-statistics": lambda w: _page(w, Area.STATISTICS).open_combined_dialog(),
+        "safety-number": lambda w: _admin(w, 1).organisations_page.open_compare(
+            _secure_partner(w)),
+        "received-referral": lambda w: _from_inbox(w, lambda box: box.preview()),
+        "answer-referral": lambda w: _from_inbox(w, lambda box: box.answer("accepted")),
     }
     for key in RECORD_TABS:
         found[f"form-{key}"] = lambda w, key=key: _file_tab(w, case_id, key).open_form()

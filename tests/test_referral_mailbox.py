@@ -4,7 +4,6 @@ the relay's database holds no plaintext and only bucketed sizes."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from pathlib import Path
 
@@ -26,6 +25,8 @@ from tests.relay_helpers import Device, admission_token, raw_dump, running_relay
 
 
 def _on_relay(session, base: str, store) -> str:
+    """The organisation founded on the relay (an operator's admission token), syncing
+    there, with its mailbox open."""
     service.sync_now(session, open_transport(relay=base, admission_token=admission_token(store)))
     save_place(session, SyncPlace(relay=base))
     return referral_mailbox.open_mailbox(session)
@@ -98,11 +99,7 @@ def test_the_relay_refuses_odd_sizes_unknown_mailboxes_and_strangers(relay_store
     store, _url = relay_store
     with running_relay(store) as base:
         owner = Device(base)
-        body = json.dumps({"sign_pub": owner.pub_b64,
-                           "admission_token": admission_token(store)}).encode()
-        registered = httpx.post(base + "/v1/register", content=body,
-                                headers=owner.headers("POST", "/v1/register", body))
-        assert registered.status_code == 201
+        assert owner.register(admission_token(store)).status_code == 201
         mailbox = secrets.token_hex(16)
         path = f"/v1/mailboxes/{mailbox}"
         assert httpx.put(base + path, headers=owner.headers("PUT", path, b"")).status_code == 201
@@ -111,10 +108,8 @@ def test_the_relay_refuses_odd_sizes_unknown_mailboxes_and_strangers(relay_store
         assert httpx.put(base + f"/v1/mailboxes/{secrets.token_hex(16)}/items/"
                          f"{secrets.token_hex(16)}", content=b" " * 4096).status_code == 404
         assert httpx.put(base + item, content=b" " * 4096).status_code == 201
-        stranger = Device(base)
-        body = json.dumps({"sign_pub": stranger.pub_b64}).encode()
-        httpx.post(base + "/v1/register", content=body,
-                   headers=stranger.headers("POST", "/v1/register", body))
+        stranger = Device(base)  # another organisation, founded on the relay too
+        assert stranger.register(admission_token(store)).status_code == 201
         listing = f"{path}/items"
         assert httpx.get(base + listing, headers=stranger.headers(
             "GET", listing, b"")).status_code == 404

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from shelterdesk.cli.common import print_json, say, unlock
+from shelterdesk.cli import stats_exchange_commands
+from shelterdesk.cli.common import CliError, print_json, say, unlock
 from shelterdesk.cli.options import flag
 from shelterdesk.cli.records_commands import parse_date_option
-from shelterdesk.i18n import _, active_language, ngettext, translator_for
+from shelterdesk.i18n import N_, _, active_language, ngettext, translator_for
 from shelterdesk.reports.statistics.exports import FORMATS, export
 from shelterdesk.store.statistics import aggregates
 from shelterdesk.store.statistics.aggregates import Period, Scope
@@ -19,12 +20,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "stats", parents=[common],
         help=_("statistics with small counts suppressed: pdf report, csv tables or a "
                "k-anonymous ctdc file"))
-    stats.add_argument("--from", dest="start", required=True, metavar="DATE",
-                       help=_("first day of the period (YYYY-MM-DD)"))
-    stats.add_argument("--to", dest="end", required=True, metavar="DATE",
-                       help=_("first day after the period (YYYY-MM-DD, not included)"))
-    stats.add_argument("--format", required=True, choices=FORMATS)
-    stats.add_argument("--output", required=True, metavar="FILE")
+    # Checked in cmd_stats rather than by argparse: `stats submit` and the other actions
+    # of the statistics exchange need none of them.
+    stats.add_argument("--from", dest="start", metavar="DATE",
+                       help=_("first day of the period (YYYY-MM-DD; required)"))
+    stats.add_argument("--to", dest="end", metavar="DATE",
+                       help=_("first day after the period (YYYY-MM-DD, not included; required)"))
+    stats.add_argument("--format", choices=FORMATS, help=_("pdf, csv or ctdc (required)"))
+    stats.add_argument("--output", metavar="FILE", help=_("where to write the file (required)"))
     stats.add_argument("--shelter", default="", metavar="NAME",
                        help=_("only cases that stayed in this shelter"))
     stats.add_argument("--worker", default="", metavar="USERNAME",
@@ -35,9 +38,17 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                        help=_("csv for Excel in Azerbaijani and Russian locales: semicolons and "
                               "decimal commas"))
     stats.set_defaults(handler=cmd_stats)
+    stats_exchange_commands.register(stats.add_subparsers(dest="stats_command",
+                                                          metavar="ACTION"))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    missing = [option for option, value in (("--from", args.start), ("--to", args.end),
+                                            ("--format", args.format),
+                                            ("--output", args.output)) if not value]
+    if missing:
+        raise CliError(N_("Missing {options}: a statistics export needs --from, --to, --format "
+                          "and --output."), options=", ".join(missing))
     period = Period(parse_date_option(args.start, "--from"), parse_date_option(args.end, "--to"))
     language = getattr(args, "lang", None) or active_language()
     with unlock(args) as session:

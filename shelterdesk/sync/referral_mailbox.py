@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_
-from shelterdesk.store.exchange import identity, receive
+from shelterdesk.store.exchange import identity, receive, submissions
+from shelterdesk.store.exchange.sealing import opens_as
 from shelterdesk.store.vault import Session
 from shelterdesk.sync.binding import place_for
 from shelterdesk.sync.relay import protocol as p
@@ -101,12 +102,13 @@ def deliver(address: str, data: bytes, *, allow_http: bool = False) -> None:
         relay.close()
 
 
-def deliver_to_partner(session: Session, org_id: str, data: bytes) -> None:
+def deliver_to_partner(session: Session, org_id: str, data: bytes,
+                       action: str = "referral.file.delivered") -> None:
     partner = identity.confirmed_partner(session, org_id)
     if not partner.mailbox:
         raise NoMailbox(name=partner.org.name)
     deliver(partner.mailbox, data)
-    session.audit("referral.file.delivered", "organisation", org_id)
+    session.audit(action, "organisation", org_id)
 
 
 @dataclass
@@ -119,9 +121,11 @@ class Collected:
     replies_to_save: list[tuple[str, bytes]] = field(default_factory=list)
 
 
-def collect(session: Session) -> Collected:
-    """Open every file in our mailbox, then remove it there (a refused one too: it is
-    audited here, and would be refused again)."""
+def collect(session: Session, family: str = "referrals") -> Collected:
+    """Open every file of one family in our mailbox ("referrals": `.sdreferral` files;
+    "statistics": `.sdstats` submissions), then remove it there (a refused one too: it is
+    audited here, and would be refused again). Files of the other family stay at the relay
+    for whoever collects those (a case worker does not import statistics)."""
     address = identity.own_mailbox(session)
     if not address:
         raise NoOwnMailbox()
@@ -133,9 +137,13 @@ def collect(session: Session) -> Collected:
         path = f"/v1/mailboxes/{mailbox}/items/{item}"
         response = place._call("GET", path)  # noqa: SLF001
         if response.status_code == 200:
-            name = f"mailbox-{str(item)[:8]}.sdreferral"
+            if _family(session, response.content) != family:
+                continue
+            suffix = submissions.SUFFIX if family == "statistics" else ".sdreferral"
+            name = f"mailbox-{str(item)[:8]}{suffix}"
+            opener = submissions.receive if family == "statistics" else receive.receive
             try:
-                result = receive.receive(session, response.content, name)
+                result = opener(session, response.content, name)
             except UserFacingError as refusal:
                 found.refused.append(refusal.user_message())
             else:
@@ -144,6 +152,13 @@ def collect(session: Session) -> Collected:
                     _reply(session, result, found)
         place._call("DELETE", path)  # noqa: SLF001
     return found
+
+
+def _family(session: Session, data: bytes) -> str:
+    """Which family a mailbox item belongs to: the one whose key label opens it (the
+    envelopes look alike); anything else goes to the referral reader, which refuses it."""
+    opens = opens_as(identity.require_keys(session), data, submissions.STATISTICS)
+    return "statistics" if opens else "referrals"
 
 
 def _reply(session: Session, result: receive.ReceiveResult, found: Collected) -> None:

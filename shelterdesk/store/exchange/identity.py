@@ -17,7 +17,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
-from shelterdesk.store.exchange.sealing import Keys, new_keys
+from shelterdesk.store.exchange.sealing import REFERRALS, Keys, Protocol, new_keys
 from shelterdesk.store.records import organisations
 from shelterdesk.store.rows import now
 from shelterdesk.store.vault import Session
@@ -225,12 +225,14 @@ def partner_by_signing_key(session: Session, signing_key: bytes) -> PartnerKeys 
     return partner_keys(session, row[0]) if row else None
 
 
-def seal_for_partner(session: Session, org_id: str, message: dict) -> bytes:
+def seal_for_partner(session: Session, org_id: str, message: dict,
+                     protocol: Protocol = REFERRALS) -> bytes:
     """A message signed with our key and sealed to a confirmed partner's key."""
     from shelterdesk.store.exchange.sealing import seal
 
     partner = confirmed_partner(session, org_id)
-    return seal(require_keys(session), partner.signing_key, partner.exchange_key, message)
+    return seal(require_keys(session), partner.signing_key, partner.exchange_key, message,
+                protocol)
 
 
 def can_send_securely(session: Session, org_id: str) -> bool:

@@ -13,7 +13,14 @@ from shelterdesk.store import access, audit
 from shelterdesk.store.connection import transaction
 from shelterdesk.store.exchange import inbox, messages, outbox
 from shelterdesk.store.exchange.identity import partner_by_signing_key, require_keys
-from shelterdesk.store.exchange.sealing import MAX_FILE_BYTES, NotAnExchangeFile, open_file
+from shelterdesk.store.exchange.sealing import (
+    MAX_FILE_BYTES,
+    STATISTICS,
+    NotAnExchangeFile,
+    TamperedFile,
+    open_file,
+    opens_as,
+)
 from shelterdesk.store.rows import now
 from shelterdesk.store.vault import Session
 
@@ -67,7 +74,13 @@ def receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
 
 
 def _receive(session: Session, data: bytes, file_name: str) -> ReceiveResult:
-    opened = open_file(require_keys(session), data, file_name)
+    mine = require_keys(session)
+    try:
+        opened = open_file(mine, data, file_name)
+    except TamperedFile:
+        if opens_as(mine, data, STATISTICS):  # a statistics submission, not a referral
+            raise NotAnExchangeFile(file=file_name) from None
+        raise
     partner = partner_by_signing_key(session, opened.sender_signing_key)
     if partner is None:
         raise UnknownSender(file=file_name)

@@ -93,29 +93,48 @@ def _unb64(text: Any) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def _key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+@dataclass(frozen=True)
+class Protocol:
+    """A family of sealed files in the same envelope. Its HKDF label keeps one family's
+    file from ever opening as another's (a statistics submission is no referral message),
+    while the cleartext header stays the same for every family, so a relay or anyone
+    holding a file cannot tell which family it belongs to."""
+
+    format: str
+    info: bytes
+
+
+REFERRALS = Protocol(FORMAT, HKDF_INFO)
+# Quarterly statistics submissions (docs/statistics-exchange.md): the same envelope, so
+# nobody holding a file can tell the two apart, and their own key label, so neither ever
+# opens as the other.
+STATISTICS = Protocol(FORMAT, b"shelterdesk/statistics-exchange/v1")
+
+
+def _key(shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes = HKDF_INFO) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + recipient,
-                info=HKDF_INFO).derive(shared)
+                info=info).derive(shared)
 
 
-def header(recipient_exchange_key: bytes) -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "to": recipient_exchange_key.hex()}
+def header(recipient_exchange_key: bytes, protocol: Protocol = REFERRALS) -> dict[str, Any]:
+    return {"format": protocol.format, "version": VERSION, "to": recipient_exchange_key.hex()}
 
 
 def seal(sender: Keys, recipient_signing_key: bytes, recipient_exchange_key: bytes,
-         message: dict[str, Any]) -> bytes:
+         message: dict[str, Any], protocol: Protocol = REFERRALS) -> bytes:
     """The file's bytes. ``message`` gains ``from``/``to`` (both signing keys) before signing."""
     body = dict(message, **{"from": sender.signing_public.hex(),
                             "to": recipient_signing_key.hex()})
     signed = canonical(body)
     signature = Ed25519PrivateKey.from_private_bytes(sender.signing_private).sign(signed)
     inner = canonical({"message": _b64(signed), "signature": _b64(signature)})
-    top = header(recipient_exchange_key)
+    top = header(recipient_exchange_key, protocol)
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes(_RAW, _RAW_PUBLIC)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_exchange_key))
     nonce = secrets.token_bytes(12)
-    ciphertext = AESGCM(_key(shared, ephemeral_public, recipient_exchange_key)).encrypt(
+    ciphertext = AESGCM(_key(shared, ephemeral_public, recipient_exchange_key,
+                             protocol.info)).encrypt(
         nonce, inner, canonical(top))
     return canonical(dict(top, sealed=_b64(ephemeral_public + nonce + ciphertext))) + b"\n"
 
@@ -129,13 +148,14 @@ class Opened:
     message: dict[str, Any]
 
 
-def open_file(mine: Keys, data: bytes, file_name: str) -> Opened:
+def open_file(mine: Keys, data: bytes, file_name: str,
+              protocol: Protocol = REFERRALS) -> Opened:
     """Open a file sealed to us; refuse anything malformed, for others, or altered."""
     if len(data) > MAX_FILE_BYTES:
         raise NotAnExchangeFile(file=file_name)
     try:
         outer = json.loads(data.decode("utf-8"))
-        if not isinstance(outer, dict) or outer.get("format") != FORMAT:
+        if not isinstance(outer, dict) or outer.get("format") != protocol.format:
             raise ValueError("format")
         version = outer.get("version")
         if not isinstance(version, int):
@@ -156,8 +176,8 @@ def open_file(mine: Keys, data: bytes, file_name: str) -> Opened:
         ephemeral_public, nonce, ciphertext = sealed[:32], sealed[32:44], sealed[44:]
         shared = X25519PrivateKey.from_private_bytes(mine.exchange_private).exchange(
             X25519PublicKey.from_public_bytes(ephemeral_public))
-        inner = json.loads(AESGCM(_key(shared, ephemeral_public, own)).decrypt(
-            nonce, ciphertext, canonical(header(own))))
+        inner = json.loads(AESGCM(_key(shared, ephemeral_public, own, protocol.info)).decrypt(
+            nonce, ciphertext, canonical(header(own, protocol))))
         signed, signature = _unb64(inner["message"]), _unb64(inner["signature"])
         message = json.loads(signed.decode("utf-8"))
         sender = bytes.fromhex(message["from"])
@@ -168,3 +188,13 @@ def open_file(mine: Keys, data: bytes, file_name: str) -> Opened:
     if not isinstance(message, dict) or message.get("to") != mine.signing_public.hex():
         raise WrongRecipient(file=file_name)
     return Opened(sender, message)
+
+
+def opens_as(mine: Keys, data: bytes, protocol: Protocol) -> bool:
+    """Whether a file sealed to us belongs to ``protocol``'s family (its key label opens it):
+    which reader a mailbox item goes to, and a clear refusal for a file of the other family."""
+    try:
+        open_file(mine, data, "", protocol)
+    except (NotAnExchangeFile, NewerExchangeVersion, WrongRecipient, TamperedFile):
+        return False
+    return True

@@ -27,7 +27,7 @@ SYNCED_TABLES: tuple[str, ...] = (
     "other_services", "stays", "consents", "referrals", "evidence_items", "custody_events",
     "perpetrators", "perpetrator_evidence", "notes", "follow_ups", "record_versions",
     "case_closures", "compartment_grants",
-    "org_identity", "exchange_sent", "exchange_received", "exchange_seen",
+    "org_identity", "exchange_sent", "exchange_received", "exchange_seen", "stats_submissions",
 )
 # Kept per device, and why (docs/sync.md "What is not synced").
 LOCAL_TABLES: dict[str, str] = {

@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
-    QBarSet,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -24,7 +22,6 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -49,7 +47,6 @@ from shelterdesk.i18n import (
     _,
     active_language,
     format_date,
-    format_number,
     translator_for,
 )
 from shelterdesk.reports.statistics import report as statistics
@@ -58,9 +55,8 @@ from shelterdesk.reports.statistics.csv_export import (
     INTERNAL_NOTE,
     PERTURBATION_NOTE,
     SUPPRESSION_NOTE,
-    TOTAL,
 )
-from shelterdesk.reports.statistics.disclosure import Mark, shown_as
+from shelterdesk.reports.statistics.disclosure import Mark
 from shelterdesk.reports.statistics.exports import export
 from shelterdesk.reports.statistics.report import StatisticsReport
 from shelterdesk.reports.statistics.tables import PublishedTable
@@ -71,72 +67,15 @@ from shelterdesk.ui.common.dates import DateInput
 from shelterdesk.ui.common.error_text import describe_error
 from shelterdesk.ui.common.flow_layout import FlowLayout
 from shelterdesk.ui.common.keyboard import keyboard_table
-from shelterdesk.ui.common.list_table_model import full_text_tooltip
+from shelterdesk.ui.statistics.charts import PALETTE, bar_chart
+from shelterdesk.ui.statistics.table_model import StatisticsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-PALETTE = ["#1f6fb2", "#e07b39", "#2e9d5b", "#c0392b", "#7d5ba6", "#8c6d31"]  # as in the PDF
 INTERNAL_EXPLAINED = N_(
     "You see exact counts because you coordinate this vault and may see every case. Every "
     "file exported from here, and what statistics users see, is perturbed and suppressed.")
 EXPORTS = {"pdf": N_("PDF report…"), "csv": N_("CSV tables…"),
            "csv_excel": N_("CSV for Excel…"), "ctdc": N_("CTDC file…")}
-
-
-class StatisticsTableModel(QAbstractTableModel):
-    """One published table: categories down, months (when published) and the total across.
-
-    Columns are the period's months, so they cannot be a fixed ``Columns`` enum.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table: PublishedTable | None = None
-        self.series = False  # a table of months: its first column names the month
-        self.k = 5
-        self.month_labels: list[str] = []
-
-    def show(self, table: PublishedTable | None, k: int, month_labels: list[str]) -> None:
-        self.beginResetModel()
-        self.table, self.k, self.month_labels = table, k, month_labels
-        self.endResetModel()
-
-    def _months(self) -> int:
-        return len(self.table.months) if self.table is not None and self.table.monthly else 0
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self.table is None or self.table.withheld:
-            return 0
-        return len(self.table.row_codes) + 1
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 1 + self._months() + 1
-
-    @full_text_tooltip
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.table is None or self.table.withheld:
-            return None
-        row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        labels = self.table.row_labels
-        if column == 0:
-            return labels[row] if row < len(labels) else _(TOTAL)
-        months = self._months()
-        value, mark = self.table.entry(row, column - 1 if column <= months else len(
-            self.table.months))
-        return shown_as(value, mark, self.k, number=format_number)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if section == 0:
-            return _("Month") if self.series else _("Category")
-        if section <= self._months():
-            return self.month_labels[section - 1]
-        return _(TOTAL)
 
 
 class StatisticsPage(QWidget):
@@ -170,6 +109,11 @@ class StatisticsPage(QWidget):
         self.table_choice.setMinimumContentsLength(24)
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.export_buttons = {fmt: QPushButton() for fmt in EXPORTS}
+        # The statistics exchange (issue 22): submit a quarter to a receiving body, and, at
+        # the receiving body, the submissions combined into national tables.
+        self.submit_button, self.combined_button = QPushButton(), QPushButton()
+        self.submit_button.clicked.connect(lambda: self.open_submit_dialog())
+        self.combined_button.clicked.connect(lambda: self.open_combined_dialog())
         for fmt, button in self.export_buttons.items():
             button.clicked.connect(lambda _checked=False, f=fmt: self._export(f))
         # The coordinator's view holds exact counts: say so where nobody can miss it.
@@ -205,7 +149,8 @@ class StatisticsPage(QWidget):
         controls = FlowLayout(spacing=8)
         for widget in (self.from_label, self.from_edit, self.to_label, self.to_edit,
                        self.show_button, self.table_label, self.table_choice,
-                       *self.export_buttons.values()):
+                       *self.export_buttons.values(), self.submit_button,
+                       self.combined_button):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -283,35 +228,7 @@ class StatisticsPage(QWidget):
 
     def _bar_chart(self, table: PublishedTable) -> QChart:
         """Period totals as horizontal bars; a suppressed total gets no bar."""
-        chart = QChart()
-        chart.setTitle(_(table.title))
-        chart.legend().hide()
-        if table.withheld:
-            return chart
-        bars = QBarSet(_(TOTAL))
-        bars.setColor(QColor(PALETTE[0]))
-        order = list(reversed(range(len(table.row_codes))))  # Qt draws the first at the bottom
-        for i in order:
-            value, mark = table.row_total(i)
-            bars.append(value if mark is Mark.SHOWN else 0)
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append([table.row_labels[i] for i in order])
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        top = max([bars.at(i) for i in range(bars.count())] + [1])
-        step = max(1, nice_step(top))
-        axis_x = QValueAxis()
-        axis_x.setLabelFormat("%d")
-        axis_x.setTickType(QValueAxis.TickType.TicksDynamic)
-        axis_x.setTickAnchor(0)
-        axis_x.setTickInterval(step)
-        axis_x.setRange(0, step * math.ceil(top / step))
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        return chart
+        return bar_chart(table)
 
     def _line_chart(self, table: PublishedTable, months: list[str], *,
                     series_table: bool = False) -> QChart:
@@ -393,6 +310,21 @@ class StatisticsPage(QWidget):
                                                         .format(path=done.path, k=done.k)),
                           self._failed, busy=self.busy, owner=self)
 
+    # --- the statistics exchange ------------------------------------------------------------
+    def open_submit_dialog(self) -> QDialog:
+        from shelterdesk.ui.statistics.submit_dialog import SubmitQuarterDialog
+
+        dialog = SubmitQuarterDialog(self.session, self)
+        dialog.open()
+        return dialog
+
+    def open_combined_dialog(self) -> QDialog:
+        from shelterdesk.ui.statistics.combined_dialog import CombinedStatisticsDialog
+
+        dialog = CombinedStatisticsDialog(self.session, self)
+        dialog.open()
+        return dialog
+
     # --- language and locking -------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.title_label.setText(_("Statistics"))
@@ -408,6 +340,13 @@ class StatisticsPage(QWidget):
         self.line_view.setAccessibleName(_("Line chart by month"))
         for fmt, button in self.export_buttons.items():
             button.setText(_(EXPORTS[fmt]))
+        self.submit_button.setText(_("Submit quarter…"))
+        self.submit_button.setToolTip(_("Send this organisation's protected statistics of a "
+                                        "quarter to the Ministry or the coalition's "
+                                        "secretariat, sealed to its key."))
+        self.combined_button.setText(_("Combined statistics…"))
+        self.combined_button.setToolTip(_("For a receiving body: import the organisations' "
+                                          "submissions and see the national tables."))
         if self.report is not None:
             self.refresh()  # labels are baked into a built report: build it again
 
