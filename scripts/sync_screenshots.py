@@ -30,9 +30,14 @@ def stage_sync_and_backups(vault, work_dir: Path, user: str, passphrase: str) ->
         settings.set_values(session, {"backup_folder": str(usb), "backup_on_exit": True})
         invitation = service.invite(session, transport)
     laptop_b = Vault(work_dir / "laptop-b")
-    service.join(laptop_b.directory, invitation.code, setup.transport_for(laptop_b.directory,
-                                                                          place),
-                 user, passphrase)
+    # The key exchange as two people do it: the new laptop asks, both screens show the same
+    # six digits, the coordinator confirms them, the new laptop joins.
+    joining = setup.transport_for(laptop_b.directory, place)
+    pending = service.request_join(joining, invitation.code)
+    with vault.unlock(user, passphrase) as session:
+        digits = service.answer_join(session, transport, invitation.code)
+        service.confirm_join(session, transport, invitation.code, digits or "")
+    service.join(laptop_b.directory, pending, joining, user, passphrase)
     with laptop_b.unlock(user, passphrase) as session:
         setup.remember_joined_place(session, place)
     # The same organisation's phone changed on both laptops before they sync: a conflict.

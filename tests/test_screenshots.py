@@ -35,7 +35,8 @@ SCREENS = [
 ]
 # Words that are the same in every language: names, brands, codes, units.
 NOT_ENGLISH = {"shelterdesk", "demo", "ctrl", "shift", "facebook", "instagram", "telegram",
-               "whatsapp", "tiktok", "tinder", "badoo", "risk", "platforma", "sha", "xlsx"}
+               "whatsapp", "tiktok", "tinder", "badoo", "risk", "platforma", "sha", "xlsx",
+               "status"}  # "status" is Azerbaijani too (GLOSSARY)
 
 
 def english_words() -> set[str]:
