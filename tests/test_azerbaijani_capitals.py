@@ -71,3 +71,36 @@ def test_unselected_tabs_keep_the_dot_of_capital_i(qtbot) -> None:
     full_dot = labels[0] - labels[1]
     assert full_dot > 0
     assert _dot_ink_in_tab(qtbot) >= 0.8 * full_dot
+
+
+def _dot_ink_in_header(qtbot) -> int:
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    inks = []
+    for text in ("İş", "Iş"):
+        model = QStandardItemModel(1, 2)
+        model.setHorizontalHeaderLabels(["Yönləndirmə nömrəsi", text])
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        view.resize(400, 120)
+        header = view.horizontalHeader()
+        view.show()
+        QApplication.processEvents()
+        rect = header.geometry()
+        rect.setLeft(header.sectionViewportPosition(1) + header.geometry().left())
+        rect.setWidth(header.sectionSize(1))
+        inks.append(_ink(view, rect))
+    return inks[0] - inks[1]
+
+
+@pytest.mark.gui
+def test_table_headers_keep_the_dot_of_capital_i(qtbot) -> None:
+    make_application()
+    labels = []
+    for text in ("İş", "Iş"):
+        label = QLabel(text)
+        qtbot.addWidget(label)
+        labels.append(_ink(label))
+    assert _dot_ink_in_header(qtbot) >= 0.8 * (labels[0] - labels[1]) > 0

@@ -1,9 +1,11 @@
-"""The application's style: the platform's, with room for the dot of a capital İ in tabs.
+"""The application's style: the platform's, with room for the dot of a capital İ in tabs
+and table headers.
 
 Qt draws a tab's label clipped to a text rectangle as tall as the font's ascent, and
 shifts unselected tabs down; the dot of "İ" (Azerbaijani and Turkish capital i) rises
 above the ascent and was cut off, so "İstifadəçilər" read as "Istifadəçilər" — another
-letter. The label's rectangle gets a few pixels more above and below.
+letter. The label's rectangle gets a few pixels more above and below; a table's column
+header ("İş" in Referrals) clipped it the same way.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ TAB_TEXT_HEADROOM = 4
 
 
 class ShelterDeskStyle(QProxyStyle):
-    """The platform style; tab labels are not clipped at the font's ascent."""
+    """The platform style; tab and header labels are not clipped at the font's ascent."""
 
     def subElementRect(self, element: QStyle.SubElement, option: QStyleOption,  # noqa: N802
                        widget: QWidget | None = None) -> QRect:
         rect = super().subElementRect(element, option, widget)
-        if element == QStyle.SubElement.SE_TabBarTabText:
+        if element in (QStyle.SubElement.SE_TabBarTabText, QStyle.SubElement.SE_HeaderLabel):
             rect = rect.adjusted(0, -TAB_TEXT_HEADROOM, 0, TAB_TEXT_HEADROOM // 2)
         return rect
 

@@ -93,8 +93,8 @@ def run_app(data_dir: Path, demo: bool = False, language: str = "") -> int:
         vault = Vault(data_dir)
     window = MainWindow(vault, application, hint=hint, language=switcher)
     wizard = None
-    if demo:
-        window.unlock_page.user_edit.setText(DEMO_USER)
+    if demo:  # the name typed for her: the passphrase is what she types next
+        window.unlock_page.reset(DEMO_USER)
     if vault.exists():
         window.show()
     else:
