@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -45,7 +46,7 @@ from shelterdesk.ui.referrals.exchange_files import (
 
 STATUS_LABELS = {"received": N_("Received, not answered"), "accepted": N_("Accepted"),
                  "declined": N_("Declined"), "completed": N_("Completed")}
-HEADERS = (N_("Referral number"), N_("From"), N_("Their case code"), N_("Status"),
+HEADERS = (N_("Referral number"), N_("Sent by"), N_("Their case code"), N_("Status"),
            N_("Received on"), N_("Names the client"))
 
 
@@ -185,7 +186,10 @@ class InboxDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        # Columns as wide as their title or content (an empty inbox cut "Номер направления").
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.intro_label = QLabel()
         self.intro_label.setWordWrap(True)
         self.message_label = QLabel()
