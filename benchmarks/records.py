@@ -18,7 +18,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import measure, print_table
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from benchmarks.common import measure, print_engine_table
 from shelterdesk.store.records import case_list, client_file, clients, demo
 from shelterdesk.store.vault import Session, Vault
 from tests.records_helpers import make_case, make_client
@@ -48,8 +50,10 @@ def _build(clients_count: int) -> tuple[Vault, float]:
     return vault, took
 
 
-def _plain_session(encrypted: Session, path: Path) -> Session:
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+def _plain_session(encrypted: Session, path: Path, engine=sqlite3) -> Session:
+    """The plain copy on Python's sqlite3, or (``engine=sqlcipher3``) on SQLCipher's own
+    SQLite with no key: the same engine version as the vault, so only encryption differs."""
+    connection = engine.connect(str(path), isolation_level=None, check_same_thread=False)
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON",
                    "temp_store = MEMORY", "cache_size = 20000"):
         connection.execute(f"PRAGMA {pragma}")
@@ -61,6 +65,7 @@ def run() -> None:
     vault, generation = _build(count)
     encrypted = vault.unlock(USER, PASSPHRASE)
     plain = _plain_session(encrypted, vault.directory.parent / "plain.db")
+    unkeyed = _plain_session(encrypted, vault.directory.parent / "plain.db", sqlcipher)
     services = encrypted.connection.execute(
         "SELECT (SELECT count(*) FROM legal_consultations) + (SELECT count(*) FROM"
         " medical_services) + (SELECT count(*) FROM other_services)").fetchone()[0]
@@ -93,12 +98,13 @@ def run() -> None:
     rows = []
     targets = {"search 'mammadova' (first 100)": "< 50 ms", "case list page 1 (last activity)":
                "< 50 ms", "open a client file (overview)": "< 30 ms"}
-    plain_work = workloads(plain)
+    plain_work, unkeyed_work = workloads(plain), workloads(unkeyed)
     for name, work in workloads(encrypted).items():
         rows.append((name, measure(work, repeat=15), measure(plain_work[name], repeat=15),
-                     targets.get(name, "—")))
-    print_table(f"Case records: {count:,} clients, {services:,} service records", rows)
+                     measure(unkeyed_work[name], repeat=15), targets.get(name, "—")))
+    print_engine_table(f"Case records: {count:,} clients, {services:,} service records", rows)
     print(f"\ndemo-data generation of {count:,} clients with {services:,} services: "
           f"{generation:.1f} s (target for 100,000 clients: < 120 s)")
     plain.connection.close()
+    unkeyed.connection.close()
     encrypted.close()

@@ -148,8 +148,9 @@ def test_eight_wrong_passphrases_on_the_command_line(vault: Vault) -> None:
         waits += [int(s) for s in re.findall(r"waiting (\d+) seconds", result.stderr)]
     elapsed = time.monotonic() - started
     # Nothing before the third failure, then 1, 2, 4, 8, 16 s after each failure (less the
-    # next process's start-up): a wait before every later attempt, each longer.
-    assert len(waits) == 5 and waits[-1] >= 12
+    # next process's start-up): a wait before every later attempt, each longer. On a busy
+    # machine a start-up can outlast the first 1 s delay, so that one may go unseen.
+    assert len(waits) in (4, 5) and waits[-1] >= 12
     assert all(later > earlier for earlier, later in zip(waits[1:], waits[2:], strict=False))
     assert elapsed >= sum(waits)
     # The owner, once the last wait is over (the file's clock moved back an hour for the

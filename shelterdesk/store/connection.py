@@ -18,6 +18,7 @@ from shelterdesk.store.errors import (
     StorageFailed,
     VaultError,
 )
+from shelterdesk.store.keys import integrity_stamp
 
 DatabaseError = sqlcipher.DatabaseError
 IntegrityError = sqlcipher.IntegrityError
@@ -208,8 +209,13 @@ def integrity_check_due(path: Path, key: bytearray) -> bool:
     """Every unlock checks a vault up to 128 MiB in full; a larger one once a day.
 
     A full check reads and authenticates every page (about 5 s for 500 MB here);
-    between full checks a damaged page still fails loudly when it is read.
+    between full checks a damaged page still fails loudly when it is read. A file left
+    exactly as this program closed it after a full check today needs none (see
+    ``integrity_stamp``).
     """
+    checked_at = integrity_stamp.checked_at_if_untouched(path, key)
+    if checked_at is not None and 0 <= time.time() - checked_at <= FULL_CHECK_EVERY_SECONDS:
+        return False
     size = path.stat().st_size
     if size <= FULL_CHECK_MAX_BYTES or size % 4096:
         return True

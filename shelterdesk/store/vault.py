@@ -12,7 +12,6 @@ import re
 import secrets
 import shutil
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,7 @@ from shelterdesk.store.keys import (
     compartments,
     emergency,
     failed_unlocks,
+    integrity_stamp,
     member_slots,
     recovery,
     roster,
@@ -326,10 +326,7 @@ class Vault:
             with transaction(connection):
                 audit.append(connection, user.id, action)
                 if checked:
-                    connection.execute(
-                        "INSERT INTO meta (key, value) VALUES ('integrity_checked_at', ?)"
-                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (str(time.time()),))
+                    integrity_stamp.record_full_check(connection)
         except DatabaseError as exc:
             connection.close()
             wipe(vault_key)
@@ -555,14 +552,17 @@ class Session:
         with self.lock:
             if self._connection is None:
                 return
+            checked_at = None  # a clean close stamps the file: see store/keys/integrity_stamp.py
             try:
                 with transaction(self._connection):
                     audit.append(self._connection, self.user.id, action)
                 self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                checked_at = integrity_stamp.last_full_check(self._connection)
             except (DatabaseError, StorageFailed):
                 pass  # a full disk must not stop a lock; the last transaction is already safe
             finally:
                 self._connection.close()
+                integrity_stamp.write(self.vault.database_path, self._vault_key, checked_at)
                 self._connection = None
                 wipe(self._vault_key)
                 self.compartments.wipe()
