@@ -69,7 +69,7 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     if slots.find(slots.slot_id_for(name)) is not None:
         raise UserAlreadyExists(name=name)
     user = User(str(uuid.uuid4()), name, display_name.strip(), tuple(roles))
-    roster_signing.require_signer(session.connection, session.user.id)
+    roster_signing.require_signer(session.connection, session.user.id, session.private_key)
     with session.lock, transaction(session.connection) as connection:
         now = audit.now_iso()
         connection.execute(
@@ -80,9 +80,9 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
                      roles=[r.value for r in roles])
         # The slot is written last, inside the transaction: if it fails, the row goes too.
         session.rewrite_slot(name, passphrase, action=None)
-        # Signed once the user key exists (a coordinator's signing key is sealed under it).
-        roster_signing.issue(connection, session.user.id, user.id,
-                             roles=[r.value for r in roles], disabled=False)
+        # Signed once her key pair exists: the statement names the X25519 public key we
+        # have just written (a coordinator's signing key is sealed to it).
+        _sign_new_key(session, user.id, roles=[r.value for r in roles], disabled=False)
     return user
 
 
@@ -105,7 +105,8 @@ def disable_user(session: Session, username: str) -> rotation.RotationReport | N
         if others == 0:
             raise LastCoordinator()
     with session.lock, transaction(session.connection) as connection:
-        roster_signing.issue(connection, session.user.id, user.id, disabled=True)
+        roster_signing.issue(connection, session.user.id, user.id, disabled=True,
+                             private_key=session.private_key)
         connection.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                            (audit.now_iso(), user.id))
         member_slots.forget(connection, user.id)
@@ -125,7 +126,7 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
         raise UnknownUser(name=username)
     with session.lock, transaction(session.connection) as connection:
         roster_signing.issue(connection, session.user.id, user.id,
-                             roles=[r.value for r in roles])
+                             roles=[r.value for r in roles], private_key=session.private_key)
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
                      stamp=audit.now_iso())
         connection.execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?",
@@ -151,7 +152,7 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         raise UnknownUser(name=username)
     if not user.disabled:
         raise UserNotDisabled(name=user.username)
-    roster_signing.require_signer(session.connection, session.user.id)
+    roster_signing.require_signer(session.connection, session.user.id, session.private_key)
     with session.lock, transaction(session.connection) as connection:
         stamp = audit.now_iso()
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
@@ -161,9 +162,8 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         audit.append(connection, session.user.id, "user.enable", "user", user.id)
         # The slot is written last, inside the transaction: if it fails, the row stays disabled.
         session.rewrite_slot(user.username, passphrase, action=None)
-        # A new user key came with the new passphrase: a coordinator's signing key is new too.
-        roster_signing.issue(connection, session.user.id, user.id, disabled=False,
-                             new_key=True)
+        # A new key pair came with the new passphrase: a coordinator's signing key is new too.
+        _sign_new_key(session, user.id, disabled=False, new_key=True)
 
 
 def change_own_passphrase(session: Session, current: str, new: str) -> None:
@@ -183,8 +183,35 @@ def reset_passphrase(session: Session, username: str,
         raise UnknownUser(name=username)
     if user.disabled:
         raise UserDisabled(name=user.username)
-    session.rewrite_slot(user.username, new, action="user.reset", subject_id=user.id)
+    own = user.id == session.user.id  # her own reset keeps her key pair: nothing to sign
+    if not own:
+        roster_signing.require_signer(session.connection, session.user.id, session.private_key)
+    with session.lock, transaction(session.connection) as connection:
+        session.rewrite_slot(user.username, new, action=None)
+        if not own and not _founder_kept(session, user.id):
+            _sign_new_key(session, user.id)
+        audit.append(connection, session.user.id, "user.reset", "user", user.id)
     return rotation.after_user_change(session, reason="user.reset")
+
+
+def _founder_kept(session: Session, user_id: str) -> bool:
+    """The founder, while a coordinator, is signed by her own key only: a reset by another
+    coordinator gives her a new passphrase, but her new key pair stays unsigned and her
+    signing key, sealed to the old one, no longer opens (docs/security.md "Signed roles")."""
+    state = roster.evaluate(session.connection)
+    founder = state.proofs.get(state.founder_id)
+    return user_id == state.founder_id and founder is not None \
+        and founder.active_coordinator and user_id != session.user.id
+
+
+def _sign_new_key(session: Session, user_id: str, **change: object) -> None:
+    """A statement naming the X25519 public key this transaction has just written for the
+    user (a new user, an enabling, a reset), then the compartment keys sealed to it."""
+    connection = session.connection
+    roster_signing.issue(connection, session.user.id, user_id, private_key=session.private_key,
+                         enc=roster_signing.table_enc(connection, user_id), **change)
+    if compartments.has_tables(connection) and session.compartments.held():
+        compartments.share(connection, session.compartments, only_user=user_id)
 
 
 @dataclass(frozen=True)
