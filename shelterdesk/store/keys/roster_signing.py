@@ -16,11 +16,11 @@ from shelterdesk.store.keys import member_slots, roster, roster_keys, sealing
 
 
 class CannotSign(UserFacingError):
-    message = N_("Your coordinator signing key is not available, so this change cannot be "
-                 "signed. It opens only with the key pair of your own passphrase: after an "
-                 "unlock with the recovery key or a passphrase reset, ask another coordinator "
-                 "to save your roles again (Administration → Users → Change roles…), which "
-                 "gives you a new signing key.")
+    message = N_("Your coordinator signing key does not open, so this change cannot be "
+                 "signed. It opens only with the keys of your own passphrase: after an unlock "
+                 "with the recovery key, ask another coordinator to reset your passphrase "
+                 "(Administration → Users → Reset passphrase…, or `shelterdesk user reset`), "
+                 "which signs your new keys and gives you a new signing key.")
 
 
 class FounderProtected(UserFacingError):
