@@ -204,6 +204,9 @@ def test_a_swapped_public_key_gets_nothing_sealed_to_the_insider(staffed: Vault)
             "SELECT object_id FROM audit_log WHERE action = 'keys.unproven'")}
         assert reported == {leyla_id, nigar_id}
         assert set(roster_upkeep.unproven_keys(admin.connection)) == {leyla_id, nigar_id}
+        proofs = users.role_proofs(admin)  # the window's column and `user list`
+        assert proofs[leyla_id].key_unproven and not proofs[bob_id].key_unproven
+        assert "not the ones" in users.describe_proof(proofs[leyla_id])
     connection, bob_private = _insider(staffed)
     try:
         state = roster.evaluate(connection)
@@ -238,7 +241,10 @@ def test_after_a_recovery_unlock_signing_waits_for_a_reset(
         assert "reset your passphrase" in str(refused.value.message)
         assert nigar.user.roles == (Role.COORDINATOR,)  # everything else still works
     with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
+        nigar_id = next(u.id for u in users.list_users(admin) if u.username == NIGAR)
+        assert users.role_proofs(admin)[nigar_id].key_unproven  # shown until confirmed
         users.reset_passphrase(admin, NIGAR, "nigar's reset passphrase")
+        assert not users.role_proofs(admin)[nigar_id].key_unproven
     with vault.unlock(NIGAR, "nigar's reset passphrase") as nigar:
         users.add_user(nigar, BOB, [Role.CASE_WORKER], BOB_PASSPHRASE)
         assert roster_upkeep.unproven_keys(nigar.connection) == []

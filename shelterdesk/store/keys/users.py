@@ -18,7 +18,14 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongCurrentPassphrase,
 )
-from shelterdesk.store.keys import compartments, member_slots, roster, roster_signing, rotation
+from shelterdesk.store.keys import (
+    compartments,
+    member_slots,
+    roster,
+    roster_signing,
+    roster_upkeep,
+    rotation,
+)
 from shelterdesk.store.records.corrections import keep_version
 from shelterdesk.store.rows import to_datetime
 from shelterdesk.store.vault import Session, User, load_user
@@ -228,6 +235,7 @@ class RoleProof:
     founder: bool
     serial: int = 0
     claimed_roles: tuple[Role, ...] = ()  # what the vault's users row says
+    key_unproven: bool = False  # her X25519 key in the table is not the signed one
 
 
 def role_proofs(session: Session) -> dict[str, RoleProof]:
@@ -238,6 +246,7 @@ def role_proofs(session: Session) -> dict[str, RoleProof]:
         state = roster.evaluate(connection)
         rows = connection.execute(
             "SELECT id, username, display_name, roles, disabled FROM users").fetchall()
+        unproven = set(roster_upkeep.unproven_keys(connection))
     names = {r[0]: r[2] or r[1] for r in rows}
     known = {r.value for r in Role}
     proofs: dict[str, RoleProof] = {}
@@ -253,7 +262,8 @@ def role_proofs(session: Session) -> dict[str, RoleProof]:
             disabled)
         proofs[user_id] = RoleProof(user_id, True, proven, proof.disabled, matches,
                                     names.get(proof.issuer_user_id, ""), proof.at,
-                                    user_id == state.founder_id, proof.serial, claimed)
+                                    user_id == state.founder_id, proof.serial, claimed,
+                                    user_id in unproven)
     return proofs
 
 
@@ -264,6 +274,10 @@ def describe_proof(proof: RoleProof | None) -> str:
     if not proof.signed_by:
         return _("⚠ no coordinator signed these roles: this user cannot log in")
     when = format_date(to_datetime(proof.signed_at))
+    if proof.matches and proof.key_unproven:
+        return _("⚠ her keys are not the ones {name} signed (changed outside ShelterDesk, or "
+                 "a recovery-key unlock): nothing is sealed to them until a coordinator resets "
+                 "her passphrase").format(name=proof.signed_by)
     if not proof.matches:
         return _("⚠ changed outside ShelterDesk to {claimed}: only what {name} signed on "
                  "{date} counts").format(
