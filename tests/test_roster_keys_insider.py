@@ -308,3 +308,47 @@ def test_forged_role_statements_are_ignored_at_unlock_and_refused_by_sync(
                                           (bob_id,)).fetchone()[0] == "case_worker"
     with b.unlock(BOB, BOB_PASSPHRASE) as session:
         assert session.user.roles == (Role.CASE_WORKER,)
+
+
+def test_a_chain_from_before_signed_keys_is_brought_up_at_the_founders_unlock(
+        staffed: Vault) -> None:
+    """A vault signed by the previous version: statements without ``enc``, signing keys
+    sealed under HKDF(user key). The founder's next unlock reseals her key, signs every
+    user's X25519 key as the table holds it (once), and sealing goes on to those keys."""
+    connection, _bob_private = _insider(staffed, ADMIN, ADMIN_PASSPHRASE)
+    admin_id, bob_id, nigar_id = (_id(connection, n) for n in (ADMIN, BOB, NIGAR))
+    founder_key = roster.new_private_key()
+    with transaction(connection):  # the old version's chain, written as it wrote it
+        connection.execute("UPDATE sync_state SET applying = 1")
+        connection.execute("DELETE FROM roster_statements")
+        connection.execute("DELETE FROM roster_keys")
+        connection.execute("DELETE FROM meta WHERE key = 'roster_root'")
+        roster.pin_root(connection, roster.public_of(founder_key))
+        connection.execute("INSERT INTO roster_keys (user_id, public_key, sealed, updated_at)"
+                           " VALUES (?, ?, '', '')", (admin_id, roster.public_of(founder_key)))
+        for user_id, roles_text in connection.execute(
+                "SELECT id, roles FROM users ORDER BY id = ? DESC", (admin_id,)).fetchall():
+            key = roster.public_of(founder_key) if user_id == admin_id else ""
+            roster.store(connection, roster.sign(founder_key, roster.user_body(
+                user_id, roles_text.split(), disabled=False, key=key, serial=1, prev="",
+                after=roster.latest_at(connection))))
+        connection.execute("UPDATE sync_state SET applying = 0")
+    _seal_the_old_way(connection, admin_id, founder_key)
+    assert not any(p.enc for p in roster.evaluate(connection).proofs.values())
+    connection.close()
+    with staffed.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
+        state = roster.evaluate(admin.connection)
+        for user_id in (admin_id, bob_id, nigar_id):
+            assert state.proofs[user_id].enc == roster_signing.table_enc(admin.connection,
+                                                                         user_id)
+        assert roster_keys.legacy_rows(admin.connection) == 0
+        assert roster_upkeep.unproven_keys(admin.connection) == []
+        users.set_roles(admin, BOB, [Role.CASE_WORKER, Role.MEDICAL])  # she signs
+    connection, bob_private = _insider(staffed)
+    try:
+        assert _try_unseal(connection, [bob_private]) == []
+    finally:
+        connection.close()
+    with staffed.unlock(BOB, BOB_PASSPHRASE) as bob:
+        assert set(bob.user.roles) == {Role.CASE_WORKER, Role.MEDICAL}
+        assert bob.compartments.has(compartments.MEDICAL)
