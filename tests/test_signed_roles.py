@@ -31,6 +31,14 @@ def _open_as(vault: Vault, username: str, passphrase: str) -> tuple[Connection, 
     return open_database(vault.database_path, key), key
 
 
+def _private_of(vault: Vault, username: str, passphrase: str) -> bytes:
+    """Her X25519 private key, from her own credential in her own slot."""
+    slots = SlotFile.load(vault.slots_path)
+    opened = slots.unwrap_user_keys(slots.find(slots.slot_id_for(username)), passphrase)
+    assert opened is not None and opened[1] is not None
+    return bytes(opened[1])
+
+
 def _user_id(connection: Connection, username: str) -> str:
     return connection.execute("SELECT id FROM users WHERE username = ?",
                               (username,)).fetchone()[0]
@@ -125,7 +133,8 @@ def test_a_demoted_coordinator_signs_nothing_any_more(vault: Vault,
     admin_session.close()
     connection, _key = _open_as(vault, "nigar", WORKER_PASSPHRASE)
     nigar_id, bob_id = _user_id(connection, "nigar"), _user_id(connection, BOB)
-    private, _public = roster_keys.open_key(connection, nigar_id)  # she still holds her key
+    private, _public = roster_keys.open_key(  # she still holds her key
+        connection, nigar_id, _private_of(vault, "nigar", WORKER_PASSPHRASE))
     proof = roster.evaluate(connection).proofs[bob_id]
     late = roster.sign(private, roster.user_body(
         bob_id, ["coordinator"], disabled=False, key="", serial=proof.serial + 1,

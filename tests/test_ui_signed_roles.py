@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from shelterdesk.domain.roles import Role
 from shelterdesk.domain.workspace import Area
 from shelterdesk.store.connection import open_database, transaction
-from shelterdesk.store.keys import users
+from shelterdesk.store.keys import sealing, users
 from shelterdesk.store.keys.keyslots import SlotFile
 from shelterdesk.store.vault import Vault
 from tests.cli_helpers import run_cli
@@ -121,3 +121,48 @@ def test_roles_and_re_enabling_on_the_command_line_are_signed(vault: Vault, admi
         leyla = next(u for u in users.list_users(session) if u.username == "leyla")
         proof = users.role_proofs(session)[leyla.id]
         assert proof.matches and proof.signed_by == ADMIN
+
+
+def test_a_key_swapped_outside_the_program_is_marked_until_a_reset(
+        qtbot, vault: Vault, admin_session, vault_dir) -> None:
+    """A colleague's X25519 key rewritten in user_secrets: the window and ``user list``
+    say her keys are not the signed ones; resetting her passphrase in the window signs
+    new ones and the warning goes."""
+    users.add_user(admin_session, "leyla", [Role.LEGAL_ADVISOR], WORKER_PASSPHRASE)
+    admin_session.close()
+    slots = SlotFile.load(vault.slots_path)
+    key = slots.unwrap_user(slots.find(slots.slot_id_for("leyla")), WORKER_PASSPHRASE)
+    connection = open_database(vault.database_path, key)
+    with transaction(connection):
+        connection.execute("UPDATE user_secrets SET public_key = ? WHERE user_id = (SELECT id"
+                           " FROM users WHERE username = 'leyla')",
+                           (sealing.public_key(sealing.new_private_key()),))
+    connection.close()
+    data = run_cli("user", "list", "--json", "--data-dir", str(vault_dir), "--user", ADMIN,
+                   passphrase=ADMIN_PASSPHRASE)
+    entries = {u["username"]: u for u in json.loads(data.stdout)}
+    assert entries["leyla"]["signed"]["keys_verified"] is False
+    assert entries[ADMIN]["signed"]["keys_verified"] is True
+    window = make_window(qtbot, vault)
+    unlock(qtbot, window, ADMIN, ADMIN_PASSPHRASE)
+    window.work_area.select_area(Area.ADMINISTRATION)
+    page = window.work_area.page_for[Area.ADMINISTRATION].users_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=WAIT_MS)
+    column = page.model.Columns.SIGNED
+    row = [page.model.user_at(r).username for r in range(2)].index("leyla")
+    assert page.model.index(row, column).data().startswith(
+        f"⚠ her keys are not the ones {ADMIN} signed")
+    assert page.model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) \
+        == Qt.GlobalColor.darkRed
+    page.table.selectRow(row)
+    dialog = page.open_reset_dialog()
+    dialog.passphrase.passphrase_edit.setText("leyla's new passphrase")
+    dialog.passphrase.repeat_edit.setText("leyla's new passphrase")
+    with qtbot.waitSignal(dialog.passphrase_reset, timeout=WAIT_MS):
+        dialog.save()
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.index(
+        row, column).data().startswith("verified"), timeout=WAIT_MS)
+    window.close()
+    with vault.unlock("leyla", "leyla's new passphrase") as leyla:
+        assert leyla.compartments.has("legal")

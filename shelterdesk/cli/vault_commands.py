@@ -171,7 +171,7 @@ def _proof_json(proof: users.RoleProof | None) -> dict | None:
             "roles": [r.value for r in proof.proven_roles], "disabled": proof.proven_disabled,
             "claimed": [r.value for r in proof.claimed_roles],
             "signed_by": proof.signed_by, "signed_at": proof.signed_at,
-            "founder": proof.founder}
+            "founder": proof.founder, "keys_verified": not proof.key_unproven}
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:

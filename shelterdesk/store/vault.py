@@ -66,8 +66,6 @@ from shelterdesk.store.migrate import Migration, apply_migrations, bundled_migra
 DATABASE_NAME = "vault.db"
 SLOTS_NAME = "keyslots.bin"
 _PREFIX = re.compile(r"^[A-Z0-9]{2,6}$")
-
-
 RECOVERY_UNCONFIRMED = "recovery_unconfirmed"  # meta key
 
 
@@ -165,7 +163,7 @@ class Vault:
                         user_key, credential, public_key = member_slots.set_passphrase(
                             connection, user_id, passphrase, params)
                         if roster.has_tables(connection):  # the organisation's founding key
-                            roster_signing.found(connection, user_id, user_key)
+                            roster_signing.found(connection, user_id, public_key)
                     audit.append(connection, user_id, "vault.create", "vault", vault_id)
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -240,7 +238,7 @@ class Vault:
                 # A slot from before sync or compartments: a credential with a key pair.
                 session.rewrite_slot(name, passphrase, action=None)
                 with session.lock, transaction(session.connection):  # now with a user key
-                    _believed(session.connection, session.user)
+                    _believed(session.connection, session.user, session.private_key)
             session.maintain_compartments()
             return session
 
@@ -312,7 +310,7 @@ class Vault:
                 raise UserDisabled(name=name)
             try:
                 with transaction(connection):
-                    user = _believed(connection, user)
+                    user = _believed(connection, user, private_key)
             except roster_signing.RolesNotProven:
                 with transaction(connection):
                     audit.append(connection, user.id, "roles.unproven", "user", user.id)
@@ -341,13 +339,11 @@ class Vault:
         return session
 
 
-
-def _believed(connection: Connection, user: User) -> User:
-    """The user with only the roles the signed chain proves (store/keys/roster.py), in the
-    caller's transaction; a ``users`` row that claims more was changed outside the
-    program, and is audited."""
-    roles, differs = roster_signing.believe(connection, user.id,
-                                            tuple(r.value for r in user.roles))
+def _believed(connection: Connection, user: User, private_key: Any = None) -> User:
+    """The user with only the roles the signed chain proves (roster.py), in the caller's
+    transaction; a ``users`` row claiming more was changed outside the program (audited)."""
+    roles, differs = roster_signing.believe(connection, user.id, tuple(
+        r.value for r in user.roles), private_key)
     if differs:
         audit.append(connection, user.id, "roles.unproven", "user", user.id,
                      claimed=[r.value for r in user.roles], proven=list(roles))
@@ -388,6 +384,10 @@ class Session:
         if self._connection is None:
             raise SessionClosed()
         return self._connection
+
+    @property  # her X25519 key (from her credential): opens what is sealed to her
+    def private_key(self) -> bytes | None:
+        return None if self._private_key is None else bytes(self._private_key)
 
     @property
     def is_open(self) -> bool:
@@ -494,7 +494,7 @@ class Session:
         """At unlock: keys created, shared, taken back, plaintext sealed (compartments.py)."""
         with self.lock:
             return compartments.maintain(self.connection, self.user.id, self.user.roles,
-                                         self.compartments, self._private_key is not None)
+                                         self.compartments, self.private_key)
 
     def seal(self, table: str, column: str, row_id: str, value: Any) -> Any:
         """A cell's stored form / plaintext (:class:`compartments.CompartmentKeys`)."""

@@ -64,7 +64,7 @@ def invite(session: Session, transport: Transport,
             connection, valid_hours=valid_hours,
             sign=lambda invite_id, fields: roster_signing.sign_device(
                 connection, session.user.id, roster_signing.DEVICE_INVITE, invite_id,
-                **fields))
+                private_key=session.private_key, **fields))
         audit.append(connection, session.user.id, "sync.invite", "invite", invitation.invite_id,
                      expires_at=invitation.expires_at)
         place = place_for(transport, connection)
@@ -181,7 +181,8 @@ def revoke(session: Session, device_id: str) -> tuple[int, int]:
     session.require_role(Role.COORDINATOR, action=N_("remove a laptop"))
     with session.lock, transaction(session.connection) as connection:
         statement = roster_signing.sign_device(connection, session.user.id,
-                                               roster_signing.DEVICE_REVOKE, device_id)
+                                               roster_signing.DEVICE_REVOKE, device_id,
+                                               private_key=session.private_key)
         after, epoch = devices.revoke(connection, device_id, statement)
         audit.append(connection, session.user.id, "sync.revoke", "device", device_id,
                      after=after, epoch=epoch)

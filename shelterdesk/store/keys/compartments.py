@@ -39,7 +39,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
-from shelterdesk.store.keys import sealing
+from shelterdesk.store.keys import roster_upkeep, sealing
 from shelterdesk.store.rows import now
 
 LEGAL, MEDICAL, EVIDENCE = "legal", "medical", "evidence"
@@ -235,12 +235,13 @@ class ShareReport:
 def share(connection: Connection, keys: CompartmentKeys, *,
           only_user: str | None = None) -> ShareReport:
     """Give every key this session holds to each active user whose roles hold its
-    compartment (sealed to their current public key); take grants back from disabled users
-    and users whose roles no longer hold the compartment. In the caller's transaction."""
+    compartment (sealed to the public key her signed statement names); take grants back
+    from disabled users and users whose roles no longer hold the compartment. In the
+    caller's transaction."""
     report = ShareReport()
-    rows = connection.execute(
-        "SELECT u.id, u.roles, u.disabled, s.public_key FROM users u"
-        " LEFT JOIN user_secrets s ON s.user_id = u.id").fetchall()
+    # Roles, state and public key as the signed chain proves them: a users or
+    # user_secrets row rewritten outside the program gets nothing sealed to it.
+    rows = roster_upkeep.members(connection)
     existing: dict[tuple[str, str, str], bytes] = {
         (r[0], r[1], r[2]): bytes(r[3]) for r in connection.execute(
             "SELECT user_id, compartment, key_id, public_key FROM compartment_grants")}
@@ -284,13 +285,15 @@ _SWEPT = "compartments_swept"  # meta: the compartments whose plaintext was seal
 
 
 def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
-             keys: CompartmentKeys, has_private_key: bool) -> ShareReport:
-    """At unlock: a first key for a compartment nobody holds yet (coordinators), every key
-    held sealed to the holders that lack it, grants taken back from users who lost the
+             keys: CompartmentKeys, private_key: bytes | None) -> ShareReport:
+    """At unlock: the signed roles' upkeep first (roster_upkeep: keys to seal to are the
+    signed ones), then a first key for a compartment nobody holds yet (coordinators), every
+    key held sealed to the holders that lack it, grants taken back from users who lost the
     role, and any plaintext left from before compartments sealed (audited)."""
+    roster_upkeep.at_unlock(connection, user_id, private_key)
     if not has_tables(connection):
         return ShareReport()
-    if has_private_key and Role.COORDINATOR in roles:
+    if private_key is not None and Role.COORDINATOR in roles:
         own = connection.execute("SELECT public_key FROM user_secrets WHERE user_id = ?",
                                  (user_id,)).fetchone()
         if own is not None and own[0] is not None:

@@ -149,10 +149,16 @@ def sign(private: bytes, body: dict[str, Any]) -> Statement:
 
 
 def user_body(subject: str, roles: list[str] | tuple[str, ...], *, disabled: bool,
-              key: str, serial: int, prev: str, after: str = "") -> dict[str, Any]:
-    return {"kind": USER, "subject": subject, "roles": sorted(set(roles)),
+              key: str, serial: int, prev: str, after: str = "",
+              enc: str = "") -> dict[str, Any]:
+    """``key``: the subject's Ed25519 signing public key (coordinators); ``enc``: her X25519
+    public key, to which keys are sealed for her (statements from before it carry none)."""
+    body = {"kind": USER, "subject": subject, "roles": sorted(set(roles)),
             "disabled": bool(disabled), "key": key, "serial": serial, "prev": prev,
             "at": stamp_after(after)}
+    if enc:
+        body["enc"] = enc
+    return body
 
 
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -235,6 +241,7 @@ class Proof:
     statement_id: str
     issuer_user_id: str
     at: str
+    enc: str = ""  # the user's X25519 public key (base64) as signed, "" if none yet
 
     @property
     def active_coordinator(self) -> bool:
@@ -283,7 +290,7 @@ def evaluate(connection: Connection, *, until: str | None = None,
         roster.prove(Proof(
             statement.subject, tuple(str(r) for r in body.get("roles", [])),
             bool(body.get("disabled")), str(body.get("key", "")), statement.serial,
-            statement.id, issuer_id, statement.at))
+            statement.id, issuer_id, statement.at, str(body.get("enc", ""))))
         if not roster.founder_id:
             roster.founder_id = statement.subject
     return roster
@@ -302,7 +309,8 @@ def _refusal(roster: Roster, statement: Statement, known: dict[str, Statement]) 
         return "bad_signature"
     body = statement.body
     roles = body.get("roles")
-    if not isinstance(roles, list) or not isinstance(body.get("serial"), int):
+    if not isinstance(roles, list) or not isinstance(body.get("serial"), int) \
+            or not isinstance(body.get("enc", ""), str):
         return "malformed"
     current = roster.proofs.get(statement.subject)
     if not roster.founder_id:

@@ -12,12 +12,15 @@ from shelterdesk.domain.errors import UserFacingError
 from shelterdesk.i18n import N_
 from shelterdesk.store.connection import Connection
 from shelterdesk.store.errors import VaultError
-from shelterdesk.store.keys import roster, roster_keys
+from shelterdesk.store.keys import member_slots, roster, roster_keys, sealing
 
 
 class CannotSign(UserFacingError):
-    message = N_("Your coordinator signing key is not available, so this change cannot be "
-                 "signed. Ask the founding coordinator to give you the coordinator role again.")
+    message = N_("Your coordinator signing key does not open, so this change cannot be "
+                 "signed. It opens only with the keys of your own passphrase: after an unlock "
+                 "with the recovery key, ask another coordinator to reset your passphrase "
+                 "(Administration → Users → Reset passphrase…, or `shelterdesk user reset`), "
+                 "which signs your new keys and gives you a new signing key.")
 
 
 class FounderProtected(UserFacingError):
@@ -29,42 +32,62 @@ class RoleChangeNotSigned(UserFacingError):
     message = N_("The role change could not be signed ({reason}).")
 
 
-def found(connection: Connection, founder_id: str, user_key: bytes,
+def b64_public(private_key: bytes) -> str:
+    """The X25519 public key (base64) of a private key the session holds."""
+    return roster.b64(sealing.public_key(bytes(private_key)))
+
+
+def table_enc(connection: Connection, user_id: str) -> str:
+    """The X25519 public key ``user_secrets`` holds for the user (base64, "" if none).
+    Anyone with the core key can rewrite it: only a caller that wrote it itself in this
+    transaction (a new user, a reset, an enabling) or the one-time upgrade trusts it."""
+    if not member_slots.has_key_pairs(connection):
+        return ""
+    row = connection.execute("SELECT public_key FROM user_secrets WHERE user_id = ?",
+                             (user_id,)).fetchone()
+    return roster.b64(bytes(row[0])) if row and row[0] is not None else ""
+
+
+def found(connection: Connection, founder_id: str, enc_public: bytes,
           roles: Iterable[str] = (roster.COORDINATOR,)) -> str:
-    """A new organisation's founding key (the founder's signing key), pinned as this
-    laptop's root, and the founding statement. Returns the root public key."""
-    private, public = roster_keys.create(connection, founder_id, user_key)
+    """A new organisation's founding key (the founder's signing key, sealed to her X25519
+    public key), pinned as this laptop's root, and the founding statement. Returns the
+    root public key."""
+    private, public = roster_keys.create(connection, founder_id, enc_public)
     roster.pin_root(connection, public)
     statement = roster.sign(private, roster.user_body(
         founder_id, list(roles), disabled=False, key=public, serial=1, prev="",
-        after=roster.latest_at(connection)))
+        after=roster.latest_at(connection), enc=roster.b64(enc_public)))
     roster.store(connection, statement)
     return public
 
 
-def require_signer(connection: Connection, signer_id: str) -> None:
+def require_signer(connection: Connection, signer_id: str, private_key: bytes | None) -> None:
     """CannotSign before anything is written, if this vault signs roles and the signer's
-    key does not open."""
-    if roster.root(connection) is not None and roster_keys.open_key(connection,
-                                                                     signer_id) is None:
+    key does not open with her private key."""
+    if roster.root(connection) is not None and roster_keys.open_key(
+            connection, signer_id, private_key) is None:
         raise CannotSign()
 
 
 def issue(connection: Connection, signer_id: str, subject_id: str, *,
-          roles: Iterable[str] | None = None, disabled: bool | None = None,
-          new_key: bool = False) -> roster.Statement | None:
+          private_key: bytes | None, roles: Iterable[str] | None = None,
+          disabled: bool | None = None, new_key: bool = False,
+          enc: str | None = None) -> roster.Statement | None:
     """Sign the subject's new state (what is not given stays as the chain proves it).
 
-    A user given the coordinator role without a signing key gets one (sealed under her
-    own user key); ``new_key`` replaces it (a user enabled again has a new user key).
-    None when this vault has no signed roles yet (an old vault before its first
-    coordinator unlock)."""
+    ``private_key`` is the signer's X25519 key from her unlocked credential (it opens her
+    signing key). ``enc`` is the subject's new X25519 public key, given only by a caller
+    that made it in this transaction; otherwise the signed one is kept (a statement from
+    before keys were signed takes the table's, once). A user given the coordinator role
+    without a usable signing key gets one, sealed to the signed ``enc``; ``new_key``
+    replaces it. None when this vault has no signed roles yet."""
     if roster.root(connection) is None:
         return None
-    signer = roster_keys.open_key(connection, signer_id)
-    if signer is None:
+    signer = roster_keys.open_key(connection, signer_id, private_key)
+    if signer is None or private_key is None:
         raise CannotSign()
-    private, _public = signer
+    signing_private, _public = signer
     state = roster.evaluate(connection)
     current = state.proofs.get(subject_id)
     if roles is None and current is None:  # never signed (missed by an upgrade): the row's
@@ -75,15 +98,18 @@ def issue(connection: Connection, signer_id: str, subject_id: str, *,
         current.roles if current else ())
     key = current.key if current else ""
     if subject_id == signer_id:
-        key = key or _public
-    elif roster.COORDINATOR in new_roles and (new_key or not key or _unusable(
-            connection, subject_id, key)):
-        key = roster_keys.create_for(connection, subject_id) or key
-    statement = roster.sign(private, roster.user_body(
+        key, enc = key or _public, b64_public(private_key)
+    elif enc is None:
+        enc = (current.enc if current else "") or table_enc(connection, subject_id)
+    if subject_id != signer_id and roster.COORDINATOR in new_roles and (
+            new_key or not key or _unusable(connection, subject_id, key, enc)):
+        key = roster_keys.create_for(connection, subject_id, enc) or key
+    statement = roster.sign(signing_private, roster.user_body(
         subject_id, new_roles,
         disabled=disabled if disabled is not None else bool(current and current.disabled),
         key=key, serial=(current.serial + 1) if current else 1,
-        prev=current.statement_id if current else "", after=roster.latest_at(connection)))
+        prev=current.statement_id if current else "", after=roster.latest_at(connection),
+        enc=enc))
     after = roster.evaluate(connection, extra=[statement])
     refused = next((reason for sid, _s, reason in after.rejected if sid == statement.id), "")
     if refused == "founder_protected":
@@ -94,29 +120,31 @@ def issue(connection: Connection, signer_id: str, subject_id: str, *,
     return statement
 
 
-def _unusable(connection: Connection, user_id: str, key: str) -> bool:
-    """Her sealed key is missing, does not open, or is not the one the chain names (a row
-    rewritten elsewhere): a role change for her makes her a new one."""
-    opened = roster_keys.open_key(connection, user_id)
-    return opened is None or opened[1] != key
+def _unusable(connection: Connection, user_id: str, key: str, enc: str) -> bool:
+    """Her sealed key is missing, in the old form, not the one the chain names, or sealed
+    to another X25519 key than the signed one (a row rewritten elsewhere, a passphrase
+    reset): a role change for her makes her a new one."""
+    sealed = roster_keys.sealed_to(connection, user_id)
+    return sealed is None or sealed != (key, enc)
 
 
-def found_existing(connection: Connection, coordinator_id: str) -> bool:
+def found_existing(connection: Connection, coordinator_id: str,
+                   private_key: bytes | None) -> bool:
     """Trust on first use, for a vault from before signed roles: at the first unlock by a
-    coordinator, she becomes the founding key and signs every user's roles and state as
-    the table holds them then. False (nothing done) if she has no user key yet."""
-    if roster.root(connection) is not None or not roster.has_tables(connection):
-        return False
-    user_key = roster_keys.user_key_for(connection, coordinator_id)
-    if user_key is None:
+    coordinator, she becomes the founding key and signs every user's roles, state and
+    X25519 public key as the tables hold them then. False (nothing done) if her session
+    holds no private key yet (a credential from before key pairs)."""
+    if roster.root(connection) is not None or not roster.has_tables(connection) \
+            or private_key is None:
         return False
     row = connection.execute("SELECT roles FROM users WHERE id = ?",
                              (coordinator_id,)).fetchone()
-    found(connection, coordinator_id, user_key, row[0].split())
+    found(connection, coordinator_id, sealing.public_key(bytes(private_key)), row[0].split())
     for user_id, roles, disabled in connection.execute(
             "SELECT id, roles, disabled FROM users WHERE id != ? ORDER BY username",
             (coordinator_id,)).fetchall():
-        issue(connection, coordinator_id, user_id, roles=roles.split(), disabled=bool(disabled))
+        issue(connection, coordinator_id, user_id, private_key=private_key,
+              roles=roles.split(), disabled=bool(disabled))
     return True
 
 
@@ -140,15 +168,16 @@ def _member_laptop(connection: Connection) -> bool:
     return own is not None and own[0] != state[0]
 
 
-def believe(connection: Connection, user_id: str, table_roles: tuple[str, ...]
-            ) -> tuple[tuple[str, ...], bool]:
+def believe(connection: Connection, user_id: str, table_roles: tuple[str, ...],
+            private_key: bytes | None = None) -> tuple[tuple[str, ...], bool]:
     """At unlock (caller's transaction): the roles to believe for the user and whether the
     vault's ``users`` row claims something else. Raises RolesNotProven when the chain
     proves no role (or a disabling), and founds the chain of an old vault at the first
     unlock by a coordinator (trust on first use)."""
     if roster.root(connection) is None:
         if roster.COORDINATOR in table_roles and not _member_laptop(connection):
-            found_existing(connection, user_id)
+            found_existing(connection, user_id, None if private_key is None else bytes(
+                private_key))
         return table_roles, False
     proof = roster.evaluate(connection).proofs.get(user_id)
     if proof is None or proof.disabled or not proof.roles:
@@ -160,13 +189,13 @@ DEVICE_INVITE = "device.invite"
 DEVICE_REVOKE = "device.revoke"
 
 
-def sign_device(connection: Connection, signer_id: str, kind: str, subject: str,
-                **fields: object) -> dict[str, str] | None:
+def sign_device(connection: Connection, signer_id: str, kind: str, subject: str, *,
+                private_key: bytes | None, **fields: object) -> dict[str, str] | None:
     """A coordinator's signed statement about the organisation's laptops (an invitation, a
     removal), to travel inside the control record; None for a vault without signed roles."""
     if roster.root(connection) is None:
         return None
-    signer = roster_keys.open_key(connection, signer_id)
+    signer = roster_keys.open_key(connection, signer_id, private_key)
     if signer is None:
         raise CannotSign()
     body = {"kind": kind, "subject": subject, "serial": 1, "prev": "",

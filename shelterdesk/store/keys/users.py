@@ -18,7 +18,14 @@ from shelterdesk.store.errors import (
     UserDisabled,
     WrongCurrentPassphrase,
 )
-from shelterdesk.store.keys import compartments, member_slots, roster, roster_signing, rotation
+from shelterdesk.store.keys import (
+    compartments,
+    member_slots,
+    roster,
+    roster_signing,
+    roster_upkeep,
+    rotation,
+)
 from shelterdesk.store.records.corrections import keep_version
 from shelterdesk.store.rows import to_datetime
 from shelterdesk.store.vault import Session, User, load_user
@@ -69,7 +76,7 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
     if slots.find(slots.slot_id_for(name)) is not None:
         raise UserAlreadyExists(name=name)
     user = User(str(uuid.uuid4()), name, display_name.strip(), tuple(roles))
-    roster_signing.require_signer(session.connection, session.user.id)
+    roster_signing.require_signer(session.connection, session.user.id, session.private_key)
     with session.lock, transaction(session.connection) as connection:
         now = audit.now_iso()
         connection.execute(
@@ -80,9 +87,9 @@ def add_user(session: Session, username: str, roles: list[Role], passphrase: str
                      roles=[r.value for r in roles])
         # The slot is written last, inside the transaction: if it fails, the row goes too.
         session.rewrite_slot(name, passphrase, action=None)
-        # Signed once the user key exists (a coordinator's signing key is sealed under it).
-        roster_signing.issue(connection, session.user.id, user.id,
-                             roles=[r.value for r in roles], disabled=False)
+        # Signed once her key pair exists: the statement names the X25519 public key we
+        # have just written (a coordinator's signing key is sealed to it).
+        _sign_new_key(session, user.id, roles=[r.value for r in roles], disabled=False)
     return user
 
 
@@ -105,7 +112,8 @@ def disable_user(session: Session, username: str) -> rotation.RotationReport | N
         if others == 0:
             raise LastCoordinator()
     with session.lock, transaction(session.connection) as connection:
-        roster_signing.issue(connection, session.user.id, user.id, disabled=True)
+        roster_signing.issue(connection, session.user.id, user.id, disabled=True,
+                             private_key=session.private_key)
         connection.execute("UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?",
                            (audit.now_iso(), user.id))
         member_slots.forget(connection, user.id)
@@ -125,7 +133,7 @@ def set_roles(session: Session, username: str, roles: list[Role]) -> None:
         raise UnknownUser(name=username)
     with session.lock, transaction(session.connection) as connection:
         roster_signing.issue(connection, session.user.id, user.id,
-                             roles=[r.value for r in roles])
+                             roles=[r.value for r in roles], private_key=session.private_key)
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
                      stamp=audit.now_iso())
         connection.execute("UPDATE users SET roles = ?, updated_at = ? WHERE id = ?",
@@ -151,7 +159,7 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         raise UnknownUser(name=username)
     if not user.disabled:
         raise UserNotDisabled(name=user.username)
-    roster_signing.require_signer(session.connection, session.user.id)
+    roster_signing.require_signer(session.connection, session.user.id, session.private_key)
     with session.lock, transaction(session.connection) as connection:
         stamp = audit.now_iso()
         keep_version(connection, "users", user.id, reason="", user_id=session.user.id,
@@ -161,9 +169,8 @@ def enable_user(session: Session, username: str, passphrase: str) -> None:
         audit.append(connection, session.user.id, "user.enable", "user", user.id)
         # The slot is written last, inside the transaction: if it fails, the row stays disabled.
         session.rewrite_slot(user.username, passphrase, action=None)
-        # A new user key came with the new passphrase: a coordinator's signing key is new too.
-        roster_signing.issue(connection, session.user.id, user.id, disabled=False,
-                             new_key=True)
+        # A new key pair came with the new passphrase: a coordinator's signing key is new too.
+        _sign_new_key(session, user.id, disabled=False, new_key=True)
 
 
 def change_own_passphrase(session: Session, current: str, new: str) -> None:
@@ -183,8 +190,35 @@ def reset_passphrase(session: Session, username: str,
         raise UnknownUser(name=username)
     if user.disabled:
         raise UserDisabled(name=user.username)
-    session.rewrite_slot(user.username, new, action="user.reset", subject_id=user.id)
+    own = user.id == session.user.id  # her own reset keeps her key pair: nothing to sign
+    if not own:
+        roster_signing.require_signer(session.connection, session.user.id, session.private_key)
+    with session.lock, transaction(session.connection) as connection:
+        session.rewrite_slot(user.username, new, action=None)
+        if not own and not _founder_kept(session, user.id):
+            _sign_new_key(session, user.id)
+        audit.append(connection, session.user.id, "user.reset", "user", user.id)
     return rotation.after_user_change(session, reason="user.reset")
+
+
+def _founder_kept(session: Session, user_id: str) -> bool:
+    """The founder, while a coordinator, is signed by her own key only: a reset by another
+    coordinator gives her a new passphrase, but her new key pair stays unsigned and her
+    signing key, sealed to the old one, no longer opens (docs/security.md "Signed roles")."""
+    state = roster.evaluate(session.connection)
+    founder = state.proofs.get(state.founder_id)
+    return user_id == state.founder_id and founder is not None \
+        and founder.active_coordinator and user_id != session.user.id
+
+
+def _sign_new_key(session: Session, user_id: str, **change: object) -> None:
+    """A statement naming the X25519 public key this transaction has just written for the
+    user (a new user, an enabling, a reset), then the compartment keys sealed to it."""
+    connection = session.connection
+    roster_signing.issue(connection, session.user.id, user_id, private_key=session.private_key,
+                         enc=roster_signing.table_enc(connection, user_id), **change)
+    if compartments.has_tables(connection) and session.compartments.held():
+        compartments.share(connection, session.compartments, only_user=user_id)
 
 
 @dataclass(frozen=True)
@@ -201,6 +235,7 @@ class RoleProof:
     founder: bool
     serial: int = 0
     claimed_roles: tuple[Role, ...] = ()  # what the vault's users row says
+    key_unproven: bool = False  # her X25519 key in the table is not the signed one
 
 
 def role_proofs(session: Session) -> dict[str, RoleProof]:
@@ -211,6 +246,7 @@ def role_proofs(session: Session) -> dict[str, RoleProof]:
         state = roster.evaluate(connection)
         rows = connection.execute(
             "SELECT id, username, display_name, roles, disabled FROM users").fetchall()
+        unproven = set(roster_upkeep.unproven_keys(connection))
     names = {r[0]: r[2] or r[1] for r in rows}
     known = {r.value for r in Role}
     proofs: dict[str, RoleProof] = {}
@@ -226,7 +262,8 @@ def role_proofs(session: Session) -> dict[str, RoleProof]:
             disabled)
         proofs[user_id] = RoleProof(user_id, True, proven, proof.disabled, matches,
                                     names.get(proof.issuer_user_id, ""), proof.at,
-                                    user_id == state.founder_id, proof.serial, claimed)
+                                    user_id == state.founder_id, proof.serial, claimed,
+                                    user_id in unproven)
     return proofs
 
 
@@ -237,6 +274,10 @@ def describe_proof(proof: RoleProof | None) -> str:
     if not proof.signed_by:
         return _("⚠ no coordinator signed these roles: this user cannot log in")
     when = format_date(to_datetime(proof.signed_at))
+    if proof.matches and proof.key_unproven:
+        return _("⚠ her keys are not the ones {name} signed (changed outside ShelterDesk, or "
+                 "a recovery-key unlock): nothing is sealed to them until a coordinator resets "
+                 "her passphrase").format(name=proof.signed_by)
     if not proof.matches:
         return _("⚠ changed outside ShelterDesk to {claimed}: only what {name} signed on "
                  "{date} counts").format(

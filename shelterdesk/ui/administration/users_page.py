@@ -65,7 +65,8 @@ class UserTableModel(ListTableModel[User]):
 
     def proof_warns(self, user: User) -> bool:
         proof = self.proofs.get(user.id)
-        return proof is not None and proof.signed and (not proof.matches or not proof.signed_by)
+        return proof is not None and proof.signed and (
+            not proof.matches or not proof.signed_by or proof.key_unproven)
 
     def user_at(self, row: int) -> User | None:
         return self.row_at(row)
