@@ -32,6 +32,10 @@ class EvidenceItem:
     id: str = ""
     sha256: str = ""
     size: int = 0
+    # Listed for a writer who may not read it (a case worker): link, file name and
+    # description are left empty and shown as sealed (domain/permissions.py WRITE_ONLY).
+    sealed: bool = False
+    captured_by: str = ""  # the user id of whoever recorded it
 
     def validate(self) -> list[Problem]:
         check = Checker()
@@ -80,6 +84,7 @@ class Perpetrator:
     phones: list[str] = field(default_factory=list)
     evidence_ids: list[str] = field(default_factory=list)
     id: str = ""
+    sealed: bool = False  # listed for a writer: description, accounts and phones left out
 
     def validate(self) -> list[Problem]:
         check = Checker()
