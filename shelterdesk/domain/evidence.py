@@ -12,6 +12,9 @@ from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.i18n import N_
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+# Shown (window and command line) in place of evidence or perpetrator content to a case
+# worker, who records it but may not read it (domain/permissions.py WRITE_ONLY).
+SEALED_TEXT = N_("Sealed: only legal advisors and coordinators can read this")
 
 
 def sha256_hex(content: bytes) -> str:
