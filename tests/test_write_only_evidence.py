@@ -289,3 +289,47 @@ def test_the_published_key_is_signed_by_the_coordinator(world) -> None:
         rows = admin.connection.execute(
             "SELECT statement, published_by FROM compartment_public_keys").fetchall()
         assert rows and all(json.loads(s) and by == admin.user.id for s, by in rows)
+
+
+def test_the_cli_twin_adds_for_a_case_worker_and_shows_sealed_markers(tmp_path) -> None:
+    from tests.cli_helpers import run_cli
+
+    vault = Vault(tmp_path / "vault")
+    vault.create(ADMIN, ADMIN_PASSPHRASE, prefix="TC")
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
+        add_role_users(admin)
+        code = intake(admin).case_code
+    chat = tmp_path / "chat-export-W-8841.txt"
+    chat.write_bytes(FILE)
+    where = ("--data-dir", str(vault.directory), "--user")
+    worker = (*where, ROLE_USERS[Role.CASE_WORKER])
+    added = run_cli("evidence", "add", "--case", code, "--kind", "chat_export", "--file",
+                    str(chat), "--link", LINK, "--platform", "whatsapp", "--description",
+                    DESCRIPTION, "--json", *worker, passphrase=ROLE_PASSPHRASE)
+    assert added.returncode == 0, added.stderr
+    item_id = json.loads(added.stdout)["id"]
+    bad = run_cli("evidence", "add", "--case", code, "--kind", "chat_export", *worker,
+                  passphrase=ROLE_PASSPHRASE)  # neither file nor link
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and bad.stderr.strip()
+    for command in (("list",), ("show", item_id[:8])):
+        shown = run_cli("evidence", *command, "--case", code, *worker,
+                        passphrase=ROLE_PASSPHRASE)
+        assert shown.returncode == 0, shown.stderr
+        assert "Sealed: only legal advisors and coordinators can read this" in shown.stdout
+        assert DESCRIPTION not in shown.stdout and LINK not in shown.stdout
+        assert "chat-export" not in shown.stdout
+    listed = run_cli("evidence", "list", "--case", code, "--json", *worker,
+                     passphrase=ROLE_PASSPHRASE)
+    (row,) = json.loads(listed.stdout)
+    assert row["sealed"] and row["kind"] == "chat_export" and row["size"] == len(FILE)
+    refused = run_cli("evidence", "export", "--case", code, "--output",
+                      str(tmp_path / "x.zip"), *worker, passphrase=ROLE_PASSPHRASE)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "only legal advisors and coordinators" in refused.stderr
+    read = run_cli("evidence", "show", item_id, "--case", code, "--json",
+                   *where, ROLE_USERS[Role.LEGAL_ADVISOR], passphrase=ROLE_PASSPHRASE)
+    assert read.returncode == 0, read.stderr
+    shown = json.loads(read.stdout)
+    assert (shown["description"], shown["source_link"], shown["file_name"]) == (
+        DESCRIPTION, LINK, chat.name)
+    assert [e["kind"] for e in shown["custody"]] == ["captured"] and not shown["sealed"]
