@@ -333,3 +333,29 @@ def test_the_cli_twin_adds_for_a_case_worker_and_shows_sealed_markers(tmp_path) 
     assert (shown["description"], shown["source_link"], shown["file_name"]) == (
         DESCRIPTION, LINK, chat.name)
     assert [e["kind"] for e in shown["custody"]] == ["captured"] and not shown["sealed"]
+
+
+def test_after_a_rotation_writers_seal_to_the_new_key_only(tmp_path) -> None:
+    """A copy of the old evidence key (a case worker's, from before write-only evidence)
+    opens nothing recorded after the rotation; the holders read old and new."""
+    from shelterdesk.store.keys import rotation
+
+    vault = Vault(tmp_path / "vault")
+    vault.create(ADMIN, ADMIN_PASSPHRASE, prefix="TR")
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
+        add_role_users(admin)
+        case_id = intake(admin).id
+        old = compartments.CompartmentKeys()
+        for key_id, (created, key) in admin.compartments.keys["evidence"].items():
+            old.add("evidence", key_id, created, bytes(key))
+        rotation.rotate(admin, reason="after upgrading to write-only evidence")
+    with login(vault, Role.CASE_WORKER) as worker:
+        item = evidence.add_evidence(worker, EvidenceItem(
+            case_id, "screenshot", source_link=LINK, description=DESCRIPTION))
+        (stored,) = worker.connection.execute(
+            "SELECT description FROM evidence_items WHERE id = ?", (item.id,)).fetchone()
+    assert stored.startswith(write_only.PREFIX)
+    with pytest.raises(compartments.CompartmentLocked):
+        old.open("evidence_items", "description", item.id, stored)
+    with login(vault, Role.LEGAL_ADVISOR) as lawyer:
+        assert evidence.list_evidence(lawyer, case_id)[0].description == DESCRIPTION
