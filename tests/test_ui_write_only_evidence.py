@@ -12,14 +12,16 @@ from PySide6.QtCore import Qt
 from shelterdesk.domain.evidence import SEALED_TEXT, Perpetrator
 from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import _
-from shelterdesk.store.records import evidence, perpetrators
+from shelterdesk.store.keys.keyslots import SlotFile
+from shelterdesk.store.records import drafts, evidence, perpetrators
 from shelterdesk.store.vault import Session, Vault
 from shelterdesk.ui.cases.client_file_page import ClientFilePage
 from shelterdesk.ui.cases.context import CaseContext
 from shelterdesk.ui.cases.custody_form import CustodyEventForm
 from shelterdesk.ui.cases.evidence_form import EvidenceForm
 from tests.cases_helpers import WAIT_MS, newest, type_text
-from tests.records_helpers import add_role_users, intake, login
+from tests.raw_pages import everything_readable
+from tests.records_helpers import ROLE_PASSPHRASE, ROLE_USERS, add_role_users, intake, login
 from tests.test_ui_case_forms import drop_file, save
 
 pytestmark = pytest.mark.gui
@@ -60,6 +62,10 @@ def test_a_case_worker_adds_evidence_and_sees_it_sealed(
         type_text(form.link_edit, LINK)
         form.platform_picker.setCurrentIndex(form.platform_picker.findData("instagram"))
         type_text(form.description_edit, DESCRIPTION)
+        form.keeper.write_if_changed()  # the draft the timer keeps while she types
+        qtbot.waitUntil(lambda: not form.keeper.busy, timeout=WAIT_MS)
+        draft = drafts.load_draft(worker, "evidence", case_id)
+        assert draft is not None and DESCRIPTION in repr(draft.content)
         save(qtbot, form)
         qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT_MS)
         tab.table.selectRow(0)
@@ -89,6 +95,15 @@ def test_a_case_worker_adds_evidence_and_sees_it_sealed(
         item_id = evidence.list_evidence(worker, case_id)[0].id
     finally:
         worker.close()
+    # Her own slot, outside the app: the draft went with the save, the cells are sealed.
+    slots = SlotFile.load(vault.slots_path)
+    opened = slots.unwrap_user_keys(
+        slots.find(slots.slot_id_for(ROLE_USERS[Role.CASE_WORKER])), ROLE_PASSPHRASE)
+    assert opened is not None
+    pages = everything_readable(vault.database_path, bytes(opened[0]))
+    assert b"Aynur" in pages
+    for mark in (DESCRIPTION, LINK, "agency.ui4471", "profile-ui4471", "UI-4471", "UI-5521"):
+        assert mark.encode() not in pages, mark
     with login(vault, Role.LEGAL_ADVISOR) as lawyer:
         (item,) = evidence.list_evidence(lawyer, case_id)
         assert (item.description, item.source_link, item.file_name) == (
