@@ -359,3 +359,14 @@ def test_after_a_rotation_writers_seal_to_the_new_key_only(tmp_path) -> None:
         old.open("evidence_items", "description", item.id, stored)
     with login(vault, Role.LEGAL_ADVISOR) as lawyer:
         assert evidence.list_evidence(lawyer, case_id)[0].description == DESCRIPTION
+
+
+def test_the_client_s_own_data_export_opens_what_a_case_worker_sealed(world) -> None:
+    from shelterdesk.store.records import subject_access
+
+    vault, case_id, *_ = world
+    with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:
+        document = subject_access.collect(admin, case_id).as_json().decode()
+    for mark in (DESCRIPTION, LINK, PERPETRATOR, HANDLE):
+        assert mark in document
+    assert write_only.PREFIX not in document
