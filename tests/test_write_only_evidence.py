@@ -194,7 +194,7 @@ def test_a_swapped_public_key_is_refused_by_writers_and_put_back(world) -> None:
         assert before == after  # nothing half-written
     with vault.unlock(ADMIN, ADMIN_PASSPHRASE) as admin:  # the holder's check puts it back
         assert admin.connection.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'compartments.public_key.mismatch'"
+            "SELECT count(*) FROM audit_log WHERE action = 'compartments.key_mismatch'"
         ).fetchone()[0] >= 1
         key_id, (_created, key) = next(iter(admin.compartments.keys["evidence"].items()))
         stored = admin.connection.execute(

@@ -20,7 +20,7 @@ The insider who swaps the public key (anyone with the core key can write the row
 read what case workers record next. Against it: the writer seals only to a key an
 active coordinator signed (:func:`writer_key`), and every holder's unlock derives the
 key pair again and compares it with what is published (:func:`publish`): a difference is
-audited (``compartments.public_key.mismatch``) and a coordinator's unlock puts the true
+audited (``compartments.key_mismatch``) and a coordinator's unlock puts the true
 key back. The signature is as strong as the signing keys: while user keys lie inside the
 database (docs/security.md "Signed roles"), an insider can forge it; the holders' check
 still finds the swap at their next unlock.
@@ -214,7 +214,7 @@ def publish(connection: Connection, user_id: str, roles: Iterable[Role],
                     connection, compartment, key_id, public, row[1]):
                 continue
             if row is not None:
-                audit.append(connection, user_id, "compartments.public_key.mismatch",
+                audit.append(connection, user_id, "compartments.key_mismatch",
                              "compartment", _subject(compartment, key_id),
                              differs=bytes(row[0]) != public)
             if not coordinator:
