@@ -79,14 +79,16 @@ def _present(mark: str | bytes, pages: bytes, dump: str) -> bool:
     return raw in pages or (mark if isinstance(mark, str) else mark.decode()) in dump
 
 
-def test_a_case_worker_s_own_slot_yields_no_legal_or_medical_text(world) -> None:
+def test_a_case_worker_s_own_slot_yields_no_legal_medical_or_evidence_text(world) -> None:
     vault = world[0]
     pages, dump, held = insider_view(vault, ROLE_USERS[Role.CASE_WORKER], ROLE_PASSPHRASE)
     assert b"Aynur" in pages  # she holds the core: the pages were really decrypted
     assert not _present(MEDICAL_MARK, pages, dump)
     assert not _present("HIV positive", pages, dump)
     assert not _present(LEGAL_MARK, pages, dump)
-    assert compartments.LEGAL not in held and compartments.MEDICAL not in held
+    for mark in (EVIDENCE_MARK, PERPETRATOR_MARK, FILE_MARK, "marker-F-2270"):
+        assert not _present(mark, pages, dump)  # case workers record evidence, not read it
+    assert held == []
 
 
 def test_medical_staff_s_own_slot_yields_no_evidence_or_legal_text(world) -> None:
@@ -113,13 +115,18 @@ def test_holders_read_their_compartments_through_the_app(world) -> None:
     vault, case_id, item_id = world
     with login(vault, Role.MEDICAL) as doctor:
         assert [m.summary for m in care.list_medical_services(doctor, case_id)] == [MEDICAL_MARK]
-    with login(vault, Role.CASE_WORKER) as worker:
-        assert evidence.read_content(worker, item_id) == FILE_MARK
-        (item,) = evidence.list_evidence(worker, case_id)
+    with login(vault, Role.LEGAL_ADVISOR) as lawyer:
+        assert evidence.read_content(lawyer, item_id) == FILE_MARK
+        (item,) = evidence.list_evidence(lawyer, case_id)
         assert (item.description, item.file_name) == (EVIDENCE_MARK, "marker-F-2270.png")
-        (perpetrator,) = perpetrators.list_perpetrators(worker, case_id)
+        (perpetrator,) = perpetrators.list_perpetrators(lawyer, case_id)
         assert perpetrator.description == PERPETRATOR_MARK
         assert perpetrator.phones == ["+994 55 000 90 43"]
+    with login(vault, Role.CASE_WORKER) as worker:  # write-only: listed, sealed
+        (item,) = evidence.list_evidence(worker, case_id)
+        assert item.sealed and (item.description, item.file_name) == ("", "")
+        (perpetrator,) = perpetrators.list_perpetrators(worker, case_id)
+        assert perpetrator.sealed and perpetrator.description == "" and not perpetrator.phones
 
 
 def test_a_sealed_cell_moved_to_another_row_does_not_open(world) -> None:
@@ -151,7 +158,7 @@ def test_a_role_granted_brings_its_key_and_one_taken_away_takes_the_grant(world)
                                            (worker,)).fetchone()[0]
         assert admin.connection.execute(
             "SELECT compartment FROM compartment_grants WHERE user_id = ?",
-            (user_id,)).fetchall() == [("evidence",)]
+            (user_id,)).fetchall() == []  # evidence is write-only for case workers
 
 
 def test_a_passphrase_reset_seals_the_keys_again_to_the_new_key_pair(world) -> None:

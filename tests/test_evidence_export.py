@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from shelterdesk.domain.errors import PermissionDenied
 from shelterdesk.domain.evidence import EvidenceItem
 from shelterdesk.domain.referrals import Consent
 from shelterdesk.domain.roles import Role
@@ -67,7 +68,10 @@ def read_zip(path: Path) -> tuple[dict, dict[str, bytes]]:
 def test_refused_without_consent_or_a_coordinators_reason(vault: Vault, admin_session, case,
                                                           out_dir: Path) -> None:
     out = out_dir / "export.zip"
-    with login(vault, Role.CASE_WORKER) as worker:
+    # Write-only evidence: a case worker exports nothing at all.
+    with login(vault, Role.CASE_WORKER) as worker, pytest.raises(PermissionDenied):
+        export_for_investigator(worker, case.case_code, out, override_reason="urgent")
+    with login(vault, Role.LEGAL_ADVISOR) as worker:
         with pytest.raises(LawEnforcementConsentRequired):
             export_for_investigator(worker, case.case_code, out)
         with pytest.raises(ExportOverrideNotAllowed):
@@ -114,17 +118,17 @@ def test_coordinator_override_writes_files_manifest_summary_and_custody(
     assert entry.detail["basis"] == "override" and "Prokuror" not in json.dumps(entry.detail)
 
 
-def test_a_case_worker_exports_with_a_law_enforcement_consent(vault: Vault, admin_session,
-                                                             case, out_dir: Path) -> None:
+def test_a_legal_advisor_exports_with_a_law_enforcement_consent(vault: Vault, admin_session,
+                                                               case, out_dir: Path) -> None:
     consents.add_consent(admin_session, Consent(case.id, "law_enforcement", date(2026, 3, 1)))
     out = out_dir / "export.zip"
-    with login(vault, Role.CASE_WORKER) as worker:
+    with login(vault, Role.LEGAL_ADVISOR) as worker:
         export_for_investigator(worker, case.id, out, language="ru")
     manifest, _files = read_zip(out)
     assert manifest["basis"]["kind"] == "consent"
     consents.withdraw(admin_session, case.id, "law_enforcement", "")
     out.unlink()
-    with login(vault, Role.CASE_WORKER) as worker, \
+    with login(vault, Role.LEGAL_ADVISOR) as worker, \
             pytest.raises(LawEnforcementConsentRequired):
         export_for_investigator(worker, case.id, out)
     assert not out.exists()
@@ -155,8 +159,13 @@ def test_cli_export_refuses_in_one_line_then_writes_with_an_override(
     admin_session.close()
     data = str(vault.directory)
     out = out_dir / "out.zip"
+    sealed = run_cli("evidence", "export", "--case", case.case_code, "--output", str(out),
+                     "--data-dir", data, "--user", ROLE_USERS[Role.CASE_WORKER],
+                     passphrase=ROLE_PASSPHRASE)
+    assert sealed.returncode == 1 and not out.exists() and "Traceback" not in sealed.stderr
+    assert "only legal advisors and coordinators" in sealed.stderr
     refused = run_cli("evidence", "export", "--case", case.case_code, "--output", str(out),
-                      "--data-dir", data, "--user", ROLE_USERS[Role.CASE_WORKER],
+                      "--data-dir", data, "--user", ROLE_USERS[Role.LEGAL_ADVISOR],
                       passphrase=ROLE_PASSPHRASE)
     assert refused.returncode == 1 and not out.exists() and "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1 and "law enforcement" in refused.stderr

@@ -25,6 +25,7 @@ from shelterdesk.store.records import (
     client_file,
     clients,
     consents,
+    corrections,
     evidence,
     organisations,
     perpetrators,
@@ -143,11 +144,14 @@ def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: 
         (Kind.CONSENT, Action.VIEW): lambda: consents.list_consents(session, case_id),
         (Kind.CONSENT, Action.CREATE): lambda: consents.add_consent(
             session, Consent(case_id, "data_storage", DAY)),
-        (Kind.EVIDENCE, Action.VIEW): lambda: evidence.list_evidence(session, case_id),
+        # Viewing evidence is reading its content: case workers list the rows (sealed) but
+        # may not open a file (write-only evidence, test_write_only_evidence.py).
+        (Kind.EVIDENCE, Action.VIEW): lambda: evidence.read_content(
+            session, _first("list_evidence").id),
         (Kind.EVIDENCE, Action.CREATE): lambda: evidence.add_evidence(
             session, EvidenceItem(case_id, "screenshot", "a.png", "image/png", b"\x89PNG")),
-        (Kind.PERPETRATOR, Action.VIEW): lambda: perpetrators.list_perpetrators(session,
-                                                                                case_id),
+        (Kind.PERPETRATOR, Action.VIEW): lambda: corrections.history(
+            session, "perpetrators", _first("list_perpetrators").id),
         (Kind.PERPETRATOR, Action.CREATE): lambda: perpetrators.add_perpetrator(
             session, Perpetrator(case_id, roles=["recruiter"])),
         (Kind.NOTE, Action.VIEW): lambda: tasks.list_notes(session, case_id),
@@ -171,8 +175,9 @@ def attempt(kind: Kind, action: Action, session: Session, case_id: str, org_id: 
         (Kind.REFERRAL, Action.EDIT): lambda: referrals.set_status(
             session, _fresh_referral(), "sent", on=DAY),
         (Kind.CONSENT, Action.EDIT): consent_edit(session, case_id),
-        (Kind.EVIDENCE, Action.EDIT): lambda: record_corrections.correct_evidence(
-            session, _first("list_evidence")),
+        # Editing evidence is its chain of custody (correcting what it says needs VIEW too).
+        (Kind.EVIDENCE, Action.EDIT): lambda: evidence.add_custody_event(
+            session, _first("list_evidence").id, "copied"),
         (Kind.PERPETRATOR, Action.EDIT): lambda: perpetrators.update_perpetrator(
             session, _first("list_perpetrators")),
         (Kind.NOTE, Action.EDIT): lambda: record_corrections.correct_note(
@@ -220,6 +225,12 @@ def test_the_matrix_says_what_design_says() -> None:
     stats = MATRIX[Role.STATISTICS]
     assert set(stats) == {Kind.STATISTICS, Kind.ORGANISATION, Kind.SHELTER}
     assert allowed([Role.CASE_WORKER, Role.LEGAL_ADVISOR], Kind.LEGAL, Action.VIEW)
+    # Case workers record evidence and perpetrators at intake, and cannot read them back.
+    for kind in (Kind.EVIDENCE, Kind.PERPETRATOR):
+        assert allowed([Role.CASE_WORKER], kind, Action.CREATE)
+        assert not allowed([Role.CASE_WORKER], kind, Action.VIEW)
+        assert not allowed([Role.CASE_WORKER], kind, Action.EXPORT)
+        assert allowed([Role.LEGAL_ADVISOR], kind, Action.VIEW)
 
 
 def test_statistics_role_reads_no_personal_data(world) -> None:

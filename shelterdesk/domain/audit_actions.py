@@ -11,6 +11,7 @@ from shelterdesk.i18n import N_, _
 THINGS = {
     "audit": N_("Audit log"), "backup": N_("Backup"), "bed": N_("Bed"), "case": N_("Case"),
     "client": N_("Client"), "consent": N_("Consent"), "demo": N_("Demo data"),
+    "compartments": N_("Legal, medical and evidence keys"),
     "emergency": N_("Emergency erase"), "evidence": N_("Evidence"),
     "follow_up": N_("Follow-up task"), "import": N_("Import"), "legal": N_("Legal consultation"),
     "lock": N_("Locking"), "login": N_("Login"), "logout": N_("Logout"),
@@ -29,6 +30,8 @@ DEEDS = {
     "edit": N_("edited"), "enroll": N_("laptop joined"), "erase": N_("erased"),
     "export": N_("exported"), "failed": N_("failed"), "generate": N_("generated"),
     "idle": N_("after idle time"), "invite": N_("laptop invited"), "join": N_("by joining"),
+    "key_mismatch": N_("the published evidence key did not match (changed outside the "
+                       "program?)"),
     "passwd": N_("passphrase changed"), "policy": N_("settings changed"),
     "print": N_("printed"), "prune": N_("old copies removed"),
     "recovery": N_("with the recovery key"),
@@ -38,7 +41,8 @@ DEEDS = {
     "roster_refused": N_("unsigned change of roles or laptops refused"),
     "unproven": N_("not signed by a coordinator, not believed"),
     "rollback_detected": N_("rollback detected"), "run": N_("run"),
-    "screen": N_("screen locked"), "status": N_("status changed"), "verify": N_("verified"),
+    "screen": N_("screen locked"), "share": N_("given to their holders"),
+    "status": N_("status changed"), "verify": N_("verified"),
     "view": N_("viewed"), "withdraw": N_("withdrawn"),
 }
 

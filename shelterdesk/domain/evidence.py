@@ -12,6 +12,9 @@ from shelterdesk.domain.validation import Checker, Problem, record_text_problems
 from shelterdesk.i18n import N_
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+# Shown (window and command line) in place of evidence or perpetrator content to a case
+# worker, who records it but may not read it (domain/permissions.py WRITE_ONLY).
+SEALED_TEXT = N_("Sealed: only legal advisors and coordinators can read this")
 
 
 def sha256_hex(content: bytes) -> str:
@@ -32,6 +35,10 @@ class EvidenceItem:
     id: str = ""
     sha256: str = ""
     size: int = 0
+    # Listed for a writer who may not read it (a case worker): link, file name and
+    # description are left empty and shown as sealed (domain/permissions.py WRITE_ONLY).
+    sealed: bool = False
+    captured_by: str = ""  # the user id of whoever recorded it
 
     def validate(self) -> list[Problem]:
         check = Checker()
@@ -80,6 +87,7 @@ class Perpetrator:
     phones: list[str] = field(default_factory=list)
     evidence_ids: list[str] = field(default_factory=list)
     id: str = ""
+    sealed: bool = False  # listed for a writer: description, accounts and phones left out
 
     def validate(self) -> list[Problem]:
         check = Checker()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shelterdesk.domain.closure import CLOSED_STATUSES, CaseClosed
 from shelterdesk.domain.errors import PermissionDenied
-from shelterdesk.domain.permissions import Action, Kind, allowed
+from shelterdesk.domain.permissions import Action, Kind, allowed, write_only
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction
@@ -23,12 +23,27 @@ _ACTION_WORDS = {
     (Action.EDIT, Kind.SHELTER): N_("configure shelters, rooms and beds"),
     (Action.EXPORT, Kind.REFERRAL): N_("print or export referrals"),
     (Action.VIEW, Kind.STATISTICS): N_("see statistics"),
+    (Action.VIEW, Kind.EVIDENCE): N_("read evidence (only legal advisors and coordinators can)"),
+    (Action.EXPORT, Kind.EVIDENCE): N_(
+        "export or print evidence (only legal advisors and coordinators can)"),
+    (Action.VIEW, Kind.PERPETRATOR): N_(
+        "read perpetrator descriptions (only legal advisors and coordinators can)"),
+    (Action.EDIT, Kind.PERPETRATOR): N_("correct perpetrator descriptions"),
     (Action.EXPORT, Kind.STATISTICS): N_("export statistics"),
 }
 
 
 def can(session: Session, kind: Kind, action: Action) -> bool:
     return allowed(session.user.roles, kind, action)
+
+
+def require_listing(session: Session, kind: Kind, object_id: str = "") -> bool:
+    """Let readers and write-only writers list the rows (PermissionDenied, audited, for
+    anyone else); True when the content must stay sealed (a writer, not a reader)."""
+    if write_only(session.user.roles, kind):
+        return True
+    require(session, kind, Action.VIEW, object_id)
+    return False
 
 
 def require(session: Session, kind: Kind, action: Action, object_id: str = "") -> None:

@@ -497,8 +497,8 @@ class Session:
                                          self.compartments, self.private_key)
 
     def seal(self, table: str, column: str, row_id: str, value: Any) -> Any:
-        """A cell's stored form / plaintext (:class:`compartments.CompartmentKeys`)."""
-        return self.compartments.seal(table, column, row_id, value)
+        """A cell's stored form / plaintext (compartments.py; without the key: write_only.py)."""
+        return compartments.write_only.seal_for(self, table, column, row_id, value)
 
     def unseal(self, table: str, column: str, row_id: str, value: Any) -> Any:
         return self.compartments.open(table, column, row_id, value)

@@ -39,7 +39,7 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
-from shelterdesk.store.keys import roster_upkeep, sealing
+from shelterdesk.store.keys import roster_upkeep, sealing, write_only
 from shelterdesk.store.rows import now
 
 LEGAL, MEDICAL, EVIDENCE = "legal", "medical", "evidence"
@@ -87,10 +87,11 @@ def _grant_aad(user_id: str, compartment: str, key_id: str) -> bytes:
 
 
 def is_sealed(value: Any) -> bool:
+    """Sealed under the compartment key (sdc1) or to its public key (sdc2, write_only.py)."""
     if isinstance(value, str):
-        return value.startswith(PREFIX)
+        return value.startswith(PREFIX) or write_only.is_write_only_cell(value)
     if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value[:len(_BPREFIX)]) == _BPREFIX
+        return bytes(value[:len(_BPREFIX)]) == _BPREFIX or write_only.is_write_only_cell(value)
     return False
 
 
@@ -140,6 +141,8 @@ class CompartmentKeys:
         """The plaintext of a stored cell; CompartmentLocked if its key is not held here."""
         if not is_sealed(value):
             return value
+        if write_only.is_write_only_cell(value):  # sealed by a writer without the key
+            return write_only.open_cell(self, table, column, row_id, value)
         binary = not isinstance(value, str)
         raw = bytes(value) if binary else value.encode("ascii")
         try:
@@ -293,6 +296,7 @@ def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
     roster_upkeep.at_unlock(connection, user_id, private_key)
     if not has_tables(connection):
         return ShareReport()
+    write_only.drop_unheld(keys, roles)  # a role taken away: its keys leave the session too
     if private_key is not None and Role.COORDINATOR in roles:
         own = connection.execute("SELECT public_key FROM user_secrets WHERE user_id = ?",
                                  (user_id,)).fetchone()
@@ -300,6 +304,7 @@ def maintain(connection: Connection, user_id: str, roles: tuple[Role, ...],
             ensure_keys(connection, keys, roles)
     with transaction(connection):
         report = share(connection, keys)
+        write_only.publish(connection, user_id, roles, keys, private_key)  # writers' keys
         # The full sweep for plaintext runs once per compartment held (a vault from before
         # compartments), not at every unlock: a million services would cost a scan each time.
         row = connection.execute("SELECT value FROM meta WHERE key = ?", (_SWEPT,)).fetchone()
@@ -327,9 +332,11 @@ def seal_plaintext(connection: Connection, keys: CompartmentKeys) -> int:
         for column in columns:
             if (table, column) in BLOB_COLUMNS:
                 where = f"{column} IS NOT NULL AND length({column}) > 0" \
-                        f" AND substr({column}, 1, 5) != CAST('{PREFIX}' AS BLOB)"
+                        f" AND substr({column}, 1, 5) NOT IN (CAST('{PREFIX}' AS BLOB)," \
+                        f" CAST('{write_only.PREFIX}' AS BLOB))"
             else:
-                where = f"{column} != '' AND substr({column}, 1, 5) != '{PREFIX}'"
+                where = f"{column} != '' AND substr({column}, 1, 5)" \
+                        f" NOT IN ('{PREFIX}', '{write_only.PREFIX}')"
             rows = connection.execute(f"SELECT id, {column} FROM {table} WHERE {where}")
             for row_id, value in rows.fetchall():
                 connection.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",

@@ -35,7 +35,7 @@ from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import transaction, wipe
 from shelterdesk.store.errors import SlotFileCorrupted
-from shelterdesk.store.keys import compartments, member_slots, recovery
+from shelterdesk.store.keys import compartments, member_slots, recovery, write_only
 from shelterdesk.store.keys.interrupted_rotation import next_path
 from shelterdesk.store.keys.keyslots import (
     EMERGENCY_SLOT_ID,
@@ -85,6 +85,10 @@ def rotate(session: Session, *, reason: str, progress: Progress | None = None,
                 report.sealed_cells += compartments.reseal(connection, session.compartments,
                                                            compartment)
                 compartments.share(connection, session.compartments)
+                # Writers (case workers, evidence) seal to the new key from now on: a copy
+                # of the old key kept by someone must not open what they record next.
+                write_only.publish(connection, session.user.id, session.user.roles,
+                                   session.compartments, session.private_key)
             report.compartments.append(compartment)
             step()
         new_key = bytearray(secrets.token_bytes(32))

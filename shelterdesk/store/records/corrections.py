@@ -104,12 +104,17 @@ def carry_versions(connection: Connection, table: str, from_id: str, to_id: str)
             (new_id(), table, to_id, *row))
 
 
-def _require_view(session: Session, table: str, case_id: str) -> None:
+def _require_view(session: Session, table: str, case_id: str, *,
+                  listing: bool = False) -> None:
+    """``listing``: who corrected what when (no content), which a write-only writer (a
+    case worker and evidence) may see beside the rows she may list."""
     kind = TABLE_KINDS.get(table)
     if table not in TABLE_KINDS:
         raise ValueError(table)
     if kind is None:
         session.require_role(Role.COORDINATOR, action=N_("manage users"))
+    elif listing:
+        access.require_listing(session, kind, case_id)
     else:
         access.require(session, kind, Action.VIEW, case_id)
 
@@ -143,7 +148,7 @@ class CorrectionMark:
 
 def marks_for_case(session: Session, table: str, case_id: str) -> dict[str, CorrectionMark]:
     """record id → its latest correction, for the records of one case in one table."""
-    _require_view(session, table, case_id)
+    _require_view(session, table, case_id, listing=True)
     with session.lock:
         rows = session.connection.execute(
             "SELECT v.record_id, v.version, coalesce(nullif(u.display_name, ''), u.username, ''),"

@@ -34,15 +34,17 @@ class EvidenceAltered(UserFacingError):
     message = N_("The stored evidence no longer matches its SHA-256 hash; do not use it.")
 
 
-def _from_row(session: Session, row) -> EvidenceItem:
+def _from_row(session: Session, row, sealed: bool = False) -> EvidenceItem:
+    """An item as stored; for a writer who may not read it (``sealed``), its link, file
+    name and description are left empty and the item says it is sealed."""
     def opened(column: str, value: str) -> str:
-        return session.unseal("evidence_items", column, row[0], value)
+        return "" if sealed else session.unseal("evidence_items", column, row[0], value)
 
     return EvidenceItem(id=row[0], case_id=row[1], kind=row[2], platform=row[3],
                         source_link=opened("source_link", row[4]),
                         file_name=opened("file_name", row[5]), media_type=row[6], size=row[7],
                         sha256=row[8], description=opened("description", row[9]),
-                        captured_at=to_datetime(row[11]))
+                        captured_at=to_datetime(row[11]), sealed=sealed, captured_by=row[10])
 
 
 def add_evidence(session: Session, item: EvidenceItem) -> EvidenceItem:
@@ -104,17 +106,20 @@ def add_custody_event(session: Session, evidence_id: str, kind: str, recipient: 
 
 
 def list_evidence(session: Session, case_id: str) -> list[EvidenceItem]:
-    """Items without their content (loaded on demand with :func:`read_content`)."""
-    access.require(session, Kind.EVIDENCE, Action.VIEW, case_id)
+    """Items without their content (loaded on demand with :func:`read_content`); for a
+    case worker (write-only) with their link, file name and description sealed."""
+    sealed = access.require_listing(session, Kind.EVIDENCE, case_id)
     with session.lock:
         rows = session.connection.execute(
             f"SELECT {COLUMNS} FROM evidence_items WHERE case_id = ? ORDER BY captured_at",
             (case_id,)).fetchall()
-    return [_from_row(session, r) for r in rows]
+    return [_from_row(session, r, sealed) for r in rows]
 
 
 def custody_chain(session: Session, evidence_id: str) -> list[CustodyEvent]:
-    access.require(session, Kind.EVIDENCE, Action.VIEW, _case_of(session, evidence_id))
+    """The custody entries: what happened, when, by whom, to whom (no content: a case
+    worker who hands an item on sees them too)."""
+    access.require_listing(session, Kind.EVIDENCE, _case_of(session, evidence_id))
     with session.lock:
         rows = session.connection.execute(
             "SELECT id, evidence_id, kind, at, actor_id, recipient, notes FROM custody_events"

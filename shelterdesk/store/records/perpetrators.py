@@ -78,7 +78,7 @@ def update_perpetrator(session: Session, perpetrator: Perpetrator, reason: str =
 
 
 def list_perpetrators(session: Session, case_id: str) -> list[Perpetrator]:
-    access.require(session, Kind.PERPETRATOR, Action.VIEW, case_id)
+    sealed = access.require_listing(session, Kind.PERPETRATOR, case_id)
     with session.lock:
         rows = session.connection.execute(
             f"SELECT {COLUMNS} FROM perpetrators WHERE case_id = ? ORDER BY created_at",
@@ -91,11 +91,13 @@ def list_perpetrators(session: Session, case_id: str) -> list[Perpetrator]:
     for perpetrator_id, evidence_id in links:
         evidence.setdefault(perpetrator_id, []).append(evidence_id)
     def opened(row: tuple, column: str, index: int) -> str:
+        if sealed:  # a case worker: roles and codes only, the description stays sealed
+            return "" if column == "description" else "[]"
         return session.unseal("perpetrators", column, row[0], row[index])
 
     return [Perpetrator(id=r[0], case_id=r[1], roles=loads(r[2]), relationship=r[3], sex=r[4],
                         nationality=r[5], description=opened(r, "description", 6),
                         accounts=loads(opened(r, "accounts", 7)),
                         phones=loads(opened(r, "phones", 8)),
-                        evidence_ids=sorted(evidence.get(r[0], [])))
+                        evidence_ids=sorted(evidence.get(r[0], [])), sealed=sealed)
             for r in rows]

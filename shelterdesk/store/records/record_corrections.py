@@ -118,6 +118,7 @@ def correct_follow_up(session: Session, task: FollowUp, reason: str = "") -> Fol
 def correct_evidence(session: Session, item: EvidenceItem, reason: str = "") -> None:
     """Change what is said about a file (kind, platform, link, description), never the file."""
     case_id = _case_of(session, "evidence_items", item.id, "evidence")
+    access.require(session, Kind.EVIDENCE, Action.VIEW, case_id)  # not for a writer only
     access.require(session, Kind.EVIDENCE, Action.EDIT, case_id)
     with session.lock:
         stored = session.connection.execute(

@@ -26,7 +26,7 @@ SYNCED_TABLES: tuple[str, ...] = (
     "rooms", "beds", "clients", "cases", "legal_consultations", "medical_services",
     "other_services", "stays", "consents", "referrals", "evidence_items", "custody_events",
     "perpetrators", "perpetrator_evidence", "notes", "follow_ups", "record_versions",
-    "case_closures", "compartment_grants",
+    "case_closures", "compartment_grants", "compartment_public_keys",
     "org_identity", "exchange_sent", "exchange_received", "exchange_seen", "stats_submissions",
 )
 # Kept per device, and why (docs/sync.md "What is not synced").

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.codes_case import PLATFORMS
 from shelterdesk.domain.codes_services import EVIDENCE_KINDS
 from shelterdesk.domain.evidence import MAX_EVIDENCE_BYTES, EvidenceItem, sha256_hex
+from shelterdesk.domain.permissions import Kind, write_only
 from shelterdesk.domain.validation import Problem
 from shelterdesk.i18n import N_, _, format_number
 from shelterdesk.store.records import evidence
@@ -157,6 +158,12 @@ class EvidenceForm(RecordForm):
         self.platform_picker = self.add_field(form, "platform",
                                               CodePicker(PLATFORMS, optional=True))
         self.description_edit = self.add_field(form, "description", LongTextField(3))
+        # A case worker records evidence she cannot read back: said before she saves.
+        self.sealed_note = QLabel()
+        self.sealed_note.setObjectName("hintLabel")
+        self.sealed_note.setWordWrap(True)
+        self.sealed_note.setVisible(write_only(context.session.user.roles, Kind.EVIDENCE))
+        self.body.addWidget(self.sealed_note)
         self.body.addLayout(form)
         self.setMinimumWidth(620)
         self.finish_building()
@@ -165,6 +172,9 @@ class EvidenceForm(RecordForm):
         self.setWindowTitle(_("Add digital evidence"))
         self.link_edit.setPlaceholderText("https://")
         self.description_edit.setPlaceholderText(_("What it shows and where it came from"))
+        self.sealed_note.setText(_("Once saved, the file, link and description are sealed: "
+                                   "only legal advisors and coordinators can read them. You "
+                                   "will see that the item exists and its chain of custody."))
 
     def record(self) -> EvidenceItem:
         loaded = self.file_field.loaded

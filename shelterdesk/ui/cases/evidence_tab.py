@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from shelterdesk.domain import codes_case
 from shelterdesk.domain import codes_services as codes
-from shelterdesk.domain.evidence import CustodyEvent, EvidenceItem
+from shelterdesk.domain.evidence import SEALED_TEXT, CustodyEvent, EvidenceItem
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.i18n import N_, _, format_number
 from shelterdesk.store.access import can
@@ -33,7 +33,8 @@ EVIDENCE = TabSpec(
        "police can be shown to be unchanged."),
     N_("No digital evidence yet."),
     (Column(N_("Kind"), lambda i: codes.EVIDENCE_KINDS.label(i.kind)),
-     Column(N_("File or link"), lambda i: i.file_name or i.source_link, stretch=True),
+     Column(N_("File or link"), lambda i: _("Sealed") if i.sealed
+            else i.file_name or i.source_link, stretch=True),
      Column(N_("Platform"), lambda i: codes_case.PLATFORMS.label(i.platform)
             if i.platform else ""),
      Column(N_("Size"), _size),
@@ -58,6 +59,8 @@ class EvidenceTab(RecordsTab):
             self.custody_button.hide()
         self.custody_button.clicked.connect(lambda: self.open_custody_form())
         self.view_button = QPushButton()
+        if not can(context.session, Kind.EVIDENCE, Action.VIEW):
+            self.view_button.hide()  # a case worker records evidence, never opens it
         self.view_button.clicked.connect(lambda: self.open_viewer())
         self.export_button = QPushButton()
         if not can(context.session, Kind.EVIDENCE, Action.EXPORT):
@@ -85,7 +88,7 @@ class EvidenceTab(RecordsTab):
             return
         item = self.selected()
         self.custody_button.setEnabled(item is not None)
-        self.view_button.setEnabled(item is not None and bool(item.size))
+        self.view_button.setEnabled(item is not None and bool(item.size) and not item.sealed)
         self.export_button.setEnabled(self.model.rowCount() > 0)
         self.custody = []
         self._show_details()
@@ -114,6 +117,13 @@ class EvidenceTab(RecordsTab):
         chain = [" · ".join(p for p in (moment(e.at), codes.CUSTODY_EVENTS.label(e.kind),
                                         self._names.get(e.actor_id, ""), e.recipient, e.notes)
                             if p) for e in self.custody]
+        if item.sealed:  # write-only: what she may know, and the content marked sealed
+            self.details_label.setText(lines(
+                (_("Description"), _(SEALED_TEXT)),
+                (_("Recorded by"), self._names.get(item.captured_by, "")),
+                (_("SHA-256"), grouped_hash(item.sha256)),
+                (_("Chain of custody"), "\n".join(chain))))
+            return
         self.details_label.setText(lines(
             (_("Description"), item.description), (_("Source link"), item.source_link),
             (_("SHA-256"), grouped_hash(item.sha256)), (_("Chain of custody"), "\n".join(chain))))
@@ -132,7 +142,7 @@ class EvidenceTab(RecordsTab):
     def open_viewer(self) -> QDialog | None:
         """The selected file, shown from memory (never a temporary file)."""
         item = self.selected()
-        if item is None or not item.size:
+        if item is None or not item.size or item.sealed:
             return None
         from shelterdesk.ui.cases.evidence_viewer import EvidenceViewerDialog
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from shelterdesk.domain.codes_case import PLATFORMS, SEX, TRAFFICKER_RELATIONSHIP
 from shelterdesk.domain.codes_services import EVIDENCE_KINDS, PERPETRATOR_ROLES
 from shelterdesk.domain.evidence import EvidenceItem, Perpetrator
-from shelterdesk.i18n import N_, _
+from shelterdesk.i18n import N_, _, format_datetime
 from shelterdesk.store.records import evidence, perpetrators
 from shelterdesk.store.vault import Session
 from shelterdesk.ui.cases.context import CaseContext
@@ -135,8 +135,15 @@ class EvidenceLinks(QListWidget):
     def _on_loaded(self, items: list[EvidenceItem]) -> None:
         self.blockSignals(True)
         for item in items:
-            text = " · ".join(p for p in (EVIDENCE_KINDS.label(item.kind), item.file_name
-                                          or item.source_link, item.description) if p)
+            if item.sealed:  # a case worker links what she cannot read: kind, platform, day
+                parts = (EVIDENCE_KINDS.label(item.kind), PLATFORMS.label(item.platform)
+                         if item.platform else "", format_datetime(
+                             item.captured_at.astimezone(), fmt="short")
+                         if item.captured_at else "")
+            else:
+                parts = (EVIDENCE_KINDS.label(item.kind), item.file_name or item.source_link,
+                         item.description)
+            text = " · ".join(p for p in parts if p)
             row = QListWidgetItem(text)
             row.setData(Qt.ItemDataRole.UserRole, item.id)
             row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)

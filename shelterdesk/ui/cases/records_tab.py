@@ -170,9 +170,13 @@ class RecordsTab(QWidget):
             self.add_button.hide()
         self.correct_button = QPushButton()
         self.history_button = QPushButton()
-        if spec.correct is None or not can(context.session, spec.kind, Action.EDIT):
+        # Correcting and earlier versions show the content: not for a writer who may not
+        # read it (a case worker's evidence and perpetrators, domain/permissions.py).
+        reads = can(context.session, spec.kind, Action.VIEW)
+        if spec.correct is None or not can(context.session, spec.kind, Action.EDIT) \
+                or not reads:
             self.correct_button.hide()
-        if not spec.history_table:
+        if not spec.history_table or not reads:
             self.history_button.hide()
         self.marks: dict[str, CorrectionMark] = {}
         self.read_only = False  # the case is closed

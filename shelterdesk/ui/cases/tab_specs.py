@@ -9,6 +9,7 @@ from typing import Any
 
 from shelterdesk.domain import codes_case
 from shelterdesk.domain import codes_services as codes
+from shelterdesk.domain.evidence import SEALED_TEXT
 from shelterdesk.domain.permissions import Action, Kind
 from shelterdesk.domain.shelters import DISCHARGE_REASONS
 from shelterdesk.domain.validation import field_label
@@ -217,7 +218,9 @@ PERPETRATORS = TabSpec(
      Column(N_("Nationality"), lambda p: country_name(p.nationality) if p.nationality else ""),
      Column(N_("Accounts"), lambda p: str(len(p.accounts)) if p.accounts else "")),
     perpetrators.list_perpetrators, PerpetratorForm, N_("Describe a perpetrator…"),
-    lambda p: lines((field_label("description"), p.description),
+    lambda p: lines((field_label("description"), _(SEALED_TEXT)),
+                    (_("Evidence items"), str(len(p.evidence_ids)) if p.evidence_ids else ""))
+    if p.sealed else lines((field_label("description"), p.description),
                     (_("Online accounts"), ", ".join(
                         f"{codes_case.PLATFORMS.label(a.get('platform', ''))}: "
                         f"{a.get('handle', '')}" for a in p.accounts)),
