@@ -33,47 +33,25 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from shelterdesk.domain.errors import UserFacingError
-from shelterdesk.domain.permissions import Action, Kind, allowed
 from shelterdesk.domain.roles import Role
-from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection, transaction
 from shelterdesk.store.keys import roster_upkeep, sealing, write_only
+from shelterdesk.store.keys.compartment_layout import (  # noqa: F401 - re-exported
+    _BPREFIX,
+    BLOB_COLUMNS,
+    COMPARTMENTS,
+    EVIDENCE,
+    LEGAL,
+    MEDICAL,
+    PREFIX,
+    SEALED_COLUMNS,
+    CompartmentLocked,
+    compartments_for,
+    holds,
+    parse_cell,
+)
 from shelterdesk.store.rows import now
-
-LEGAL, MEDICAL, EVIDENCE = "legal", "medical", "evidence"
-# Compartment → the kinds of record whose content it seals.
-COMPARTMENTS: dict[str, tuple[Kind, ...]] = {
-    LEGAL: (Kind.LEGAL,), MEDICAL: (Kind.MEDICAL,), EVIDENCE: (Kind.EVIDENCE, Kind.PERPETRATOR),
-}
-# Table → (compartment, its sealed columns). Codes, dates and counts stay in the clear:
-# statistics, lists and merging need them, and they say nothing a case worker may not know.
-SEALED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "legal_consultations": (LEGAL, ("summary", "outcome", "next_step")),
-    "medical_services": (MEDICAL, ("summary", "provider")),
-    "evidence_items": (EVIDENCE, ("source_link", "file_name", "description", "content")),
-    "perpetrators": (EVIDENCE, ("description", "accounts", "phones")),
-}
-BLOB_COLUMNS = frozenset({("evidence_items", "content")})
-PREFIX = "sdc1:"
-_BPREFIX = PREFIX.encode("ascii")
-
-
-class CompartmentLocked(UserFacingError):
-    message = N_("These records are sealed with a key your account does not hold on this"
-                 " laptop yet. A coordinator's next unlock here gives it to you.")
-
-
-def holds(roles: Iterable[Role], compartment: str) -> bool:
-    """Whether these roles are given the compartment's key (the matrix's view right)."""
-    roles = tuple(roles)
-    return any(allowed(roles, kind, Action.VIEW) for kind in COMPARTMENTS[compartment])
-
-
-def compartments_for(roles: Iterable[Role]) -> list[str]:
-    roles = tuple(roles)
-    return [name for name in COMPARTMENTS if holds(roles, name)]
 
 
 def _aad(table: str, column: str, row_id: str, compartment: str, key_id: str,
@@ -143,25 +121,17 @@ class CompartmentKeys:
             return value
         if write_only.is_write_only_cell(value):  # sealed by a writer without the key
             return write_only.open_cell(self, table, column, row_id, value)
-        binary = not isinstance(value, str)
-        raw = bytes(value) if binary else value.encode("ascii")
-        try:
-            _, compartment, key_id, body = raw.split(b":", 3)
-            compartment_name, key_name = compartment.decode(), key_id.decode()
-            sealed = body if binary else base64.b64decode(body, validate=True)
-        except ValueError:
-            raise CompartmentLocked() from None
+        compartment_name, key_name, sealed, form = parse_cell(value)
         entry = self.keys.get(compartment_name, {}).get(key_name)
         if entry is None:
             raise CompartmentLocked()
-        form = "b" if binary else "t"
         try:
             plain = AESGCM(bytes(entry[1])).decrypt(
                 sealed[:12], sealed[12:],
                 _aad(table, column, row_id, compartment_name, key_name, form))
         except InvalidTag:
             raise CompartmentLocked() from None
-        return plain if binary else plain.decode("utf-8")
+        return plain if form == "b" else plain.decode("utf-8")
 
     def can_open(self, value: Any) -> bool:
         if not is_sealed(value):

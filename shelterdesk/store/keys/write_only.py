@@ -31,7 +31,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -42,25 +42,16 @@ from shelterdesk.domain.roles import Role
 from shelterdesk.i18n import N_
 from shelterdesk.store import audit
 from shelterdesk.store.connection import Connection
-from shelterdesk.store.keys import sealing
-
-if TYPE_CHECKING:
-    from shelterdesk.store.keys.compartments import CompartmentKeys
+from shelterdesk.store.keys import compartment_layout, sealing
 
 PREFIX = "sdc2:"
 _BPREFIX = PREFIX.encode("ascii")
 STATEMENT_KIND = "compartment.public_key"
 
 
-def _compartments():  # noqa: ANN202 - the module (compartments imports this one)
-    from shelterdesk.store.keys import compartments
-
-    return compartments
-
-
 def write_only_compartments() -> tuple[str, ...]:
     """The compartments whose writers may lack the key: evidence (intake records it)."""
-    return (_compartments().EVIDENCE,)
+    return (compartment_layout.EVIDENCE,)
 
 
 class NoSealingKey(UserFacingError):
@@ -113,33 +104,25 @@ def seal_cell(table: str, column: str, row_id: str, value: Any, compartment: str
     return head + base64.b64encode(sealed).decode("ascii")
 
 
-def open_cell(keys: CompartmentKeys, table: str, column: str, row_id: str, value: Any) -> Any:
+def open_cell(keys: Any, table: str, column: str, row_id: str, value: Any) -> Any:
     """The plaintext of an ``sdc2:`` cell; CompartmentLocked without the key, or if the
     cell was altered, moved, or sealed to a key that is not the compartment's."""
-    locked = _compartments().CompartmentLocked
-    binary = not isinstance(value, str)
-    raw = bytes(value) if binary else value.encode("ascii")
-    try:
-        _, compartment_b, key_id_b, body = raw.split(b":", 3)
-        compartment, key_id = compartment_b.decode(), key_id_b.decode()
-        sealed = body if binary else base64.b64decode(body, validate=True)
-    except (ValueError, UnicodeDecodeError):
-        raise locked() from None
+    locked = compartment_layout.CompartmentLocked
+    compartment, key_id, sealed, form = compartment_layout.parse_cell(value)
     entry = keys.keys.get(compartment, {}).get(key_id)
     if entry is None:
         raise locked()
-    form = "b" if binary else "t"
     plain = sealing.open_sealed(derived_private_key(bytes(entry[1]), compartment, key_id),
                                 sealed, _aad(table, column, row_id, compartment, key_id, form))
     if plain is None:
         raise locked()
-    return plain if binary else plain.decode("utf-8")
+    return plain if form == "b" else plain.decode("utf-8")
 
 
 def seal_for(session: Any, table: str, column: str, row_id: str, value: Any) -> Any:
     """A cell's stored form for this session: under the compartment key if it holds it,
     else — for a writer of a write-only compartment — sealed to its public key."""
-    compartments = _compartments()
+    compartments = compartment_layout
     spec = compartments.SEALED_COLUMNS.get(table)
     if spec is None or column not in spec[1] or value is None or value in ("", b""):
         return value
@@ -193,7 +176,7 @@ def writer_key(connection: Connection, compartment: str) -> tuple[str, bytes]:
 
 
 def publish(connection: Connection, user_id: str, roles: Iterable[Role],
-            keys: CompartmentKeys, private_key: bytes | None) -> int:
+            keys: Any, private_key: bytes | None) -> int:
     """At a holder's unlock (caller's transaction): every key held of a write-only
     compartment is checked against its published public key; a missing, different or
     unsigned one is audited if it was there, and (by a coordinator, who signs) published.
@@ -236,11 +219,11 @@ def publish(connection: Connection, user_id: str, roles: Iterable[Role],
     return published
 
 
-def drop_unheld(keys: CompartmentKeys, roles: Iterable[Role]) -> None:
+def drop_unheld(keys: Any, roles: Iterable[Role]) -> None:
     """Forget (and wipe) keys of compartments these roles no longer hold: a case worker's
     evidence grant from before write-only evidence is taken back at her unlock, and her
     session must not use the key it loaded."""
-    compartments = _compartments()
+    compartments = compartment_layout
     roles = tuple(roles)
     for name in list(keys.keys):
         if name in compartments.COMPARTMENTS and not compartments.holds(roles, name):
